@@ -1,0 +1,225 @@
+/**
+ * The engine's command line: `npm run -s engine -- <command> [options] [--] [args]`.
+ * `--json` prints one JSON object on stdout (errors too: {"error": ...}); `--` ends the options.
+ * Exit status: 0 ok, 1 failure, 2 bad usage.
+ */
+
+import { buildCorpus } from "./corpus/build";
+import { FmError, FmInputError } from "./fm/errors";
+import { buildFmIndex, type ContaminationEntry, openFmIndex } from "./fm/index";
+import { readJsonl } from "./fm/jsonl";
+import { progressPrinter } from "./fm/progress";
+
+const USAGE = `usage: npm run -s engine -- <command> [options]
+
+  corpus build --out <file.jsonl>                 build the FlexMix-mini corpus
+  index build --input <file.jsonl[.gz]>... --out <dir> [--skip-bad] [--max-shard-mb N] [--workers N]
+  count --index <dir> [--domain D]... <query>      occurrences per domain
+  find --index <dir> [--domain D]... <query>       rank ranges per shard
+  doc --index <dir> --shard S --rank R [--length N] [--context N]
+                                                   the document holding a rank
+  contamination --index <dir> --input <entries.jsonl> [--domain D]...
+                                                   label benchmark entries clean/suspicious/dirty
+  info --index <dir>                               shards and sizes
+
+  --json  print one JSON object    --  end of options (a query may start with a dash)`;
+
+class UsageError extends Error {}
+
+interface Args {
+  positional: string[];
+  options: Map<string, string[]>;
+  flags: Set<string>;
+}
+
+const VALUED = new Set([
+  "--out",
+  "--input",
+  "--index",
+  "--domain",
+  "--shard",
+  "--rank",
+  "--length",
+  "--context",
+  "--max-shard-mb",
+  "--workers",
+]);
+const FLAGS = new Set(["--json", "--skip-bad", "--help"]);
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { positional: [], options: new Map(), flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") {
+      args.positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const name = eq >= 0 ? a.slice(0, eq) : a;
+      if (FLAGS.has(name)) {
+        args.flags.add(name);
+        continue;
+      }
+      if (!VALUED.has(name)) throw new UsageError(`unknown option ${name}`);
+      const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`option ${name} needs a value`);
+      args.options.set(name, [...(args.options.get(name) ?? []), value]);
+    } else args.positional.push(a);
+  }
+  return args;
+}
+
+function one(args: Args, name: string): string {
+  const v = args.options.get(name);
+  if (!v || v.length === 0) throw new UsageError(`missing ${name}`);
+  return v[v.length - 1];
+}
+
+function int(args: Args, name: string, fallback?: number): number {
+  const v = args.options.get(name);
+  if (!v) {
+    if (fallback === undefined) throw new UsageError(`missing ${name}`);
+    return fallback;
+  }
+  const n = Number(v[v.length - 1]);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer`);
+  return n;
+}
+
+function query(rest: string[]): string {
+  if (rest.length !== 1)
+    throw new UsageError("give exactly one query (quote it; use -- before a query starting with -)");
+  return rest[0];
+}
+
+async function run(argv: string[]): Promise<unknown> {
+  const args = parseArgs(argv);
+  const [cmd, ...rest] = args.positional;
+  if (args.flags.has("--help") || cmd === undefined) throw new UsageError("");
+  const domains = args.options.get("--domain");
+  const json = args.flags.has("--json");
+  const log = (s: string) => {
+    if (!json) process.stdout.write(`${s}\n`);
+  };
+
+  if (cmd === "corpus" && rest[0] === "build") {
+    const out = one(args, "--out");
+    const r = buildCorpus({
+      out,
+      onProgress: (domain, docs, bytes) =>
+        process.stderr.write(`corpus: ${domain} ${docs} docs ${(bytes / 1e6).toFixed(1)} MB\n`),
+    });
+    for (const [d, s] of Object.entries(r.domains))
+      log(`${d.padEnd(10)} ${String(s.docs).padStart(6)} docs ${(s.bytes / 1e6).toFixed(1).padStart(7)} MB`);
+    log(`wrote ${r.out}: ${r.docs} docs, ${(r.bytes / 1e6).toFixed(1)} MB`);
+    return r;
+  }
+  if (cmd === "index" && rest[0] === "build") {
+    const inputs = args.options.get("--input");
+    if (!inputs) throw new UsageError("missing --input");
+    const out = one(args, "--out");
+    const r = await buildFmIndex({
+      inputs,
+      out,
+      skipBad: args.flags.has("--skip-bad"),
+      maxShardBytes: args.options.has("--max-shard-mb")
+        ? int(args, "--max-shard-mb") * 1024 * 1024
+        : undefined,
+      workers: int(args, "--workers", 2),
+      onProgress: progressPrinter("index"),
+    });
+    const m = r.manifest;
+    log(
+      `built ${out}: ${m.shards.length} shards, ${m.totalDocs} docs, ${(m.totalBytes / 1e6).toFixed(1)} MB text, ` +
+        `index ${(m.indexBytes / 1e6).toFixed(1)} MB (${(m.indexBytes / m.totalBytes).toFixed(3)}x) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    );
+    if (r.skipped > 0) log(`skipped ${r.skipped} malformed lines`);
+    return {
+      out,
+      shards: m.shards.length,
+      docs: m.totalDocs,
+      bytes: m.totalBytes,
+      indexBytes: m.indexBytes,
+      skipped: r.skipped,
+    };
+  }
+  if (cmd === "count") {
+    const index = openFmIndex(one(args, "--index"));
+    const r = index.count(query(rest), { domains });
+    for (const [d, c] of Object.entries(r.byDomain)) log(`${d.padEnd(12)} ${c}`);
+    log(`${"total".padEnd(12)} ${r.count}`);
+    return r;
+  }
+  if (cmd === "find") {
+    const index = openFmIndex(one(args, "--index"));
+    const r = index.find(query(rest), { domains });
+    for (const s of r.segments) log(`${s.name.padEnd(12)} [${s.lo}, ${s.hi})  ${s.hi - s.lo}`);
+    log(`total ${r.count}`);
+    return r;
+  }
+  if (cmd === "doc") {
+    if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
+    const index = openFmIndex(one(args, "--index"));
+    const shardArg = one(args, "--shard");
+    const shard = /^\d+$/.test(shardArg) ? Number(shardArg) : shardArg;
+    const r = index.getDocByRank(shard, int(args, "--rank"), {
+      needleLength: int(args, "--length", 0),
+      maxContextBytes: int(args, "--context", 500),
+    });
+    log(`${r.shard} doc ${r.docIndex} (${r.id}) ${r.docBytes} bytes: ${String(r.meta.title ?? "")}`);
+    log(`bytes [${r.windowStart}, ${r.windowEnd}), match [${r.matchByteStart}, ${r.matchByteEnd})`);
+    log(r.text);
+    return r;
+  }
+  if (cmd === "contamination") {
+    const index = openFmIndex(one(args, "--index"));
+    const file = one(args, "--input");
+    const entries: ContaminationEntry[] = [];
+    for await (const { line, value } of readJsonl(file)) {
+      const v = value as Record<string, unknown>;
+      const text = typeof value === "string" ? value : typeof v?.text === "string" ? v.text : null;
+      if (text === null) throw new FmInputError(file, line, 'entry needs a "text" string');
+      entries.push({ id: v && typeof v.id !== "undefined" ? String(v.id) : `line ${line}`, text });
+    }
+    const results = index.contamination(entries, { domains });
+    for (const r of results)
+      log(
+        `${r.label.padEnd(10)} ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.found}/${r.probes}  ${r.id}`,
+      );
+    const summary = { clean: 0, suspicious: 0, dirty: 0 };
+    for (const r of results) summary[r.label]++;
+    log(`clean ${summary.clean}, suspicious ${summary.suspicious}, dirty ${summary.dirty}`);
+    return { results, summary };
+  }
+  if (cmd === "info") {
+    const index = openFmIndex(one(args, "--index"));
+    for (const s of index.shards)
+      log(
+        `${s.name.padEnd(12)} ${s.domain.padEnd(10)} ${String(s.docs).padStart(6)} docs ${(s.bytes / 1e6).toFixed(1).padStart(7)} MB`,
+      );
+    return { shards: index.shards, manifest: index.manifest, sizes: index.sizeBreakdown() };
+  }
+  throw new UsageError(`unknown command ${[cmd, ...rest.slice(0, 1)].join(" ")}`);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const json = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length).includes("--json");
+  try {
+    const result = await run(argv);
+    if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  } catch (e) {
+    const usage = e instanceof UsageError;
+    const message = usage ? e.message : e instanceof Error ? e.message : String(e);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ error: message || "usage", code: e instanceof FmError ? e.code : usage ? "USAGE" : "ERROR" })}\n`,
+      );
+    if (usage) process.stderr.write(`${message ? `error: ${message}\n` : ""}${USAGE}\n`);
+    else process.stderr.write(`error: ${message}\n`);
+    process.exitCode = usage ? 2 : 1;
+  }
+}
+
+void main();

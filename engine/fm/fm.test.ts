@@ -1,0 +1,348 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import {
+  buildFmIndex,
+  type CorpusDoc,
+  contaminationLabel,
+  FmIndexFileError,
+  FmInputError,
+  FmQueryError,
+  openFmIndex,
+} from "./index";
+import { createIndexService } from "./service";
+
+const tmp = mkdtempSync(join(tmpdir(), "fm-test-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const bytesOf = (d: CorpusDoc) => (typeof d.text === "string" ? new TextEncoder().encode(d.text) : d.text);
+
+/** Oracle: overlapping occurrences inside each document, as (domain, docId, offset). */
+function naiveOccurrences(docs: CorpusDoc[], q: Uint8Array): string[] {
+  const out: string[] = [];
+  for (const d of docs) {
+    const b = bytesOf(d);
+    for (let i = 0; i + q.length <= b.length; i++) {
+      let k = 0;
+      while (k < q.length && b[i + k] === q[k]) k++;
+      if (k === q.length) out.push(`${d.domain}/${d.id}@${i}`);
+    }
+  }
+  return out.sort();
+}
+
+let dirCount = 0;
+async function build(docs: CorpusDoc[], maxShardBytes?: number, workers = 0) {
+  const out = join(tmp, `idx-${dirCount++}`);
+  await buildFmIndex({ docs, out, maxShardBytes, workers });
+  return { out, index: openFmIndex(out) };
+}
+
+/** Checks count, locate and document reconstruction against the oracle for the given queries. */
+function checkAgainstOracle(docs: CorpusDoc[], index: ReturnType<typeof openFmIndex>, queries: Uint8Array[]) {
+  for (const q of queries) {
+    const want = naiveOccurrences(docs, q);
+    assert.equal(index.countAll(q), want.length, `count of [${q}]`);
+    const found = index.find(q);
+    const got: string[] = [];
+    for (const seg of found.segments) {
+      for (let r = seg.lo; r < seg.hi; r++) {
+        const loc = index.locate(seg.shard, r);
+        const doc = index.getDocument(seg.shard, loc.docIndex);
+        got.push(`${doc.domain}/${doc.id}@${loc.docOffset}`);
+      }
+    }
+    assert.deepEqual(got.sort(), want, `occurrences of [${q}]`);
+  }
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  for (const s of index.shards) {
+    for (let d = 0; d < s.docs; d++) {
+      const doc = index.getDocument(s.index, d);
+      assert.deepEqual(index.getDocumentBytes(s.index, d), bytesOf(byId.get(doc.id)!), `document ${doc.id}`);
+    }
+  }
+}
+
+describe("FM-index against naive counting", () => {
+  test("random documents over every byte value, including empty and one-byte documents, many shards", async () => {
+    const rand = rng(7);
+    for (let round = 0; round < 6; round++) {
+      const alphabet = round % 2 === 0 ? 256 : 3;
+      const docs: CorpusDoc[] = [];
+      const nDocs = 4 + Math.floor(rand() * 12);
+      for (let i = 0; i < nDocs; i++) {
+        const len = i === 0 ? 0 : i === 1 ? 1 : Math.floor(rand() * 80);
+        const b = new Uint8Array(len);
+        for (let k = 0; k < len; k++)
+          b[k] = alphabet === 256 ? Math.floor(rand() * 256) : [0, 1, 255][Math.floor(rand() * 3)];
+        docs.push({ id: `d${i}`, domain: ["alpha", "beta", "gamma"][i % 3], text: b });
+      }
+      const { index } = await build(docs, 40 + round * 10);
+      assert.ok(index.shards.length >= 3, "domains split into several shards");
+      const queries: Uint8Array[] = [];
+      for (let k = 0; k < 60; k++) {
+        const d = bytesOf(docs[Math.floor(rand() * docs.length)]);
+        if (d.length === 0) continue;
+        const s = Math.floor(rand() * d.length);
+        queries.push(d.slice(s, s + 1 + Math.floor(rand() * 6)));
+      }
+      for (let k = 0; k < 20; k++)
+        queries.push(Uint8Array.from({ length: 1 + (k % 3) }, () => Math.floor(rand() * 256)));
+      queries.push(Uint8Array.of(0), Uint8Array.of(255), Uint8Array.of(0, 0), Uint8Array.of(1));
+      checkAgainstOracle(docs, index, queries);
+    }
+  });
+
+  test("a match never spans two documents, even for the separator-like bytes", async () => {
+    const docs: CorpusDoc[] = [
+      { id: "a", domain: "x", text: "ab" },
+      { id: "b", domain: "x", text: "cd" },
+      { id: "c", domain: "x", text: new Uint8Array([0, 0]) },
+      { id: "d", domain: "x", text: new Uint8Array([0, 1]) },
+    ];
+    const { index } = await build(docs);
+    assert.equal(index.countAll("bc"), 0);
+    assert.equal(index.countAll(new Uint8Array([0, 0, 0])), 0);
+    assert.equal(index.countAll(new Uint8Array([0])), 3);
+    assert.equal(index.countAll(new Uint8Array([0, 1])), 1);
+  });
+
+  test("long repeats count overlapping occurrences (aaaa...)", async () => {
+    const docs: CorpusDoc[] = [
+      { id: "r", domain: "x", text: "a".repeat(700) },
+      { id: "s", domain: "y", text: "ab".repeat(300) },
+    ];
+    const { index } = await build(docs);
+    assert.equal(index.countAll("a"), 1000);
+    assert.equal(index.countAll("aa"), 699);
+    assert.equal(index.countAll("a".repeat(700)), 1);
+    assert.equal(index.countAll("a".repeat(701)), 0);
+    assert.equal(index.countAll("abab"), 299);
+    checkAgainstOracle(docs, index, [Uint8Array.of(97, 97, 97), Uint8Array.of(98, 97)]);
+  });
+
+  test("one document, built in worker threads, matches the in-thread build byte for byte", async () => {
+    const text = "It was the best of times, it was the worst of times.";
+    const docs: CorpusDoc[] = [{ id: "only", domain: "public", text, meta: { title: "Two Cities" } }];
+    const a = await build(docs, undefined, 0);
+    const b = await build(docs, undefined, 2);
+    assert.deepEqual(a.index.manifest.shards, b.index.manifest.shards);
+    assert.equal(a.index.countAll("it was"), 1);
+    assert.equal(a.index.countAll("times"), 2);
+    assert.deepEqual(a.index.getDocument(0, 0).meta, { title: "Two Cities" });
+  });
+});
+
+describe("documents and windows", () => {
+  test("windows around matches are valid UTF-8 whatever the cut, and highlight the match", async () => {
+    const text = "naïve café — 日本語のテキスト 😀 emoji, Ünïcödé everywhere: ☃☃☃ end";
+    const docs: CorpusDoc[] = [{ id: "u", domain: "x", text }];
+    const { index } = await build(docs);
+    const chars = Array.from(text);
+    for (let i = 0; i < chars.length; i++) {
+      for (let len = 1; len <= 3 && i + len <= chars.length; len++) {
+        const q = chars.slice(i, i + len).join("");
+        const qb = new TextEncoder().encode(q);
+        const f = index.find(q);
+        assert.ok(f.count >= 1);
+        for (let ctx = 0; ctx < 9; ctx += 2) {
+          const w = index.getDocByRank(f.segments[0].shard, f.segments[0].lo, {
+            needleLength: qb.length,
+            maxContextBytes: ctx,
+          });
+          assert.ok(!w.text.includes("\uFFFD"), `no broken character with context ${ctx}`);
+          assert.equal(w.text.slice(w.matchStart, w.matchEnd), q);
+          assert.ok(text.includes(w.text));
+        }
+      }
+    }
+  });
+
+  test("searchDocs returns documents with the match highlighted and metadata", async () => {
+    const docs: CorpusDoc[] = Array.from({ length: 20 }, (_, i) => ({
+      id: `doc${i}`,
+      domain: i % 2 ? "odd" : "even",
+      text: `document number ${i} mentions the white whale ${i % 3 === 0 ? "twice: white whale" : ""}`,
+      meta: { title: `Doc ${i}` },
+    }));
+    const { index } = await build(docs);
+    const r = index.searchDocs("white whale", { maxDocs: 5, domains: ["odd"] });
+    assert.equal(r.count, 10 + docs.filter((_, i) => i % 2 && i % 3 === 0).length);
+    assert.equal(r.docs.length, 5);
+    for (const d of r.docs) {
+      assert.equal(d.domain, "odd");
+      assert.equal(d.text.slice(d.matchStart, d.matchEnd), "white whale");
+      assert.match(String(d.meta.title), /^Doc \d+$/);
+    }
+    assert.deepEqual(index.count("whale").byDomain, { even: 14, odd: 13 });
+  });
+});
+
+describe("errors a caller can make", () => {
+  test("empty and over-long queries, unknown shard or domain, rank out of range", async () => {
+    const { index } = await build([{ id: "a", domain: "x", text: "hello" }]);
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        assert.ok(e instanceof FmQueryError);
+        assert.ok(e.status >= 400 && e.status < 500);
+        return e.code;
+      }
+      assert.fail("no error");
+    };
+    assert.equal(
+      code(() => index.count("")),
+      "EMPTY_QUERY",
+    );
+    assert.equal(
+      code(() => index.count("x".repeat(1001))),
+      "QUERY_TOO_LONG",
+    );
+    assert.equal(
+      code(() => index.locate("nope", 0)),
+      "UNKNOWN_SHARD",
+    );
+    assert.equal(
+      code(() => index.locate(5, 0)),
+      "UNKNOWN_SHARD",
+    );
+    assert.equal(
+      code(() => index.count("h", { domains: ["nope"] })),
+      "UNKNOWN_DOMAIN",
+    );
+    assert.equal(
+      code(() => index.getDocByRank(0, 7)),
+      "RANK_OUT_OF_RANGE",
+    );
+    assert.equal(
+      code(() => index.getDocByRank(0, -1)),
+      "RANK_OUT_OF_RANGE",
+    );
+    assert.equal(
+      code(() => index.getDocument(0, 1)),
+      "DOC_OUT_OF_RANGE",
+    );
+  });
+
+  test("a truncated or corrupted shard file is refused with its name", async () => {
+    const { out } = await build([{ id: "a", domain: "x", text: "some text to index ".repeat(50) }]);
+    const file = join(out, "000.fmi");
+    const original = readFileSync(file);
+    const corrupt = Buffer.from(original);
+    corrupt[corrupt.length - 100] ^= 0xff;
+    writeFileSync(file, corrupt);
+    assert.throws(
+      () => openFmIndex(out),
+      (e: unknown) => e instanceof FmIndexFileError && e.message.includes(file) && /checksum/.test(e.message),
+    );
+    writeFileSync(file, original);
+    truncateSync(file, original.length - 10);
+    assert.throws(
+      () => openFmIndex(out),
+      (e: unknown) =>
+        e instanceof FmIndexFileError && e.message.includes(file) && /truncated/.test(e.message),
+    );
+    writeFileSync(file, original);
+    assert.equal(openFmIndex(out).countAll("text"), 50);
+    assert.throws(
+      () => openFmIndex(join(tmp, "missing")),
+      (e: unknown) => e instanceof FmIndexFileError && e.code === "INDEX_MISSING",
+    );
+  });
+
+  test("malformed JSONL names file and line; --skip-bad counts what it skipped; .gz input works", async () => {
+    const file = join(tmp, "bad.jsonl");
+    writeFileSync(
+      file,
+      '{"id":"1","domain":"x","text":"ok"}\n{"id":"2","text":\n{"id":"3","domain":"x","text":5}\n{"id":"4","domain":"y","text":"fine"}\n',
+    );
+    await assert.rejects(
+      buildFmIndex({ inputs: [file], out: join(tmp, "bad-idx"), workers: 0 }),
+      (e: unknown) => e instanceof FmInputError && e.message.startsWith(`${file}:2:`),
+    );
+    const r = await buildFmIndex({ inputs: [file], out: join(tmp, "bad-idx"), workers: 0, skipBad: true });
+    assert.equal(r.skipped, 2);
+    assert.equal(r.manifest.totalDocs, 2);
+    const { gzipSync } = await import("node:zlib");
+    const gz = join(tmp, "good.jsonl.gz");
+    writeFileSync(gz, gzipSync('{"id":"g","domain":"z","text":"gzipped text"}\n'));
+    await buildFmIndex({ inputs: [gz], out: join(tmp, "gz-idx"), workers: 0 });
+    assert.equal(openFmIndex(join(tmp, "gz-idx")).countAll("gzip"), 1);
+  });
+});
+
+describe("contamination", () => {
+  test("labels entries by the share of 50-character probes found", async () => {
+    const source =
+      "The quick brown fox jumps over the lazy dog while the cat watches from the old wooden fence near the barn.";
+    const { index } = await build([{ id: "s", domain: "x", text: source }]);
+    const [dirty, clean, half] = index.contamination([
+      { id: "dirty", text: source },
+      {
+        id: "clean",
+        text: "Completely unrelated words that never appear anywhere in the indexed corpus at all, truly.",
+      },
+      {
+        id: "half",
+        text: `${source.slice(0, 70)} and then something else entirely different happens here afterwards okay`,
+      },
+    ]);
+    assert.equal(dirty.label, "dirty");
+    assert.equal(dirty.share, 1);
+    assert.equal(clean.label, "clean");
+    assert.equal(clean.found, 0);
+    assert.equal(half.label, "suspicious");
+    assert.equal(contaminationLabel(0.2), "suspicious");
+    assert.equal(contaminationLabel(0.8), "dirty");
+  });
+});
+
+describe("index service", () => {
+  test("worker threads answer like the library, singly and in batches", async () => {
+    const docs: CorpusDoc[] = Array.from({ length: 30 }, (_, i) => ({
+      id: `d${i}`,
+      domain: `dom${i % 3}`,
+      text: `row ${i} of the table; ${"xy".repeat(i)}`,
+    }));
+    const { out, index } = await build(docs);
+    const service = await createIndexService({ dir: out, workers: 2 });
+    try {
+      assert.deepEqual(await service.count("xy"), index.count("xy"));
+      assert.deepEqual(await service.find("row 1"), index.find("row 1"));
+      const f = index.find("table");
+      assert.deepEqual(
+        await service.getDocByRank(f.segments[0].shard, f.segments[0].lo, { needleLength: 5 }),
+        index.getDocByRank(f.segments[0].shard, f.segments[0].lo, { needleLength: 5 }),
+      );
+      const queries = Array.from({ length: 200 }, (_, k) => ({
+        op: "countAll" as const,
+        query: "xy".repeat(1 + (k % 20)),
+      }));
+      const results = await service.batch([...queries, { op: "countAll", query: "" }]);
+      for (let k = 0; k < 200; k++) {
+        assert.deepEqual(results[k], { ok: true, result: index.countAll(queries[k].query) });
+      }
+      const last = results[200];
+      assert.ok(!last.ok && last.error instanceof FmQueryError && last.error.code === "EMPTY_QUERY");
+      await assert.rejects(
+        service.locate("nope", 0),
+        (e: unknown) => e instanceof FmQueryError && e.code === "UNKNOWN_SHARD",
+      );
+    } finally {
+      await service.close();
+    }
+  });
+});

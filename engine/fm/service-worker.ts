@@ -1,0 +1,38 @@
+/**
+ * Worker-thread entry of the index service: wraps the shard files it is handed (SharedArrayBuffers, one
+ * copy for all workers) in an FmIndex and answers query messages, one at a time or in batches.
+ */
+
+import { parentPort, workerData } from "node:worker_threads";
+import type { Manifest } from "./build";
+import { serializeError } from "./errors";
+import { FmIndex } from "./index";
+import { runQuery, type ServiceQuery } from "./service-queries";
+
+const data = workerData as {
+  manifest: Manifest;
+  files: { file: string; bytes: Uint8Array }[];
+  maxQueryBytes: number;
+};
+const index = new FmIndex(data.manifest, data.files, false);
+index.maxQueryBytes = data.maxQueryBytes;
+
+parentPort?.on("message", (msg: { id: number; queries: ServiceQuery[]; batch: boolean }) => {
+  if (!msg.batch) {
+    try {
+      parentPort?.postMessage({ id: msg.id, ok: true, result: runQuery(index, msg.queries[0]) });
+    } catch (e) {
+      parentPort?.postMessage({ id: msg.id, ok: false, error: serializeError(e) });
+    }
+    return;
+  }
+  // A batch answers every query, failed ones as {error}, so one bad query does not sink the rest.
+  const results = msg.queries.map((q) => {
+    try {
+      return { ok: true, result: runQuery(index, q) };
+    } catch (e) {
+      return { ok: false, error: serializeError(e) };
+    }
+  });
+  parentPort?.postMessage({ id: msg.id, ok: true, result: results });
+});

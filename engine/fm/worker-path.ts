@@ -1,0 +1,50 @@
+/**
+ * Where the worker-thread entry files are.
+ *
+ * Rule: `FM_WORKER_DIR` (if set) holds the bundled `<name>.js`. Otherwise, when this module runs from its
+ * TypeScript source (under tsx, whose loader worker threads inherit through execArgv), the sibling
+ * `<source>.ts` is used. Otherwise (a plain-JS bundle: `dist/engine/*.js`, or a Next.js server bundle) the
+ * bundled `<name>.js` is taken from beside this module if present, else from `<cwd>/dist/engine/`, which
+ * `npx tsx scripts/build-engine.ts` writes. Returns null when no worker file exists (callers then work
+ * in-process).
+ */
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker, type WorkerOptions } from "node:worker_threads";
+
+export type WorkerName = "fm-build-worker" | "fm-service-worker";
+
+const SOURCE: Record<WorkerName, string> = {
+  "fm-build-worker": "./build-worker.ts",
+  "fm-service-worker": "./service-worker.ts",
+};
+
+export function resolveWorker(name: WorkerName): URL | null {
+  const dir = process.env.FM_WORKER_DIR;
+  if (dir) {
+    const p = join(dir, `${name}.js`);
+    return existsSync(p) ? new URL(`file://${p}`) : null;
+  }
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) return new URL(SOURCE[name], here);
+  if (here.startsWith("file:")) {
+    const sibling = new URL(`./${name}.js`, here);
+    if (existsSync(fileURLToPath(sibling))) return sibling;
+  }
+  const fromCwd = join(process.cwd(), "dist", "engine", `${name}.js`);
+  return existsSync(fromCwd) ? new URL(`file://${fromCwd}`) : null;
+}
+
+/**
+ * Starts a worker on an entry from `resolveWorker`. A TypeScript entry is started through a small
+ * bootstrap that registers tsx's loader inside the worker first (on Node 20, loader hooks registered in
+ * the main thread do not reach worker threads).
+ */
+export function startWorker(url: URL, options: WorkerOptions = {}): Worker {
+  if (!url.pathname.endsWith(".ts")) return new Worker(url, options);
+  const api = import.meta.resolve("tsx/esm/api");
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}

@@ -1,0 +1,30 @@
+/**
+ * Bundles the engine's plain-JS entry points with esbuild into dist/engine/:
+ *   cli.js                the engine CLI (node dist/engine/cli.js <command>)
+ *   fm-build-worker.js    worker of buildFmIndex (parallel shard builds)
+ *   fm-service-worker.js  worker of createIndexService
+ * When the engine runs from a bundle (not from .ts sources under tsx), it looks for the workers beside
+ * itself, then in <cwd>/dist/engine (see engine/fm/worker-path.ts).
+ */
+
+import { build } from "esbuild";
+
+const entryPoints = {
+  cli: "engine/cli.ts",
+  "fm-build-worker": "engine/fm/build-worker.ts",
+  "fm-service-worker": "engine/fm/service-worker.ts",
+};
+
+await build({
+  entryPoints,
+  outdir: "dist/engine",
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  logLevel: "info",
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+});
