@@ -1,0 +1,64 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { authedAction } from "@/lib/actions";
+import { AccountError, setBanned, setRole, setTrusted } from "@/lib/auth/accounts";
+import { API_KEY_SCOPES, createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { db } from "@/lib/db/client";
+
+const userChange = z.object({
+  email: z.string().email(),
+  change: z.enum(["make-admin", "make-researcher", "ban", "unban", "trust", "untrust"]),
+});
+
+export const changeUserAction = authedAction(
+  { role: "admin", schema: userChange },
+  async ({ email, change }, admin) => {
+    if (email.toLowerCase() === admin.email && (change === "ban" || change === "make-researcher")) {
+      return { ok: false, message: "You cannot ban or demote yourself; ask another admin." };
+    }
+    try {
+      if (change === "make-admin") await setRole(db(), email, "admin");
+      if (change === "make-researcher") await setRole(db(), email, "researcher");
+      if (change === "ban" || change === "unban") await setBanned(db(), email, change === "ban");
+      if (change === "trust" || change === "untrust") await setTrusted(db(), email, change === "trust");
+    } catch (e) {
+      if (e instanceof AccountError) return { ok: false, message: e.message };
+      throw e;
+    }
+    revalidatePath("/admin");
+    return { ok: true, message: `Done: ${change.replace("-", " ")} for ${email}.` };
+  },
+);
+
+const newKey = z.object({
+  name: z.string().trim().min(1, "Give the key a name").max(60, "At most 60 characters"),
+  scope: z.enum(API_KEY_SCOPES),
+});
+
+export const createApiKeyAction = authedAction<typeof newKey, { key: string }>(
+  { role: "admin", schema: newKey },
+  async ({ name, scope }, admin) => {
+    const created = await createApiKey(db(), {
+      userId: admin.id,
+      name,
+      scopes: scope === "admin" ? ["models", "admin"] : ["models"],
+    });
+    revalidatePath("/admin");
+    return {
+      ok: true,
+      message: "Key created. Copy it now: it is not shown again.",
+      data: { key: created.key },
+    };
+  },
+);
+
+export const revokeApiKeyAction = authedAction(
+  { role: "admin", schema: z.object({ id: z.string().min(1).max(40) }) },
+  async ({ id }) => {
+    await revokeApiKey(db(), id);
+    revalidatePath("/admin");
+    return { ok: true, message: "Key revoked." };
+  },
+);

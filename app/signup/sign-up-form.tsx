@@ -1,0 +1,89 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { signIn } from "next-auth/react";
+import { useActionState, useEffect, useRef, useState } from "react";
+import { MAX_EMAIL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD } from "@/lib/auth/schemas";
+import { Field } from "../components/field";
+import { signUpAction } from "./actions";
+
+export function SignUpForm() {
+  const router = useRouter();
+  const [state, action, pending] = useActionState(signUpAction, undefined);
+  const [signingIn, setSigningIn] = useState(false);
+  const credentials = useRef<{ email: string; password: string } | null>(null);
+
+  useEffect(() => {
+    if (!state?.ok || !credentials.current) return;
+    const { email, password } = credentials.current;
+    credentials.current = null;
+    setSigningIn(true);
+    signIn("credentials", { email, password, redirect: false }).then((res) => {
+      if (res?.ok) {
+        router.push("/");
+        router.refresh();
+      } else {
+        router.push("/signin");
+      }
+    });
+  }, [state, router]);
+
+  const errors = state?.errors ?? {};
+  return (
+    <form
+      action={(fd) => {
+        credentials.current = {
+          email: String(fd.get("email") ?? ""),
+          password: String(fd.get("password") ?? ""),
+        };
+        return action(fd);
+      }}
+      className="card space-y-4"
+      noValidate
+    >
+      <Field
+        id="name"
+        label="Name (optional)"
+        autoComplete="name"
+        maxLength={MAX_NAME + 20}
+        error={errors.name}
+      />
+      <Field
+        id="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        required
+        maxLength={MAX_EMAIL + 20}
+        error={errors.email}
+      />
+      <Field
+        id="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        required
+        maxLength={MAX_PASSWORD + 20}
+        hint={`At least ${MIN_PASSWORD} characters.`}
+        error={errors.password}
+      />
+      <Field
+        id="confirm"
+        label="Repeat password"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={errors.confirm}
+      />
+      <div
+        role="alert"
+        className={state?.ok ? "text-sm text-emerald-700 dark:text-emerald-400" : "field-error min-h-5"}
+      >
+        {state?.message}
+      </div>
+      <button type="submit" className="btn-primary w-full" disabled={pending || signingIn}>
+        {pending ? "Creating account…" : signingIn ? "Signing in…" : "Create account"}
+      </button>
+    </form>
+  );
+}

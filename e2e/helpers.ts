@@ -1,0 +1,36 @@
+import { expect, type Page } from "@playwright/test";
+
+export const ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
+
+let counter = 0;
+/** A fresh, unique researcher email per call, so specs never depend on each other's accounts. */
+export function newEmail(tag = "r"): string {
+  counter += 1;
+  return `${tag}-${Date.now().toString(36)}-${counter}@e2e.test`;
+}
+
+export async function signUp(page: Page, email: string, password = "correct horse battery") {
+  await page.goto("/signup");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Repeat password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByLabel(`Account menu for ${email}`)).toBeVisible();
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByLabel(`Account menu for ${email}`)).toBeVisible();
+}
+
+export async function signOut(page: Page, email: string) {
+  await page.getByLabel(`Account menu for ${email}`).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Arena" }),
+  ).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+}

@@ -1,0 +1,22 @@
+/**
+ * Builds a Prisma client for either database from one data model. Both generated clients come from
+ * the same models (prisma/schema.prisma and its derived PostgreSQL twin), so their model APIs are
+ * identical; the app is typed against the SQLite client's types.
+ */
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "./generated/postgres/client";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import type { DatabaseTarget } from "./target";
+
+export type Db = SqliteClient;
+export type { Prisma } from "./generated/sqlite/client";
+
+export function createDb(target: DatabaseTarget): Db {
+  if (target.provider === "postgresql") {
+    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) });
+    return client as unknown as Db;
+  }
+  // busy_timeout lets concurrent writers wait for the lock instead of failing at once.
+  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: target.url, timeout: 5000 }) });
+}

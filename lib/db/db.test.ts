@@ -1,0 +1,169 @@
+/**
+ * Database tests, run against SQLite always and against PostgreSQL when TEST_POSTGRES_URL names a
+ * server (the test command starts one when it runs as root).
+ *
+ * Each provider: the committed migrations apply to an empty database, twice without harm, produce
+ * exactly the schema that Prisma derives from the models (no drift), and the generated client
+ * reads and writes through its driver adapter, enforcing unique emails.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import pg from "pg";
+import { createDb } from "./create";
+import { applyMigrations } from "./migrate";
+import { type DatabaseTarget, databaseTarget } from "./target";
+
+const root = process.cwd();
+
+function fromEmptySql(provider: "sqlite" | "postgresql", pgUrl?: string): string {
+  const schema = provider === "postgresql" ? "prisma/postgres/schema.prisma" : "prisma/schema.prisma";
+  return execFileSync(
+    path.join(root, "node_modules", ".bin", "prisma"),
+    ["migrate", "diff", "--from-empty", "--to-schema-datamodel", schema, "--script"],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: pgUrl },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+}
+
+async function sqliteShape(file: string): Promise<string[]> {
+  const { default: Database } = await import("better-sqlite3");
+  const db = new Database(file, { readonly: true });
+  const rows = db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").all() as {
+    type: string;
+    name: string;
+    sql: string | null;
+  }[];
+  db.close();
+  return rows
+    .filter((r) => !r.name.includes("_app_migrations"))
+    .map((r) => `${r.type} ${r.name} ${(r.sql ?? "").replace(/\s+/g, " ")}`);
+}
+
+async function exerciseClient(target: DatabaseTarget) {
+  const db = createDb(target);
+  try {
+    const user = await db.user.create({ data: { email: "ada@example.org", passwordHash: "x" } });
+    assert.equal(user.role, "researcher", "new accounts are researchers by default");
+    assert.equal(user.banned, false);
+    await assert.rejects(
+      db.user.create({ data: { email: "ada@example.org" } }),
+      (e: { code?: string }) => e.code === "P2002",
+      "a second account with the same email is refused by the unique index",
+    );
+    const key = await db.apiKey.create({
+      data: { name: "ci", prefix: "lmr_abc", hash: "h1", userId: user.id },
+    });
+    const found = await db.user.findUnique({
+      where: { email: "ada@example.org" },
+      include: { apiKeys: true },
+    });
+    assert.deepEqual(
+      found?.apiKeys.map((k) => k.id),
+      [key.id],
+    );
+    await db.user.delete({ where: { id: user.id } });
+    assert.equal(await db.apiKey.count(), 0, "deleting a user deletes their API keys");
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+describe("SQLite", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "lmr-db-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("migrations apply once, are idempotent and match the schema exactly", async () => {
+    const target = databaseTarget(`file:${path.join(dir, "migrated.db")}`);
+    const first = await applyMigrations(target);
+    assert.ok(first.applied.length >= 1);
+    const second = await applyMigrations(target);
+    assert.deepEqual(second.applied, [], "a second run applies nothing");
+
+    const reference = databaseTarget(`file:${path.join(dir, "reference.db")}`);
+    if (reference.provider !== "sqlite" || target.provider !== "sqlite") throw new Error("unreachable");
+    const { default: Database } = await import("better-sqlite3");
+    const ref = new Database(reference.file);
+    ref.exec(fromEmptySql("sqlite"));
+    ref.close();
+    assert.deepEqual(await sqliteShape(target.file), await sqliteShape(reference.file));
+  });
+
+  test("the client reads and writes through the adapter", async () => {
+    const target = databaseTarget(`file:${path.join(dir, "client.db")}`);
+    await applyMigrations(target);
+    await exerciseClient(target);
+  });
+});
+
+const pgUrl = process.env.TEST_POSTGRES_URL;
+describe("PostgreSQL", {
+  skip: pgUrl ? false : "TEST_POSTGRES_URL is not set (the test command sets it when run as root)",
+}, () => {
+  const dbName = `lmr_t_${process.pid}_${Date.now()}`;
+  const urlFor = (name: string) => {
+    const u = new URL(pgUrl!);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  async function admin(sql: string) {
+    const c = new pg.Client({ connectionString: pgUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  }
+  async function shape(url: string): Promise<string[]> {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      const cols = await c.query(
+        `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name <> '_app_migrations' ORDER BY table_name, column_name`,
+      );
+      const idx = await c.query(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_app_migrations' ORDER BY indexname",
+      );
+      const fks = await c.query(
+        `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+         WHERE connamespace = 'public'::regnamespace ORDER BY conname`,
+      );
+      return [...cols.rows, ...idx.rows, ...fks.rows]
+        .map((r) => JSON.stringify(r))
+        .filter((r) => !r.includes("_app_migrations"));
+    } finally {
+      await c.end();
+    }
+  }
+  after(async () => {
+    await admin(`DROP DATABASE IF EXISTS ${dbName}`);
+    await admin(`DROP DATABASE IF EXISTS ${dbName}_ref`);
+  });
+
+  test("migrations apply once, are idempotent and match the schema exactly", async () => {
+    await admin(`CREATE DATABASE ${dbName}`);
+    await admin(`CREATE DATABASE ${dbName}_ref`);
+    const target = databaseTarget(urlFor(dbName));
+    const first = await applyMigrations(target);
+    assert.ok(first.applied.length >= 1);
+    assert.deepEqual((await applyMigrations(target)).applied, []);
+    const ref = new pg.Client({ connectionString: urlFor(`${dbName}_ref`) });
+    await ref.connect();
+    await ref.query(fromEmptySql("postgresql", urlFor(`${dbName}_ref`)));
+    await ref.end();
+    assert.deepEqual(await shape(urlFor(dbName)), await shape(urlFor(`${dbName}_ref`)));
+  });
+
+  test("the client reads and writes through the adapter", async () => {
+    await exerciseClient(databaseTarget(urlFor(dbName)));
+  });
+});

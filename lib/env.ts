@@ -1,0 +1,101 @@
+/**
+ * The app's configuration, read from the environment once and validated with zod. A wrong value
+ * stops the app at start-up with a message naming the variable. With nothing set, the app runs on
+ * its embedded defaults: SQLite under data/, a generated auth secret, the bundled corpus and model.
+ */
+import path from "node:path";
+import { z } from "zod";
+import { databaseTarget } from "./db/target";
+
+const emailList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((e) => e.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email({ message: "must be a comma-separated list of email addresses" })));
+
+const optionalNonEmpty = z.string().trim().min(1).optional();
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATA_DIR: optionalNonEmpty,
+    DATABASE_URL: z
+      .string()
+      .optional()
+      .superRefine((v, ctx) => {
+        try {
+          databaseTarget(v);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: (e as Error).message });
+        }
+      }),
+    NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    NEXTAUTH_URL: z.url().optional(),
+    ADMIN_EMAILS: emailList.default([]),
+    GITHUB_ID: optionalNonEmpty,
+    GITHUB_SECRET: optionalNonEmpty,
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: optionalNonEmpty,
+    OIDC_CLIENT_SECRET: optionalNonEmpty,
+    OIDC_NAME: z.string().trim().min(1).max(40).default("Single sign-on"),
+    INDEX_DIR: optionalNonEmpty,
+    MODEL_DIR: optionalNonEmpty,
+    ENGINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.GITHUB_ID) !== Boolean(env.GITHUB_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.GITHUB_ID ? "GITHUB_SECRET" : "GITHUB_ID"],
+        message: "GITHUB_ID and GITHUB_SECRET must be set together",
+      });
+    }
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      const missing = (["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const).find((k) => !env[k]);
+      ctx.addIssue({
+        code: "custom",
+        path: [missing ?? "OIDC_ISSUER"],
+        message: "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema> & { dataDir: string; indexDir: string; modelDir: string };
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates an environment (process.env by default). Throws EnvError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Empty strings mean "unset" (a common result of `FOO= npm start` or blank lines in .env files).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
+  }
+  const dataDir = path.resolve(result.data.DATA_DIR ?? path.join(process.cwd(), "data"));
+  return {
+    ...result.data,
+    dataDir,
+    indexDir: path.resolve(result.data.INDEX_DIR ?? path.join(dataDir, "index", "flexmix-mini")),
+    modelDir: path.resolve(result.data.MODEL_DIR ?? path.join(process.cwd(), "models", "flexolmo-mini")),
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process (parsed on first use). */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

@@ -1,0 +1,51 @@
+import "server-only";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { db } from "./db/client";
+import { databaseTarget } from "./db/target";
+import { env } from "./env";
+
+export type ComponentStatus = { status: "ok" | "absent" | "error"; detail?: string; [k: string]: unknown };
+export type Health = {
+  status: "ok" | "degraded" | "down";
+  database: ComponentStatus;
+  index: ComponentStatus;
+  model: ComponentStatus;
+  time: string;
+};
+
+async function databaseStatus(): Promise<ComponentStatus> {
+  const provider = databaseTarget(process.env.DATABASE_URL).provider;
+  const started = performance.now();
+  try {
+    await db().user.count();
+    return { status: "ok", provider, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (e) {
+    return { status: "error", provider, detail: (e as Error).message.split("\n")[0] };
+  }
+}
+
+/** Status probes of the engine parts, registered by the modules that load them. */
+const probes: { index?: () => Promise<ComponentStatus>; model?: () => Promise<ComponentStatus> } = {};
+export function registerHealthProbe(part: "index" | "model", probe: () => Promise<ComponentStatus>) {
+  probes[part] = probe;
+}
+
+function fileStatus(dir: string, manifest: string): ComponentStatus {
+  return existsSync(path.join(dir, manifest))
+    ? { status: "ok", path: dir, detail: "present, not loaded yet" }
+    : { status: "absent", path: dir };
+}
+
+export async function health(): Promise<Health> {
+  const config = env();
+  const [database, index, model] = await Promise.all([
+    databaseStatus(),
+    probes.index?.() ?? Promise.resolve(fileStatus(config.indexDir, "manifest.json")),
+    probes.model?.() ?? Promise.resolve(fileStatus(config.modelDir, "manifest.json")),
+  ]);
+  const parts = [database, index, model];
+  const status =
+    database.status !== "ok" ? "down" : parts.every((p) => p.status === "ok") ? "ok" : "degraded";
+  return { status, database, index, model, time: new Date().toISOString() };
+}

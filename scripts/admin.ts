@@ -1,0 +1,92 @@
+/**
+ * Admin command line.
+ *
+ *   npm run admin -- create --email a@b.org [--password P] [--name N]   create an admin (or promote an existing account)
+ *   npm run admin -- promote --email a@b.org                             make an existing account admin
+ *   npm run admin -- demote --email a@b.org                              make an admin a researcher
+ *   npm run admin -- ban --email a@b.org | unban --email a@b.org
+ *   npm run admin -- list                                                accounts with their roles
+ *
+ * Uses the same database as the app (DATABASE_URL, or data/app.db) and applies pending migrations first.
+ * Without --password, a random one is generated and printed once.
+ */
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { AccountError, createAccount, setBanned, setRole } from "../lib/auth/accounts";
+import { createDb } from "../lib/db/create";
+import { applyMigrations } from "../lib/db/migrate";
+import { databaseTarget } from "../lib/db/target";
+import { parseEnv } from "../lib/env";
+
+const USAGE =
+  "usage: npm run admin -- create|promote|demote|ban|unban --email EMAIL [--password P] [--name N] | list";
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { email: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+  });
+  parseEnv();
+  const command = positionals[0];
+  const target = databaseTarget(process.env.DATABASE_URL);
+  await applyMigrations(target);
+  const db = createDb(target);
+  try {
+    if (command === "list") {
+      const users = await db.user.findMany({ orderBy: { createdAt: "asc" } });
+      for (const u of users)
+        console.log(`${u.role.padEnd(10)} ${u.banned ? "banned " : "active "} ${u.email}`);
+      return 0;
+    }
+    const email = values.email;
+    if (!command || !email) {
+      console.error(USAGE);
+      return 2;
+    }
+    if (command === "create") {
+      const existing = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+      if (existing) {
+        await setRole(db, email, "admin");
+        console.log(`${existing.email} already had an account; it is now an admin.`);
+        return 0;
+      }
+      const generated = !values.password;
+      const password = values.password ?? randomBytes(12).toString("base64url");
+      const user = await createAccount(db, { email, password, name: values.name }, { role: "admin" });
+      console.log(`created admin ${user.email}`);
+      if (generated) console.log(`password: ${password}   (shown once: keep it)`);
+      return 0;
+    }
+    if (command === "promote" || command === "demote") {
+      const u = await setRole(db, email, command === "promote" ? "admin" : "researcher");
+      console.log(`${u.email} is now ${u.role}`);
+      return 0;
+    }
+    if (command === "ban" || command === "unban") {
+      const u = await setBanned(db, email, command === "ban");
+      console.log(`${u.email} is now ${u.banned ? "banned" : "active"}`);
+      return 0;
+    }
+    console.error(`unknown command "${command}"\n${USAGE}`);
+    return 2;
+  } catch (e) {
+    if (e instanceof AccountError) {
+      const details = Object.entries(e.fields)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n");
+      console.error(`${e.message}${details ? `\n${details}` : ""}`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error((e as Error).message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The server the Playwright specs drive: the production build on a fresh data folder, with one admin
+# account made through the admin CLI, and the shared corpus index and model.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT="${1:-3100}"
+export DATA_DIR="$PWD/.e2e-data"
+export INDEX_DIR="${INDEX_DIR:-$PWD/data/index/flexmix-mini}"
+export NEXTAUTH_URL="http://localhost:$PORT"
+export NEXT_TELEMETRY_DISABLED=1
+unset DATABASE_URL
+rm -rf "$DATA_DIR"
+mkdir -p "$DATA_DIR"
+npx tsx scripts/admin.ts create --email admin@e2e.test --password "e2e-admin-password" --name "E2E Admin" >/dev/null
+exec npx next start -p "$PORT"
