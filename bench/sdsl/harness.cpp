@@ -1,0 +1,61 @@
+// sdsl-lite reference for bench/fm.ts: builds csa_wt<wt_huff<rrr_vector<127>>,32,64> (the configuration
+// infini-gram mini uses) over the same bytes and times the same queries.
+// usage: harness <corpus.bin> <queries.bin>   (queries: u32 count, then per query u32 length + bytes)
+// prints one JSON object.
+#include <sdsl/suffix_arrays.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <vector>
+
+using namespace sdsl;
+using clk = std::chrono::steady_clock;
+static double secs(clk::time_point a, clk::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+
+int main(int argc, char** argv) {
+  if (argc < 3) { std::cerr << "usage: harness corpus.bin queries.bin\n"; return 2; }
+  csa_wt<wt_huff<rrr_vector<127>>, 32, 64> csa;
+  auto t0 = clk::now();
+  construct(csa, argv[1], 1);
+  auto t1 = clk::now();
+  std::ifstream qf(argv[2], std::ios::binary);
+  uint32_t nq = 0;
+  qf.read(reinterpret_cast<char*>(&nq), 4);
+  std::vector<std::string> qs(nq);
+  for (auto& q : qs) {
+    uint32_t len = 0;
+    qf.read(reinterpret_cast<char*>(&len), 4);
+    q.resize(len);
+    qf.read(&q[0], len);
+  }
+  double c10 = 0, c100 = 0; size_t n10 = 0, n100 = 0; uint64_t total = 0;
+  for (auto& q : qs) {
+    auto a = clk::now();
+    total += count(csa, q.begin(), q.end());
+    auto b = clk::now();
+    if (q.size() <= 10) { c10 += secs(a, b); n10++; } else { c100 += secs(a, b); n100++; }
+  }
+  std::mt19937_64 rng(42);
+  const size_t nLoc = 20000, nExt = 500;
+  uint64_t sink = 0;
+  auto a = clk::now();
+  for (size_t i = 0; i < nLoc; i++) sink += csa[rng() % csa.size()];
+  auto b = clk::now();
+  double loc = secs(a, b) / nLoc;
+  a = clk::now();
+  for (size_t i = 0; i < nExt; i++) {
+    size_t p = rng() % (csa.size() - 1001);
+    auto s = extract(csa, p, p + 999);
+    sink += (unsigned char)s[0];
+  }
+  b = clk::now();
+  double ext = secs(a, b) / nExt;
+  std::printf("{\"buildSeconds\":%.3f,\"indexBytes\":%llu,\"textBytes\":%llu,\"count10us\":%.3f,\"count100us\":%.3f,"
+              "\"locateUs\":%.3f,\"extract1000Us\":%.3f,\"totalCount\":%llu,\"sink\":%llu}\n",
+              secs(t0, t1), (unsigned long long)size_in_bytes(csa), (unsigned long long)(csa.size() - 1),
+              n10 ? c10 / n10 * 1e6 : 0.0, n100 ? c100 / n100 * 1e6 : 0.0, loc * 1e6, ext * 1e6,
+              (unsigned long long)total, (unsigned long long)sink);
+  return 0;
+}
