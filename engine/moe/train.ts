@@ -1,0 +1,361 @@
+/**
+ * `npm run train`: reproduces models/flexolmo-mini end to end with fixed seeds.
+ *
+ *   1. prepare  split the corpus into one folder per domain (train bytes + held-out slice)
+ *   2. public   train the dense model on the public domain; compute the public router row
+ *   3. expert   once per closed domain, in a separate process given only that domain's folder:
+ *               copy the public model into a two-expert MoE [public, new], the new FFN a copy of
+ *               the public FFN, its router row the domain embedding (mean router input of the
+ *               domain's text under the public model); train only the new FFN, its router row
+ *               and its non-positive bias
+ *   4. merge    stack the public expert and every domain expert with their router rows (no joint
+ *               training), export ONNX files + manifest, score held-out text
+ *
+ * Usage: npx tsx engine/moe/train.ts [all|prepare|public|expert|merge] [--corpus F] [--work D]
+ *        [--out D] [--domain NAME] [--scale F]   (--scale multiplies every step count, e.g. 0.1
+ *        for a quick rehearsal)
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MINI_CONFIG, type ModelConfig, PUBLIC_DOMAIN } from "./config";
+import { type DomainSplit, prepareDomainFolders, readDomainFolder } from "./data";
+import { mergeAndExport } from "./merge";
+import { ffnNames, initDenseWeights, routerNames, sharedNames } from "./params";
+import { evaluateWindows, train } from "./trainer";
+import { loadWeights, saveWeights, type WeightMap } from "./weights";
+
+export interface Schedule {
+  seed: number;
+  batch: number;
+  seqLen: number;
+  publicSteps: number;
+  publicLr: number;
+  expertSteps: number;
+  expertLr: number;
+  /** Windows of domain text averaged for a domain embedding. */
+  embedWindows: number;
+  /** Expert processes run at once (each with threads = 2 / parallel). */
+  parallelExperts: number;
+}
+
+/** About 12 min for the public model and 12 min for the four experts on two cores. */
+export const MINI_SCHEDULE: Schedule = {
+  seed: 20250711,
+  batch: 16,
+  seqLen: 256,
+  publicSteps: 500,
+  publicLr: 2e-3,
+  expertSteps: 160,
+  expertLr: 1e-3,
+  embedWindows: 32,
+  parallelExperts: 2,
+};
+
+const LN2 = Math.log(2);
+
+function normalizeRows(hidden: Float32Array, cfg: ModelConfig): Float32Array[] {
+  const rows: Float32Array[] = [];
+  for (let l = 0; l < cfg.layers; l++) {
+    const row = hidden.slice(l * cfg.dModel, (l + 1) * cfg.dModel);
+    let n = 0;
+    for (const v of row) n += v * v;
+    const s = 1 / Math.sqrt(n + 1e-12);
+    for (let i = 0; i < row.length; i++) row[i] = (row[i] as number) * s;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Router rows from a domain embedding: per layer, the unit-normalised mean router input. */
+async function domainRouterRows(
+  cfg: ModelConfig,
+  publicWeights: WeightMap,
+  text: Uint8Array,
+  s: Schedule,
+  threads: number,
+) {
+  const { hiddenMean } = await evaluateWindows(
+    cfg,
+    [{ id: PUBLIC_DOMAIN, hasBias: false }],
+    publicWeights,
+    text,
+    s.seqLen,
+    s.embedWindows,
+    threads,
+  );
+  return normalizeRows(hiddenMean, cfg);
+}
+
+export async function runPublicStage(opts: {
+  cfg: ModelConfig;
+  schedule: Schedule;
+  domainDir: string;
+  out: string;
+  threads?: number;
+  log?: (msg: string) => void;
+}): Promise<void> {
+  const { cfg, schedule: s } = opts;
+  const log = opts.log ?? console.log;
+  const { train: data, heldout, split } = readDomainFolder(opts.domainDir);
+  const weights = initDenseWeights(cfg, s.seed, PUBLIC_DOMAIN);
+  const t0 = Date.now();
+  const result = await train({
+    cfg,
+    experts: [{ id: PUBLIC_DOMAIN, hasBias: false }],
+    trainable: [...sharedNames(cfg), ...ffnNames(cfg, PUBLIC_DOMAIN)],
+    weights,
+    data,
+    steps: s.publicSteps,
+    batch: s.batch,
+    seqLen: s.seqLen,
+    lr: s.publicLr,
+    warmup: Math.max(1, Math.round(s.publicSteps * 0.05)),
+    seed: s.seed,
+    clip: 1,
+    threads: opts.threads,
+    log: (step, loss, ms) => {
+      if (step % 25 === 0 || step === s.publicSteps - 1)
+        log(`[public] step ${step} loss ${(loss / LN2).toFixed(3)} bits/byte ${ms.toFixed(0)} ms`);
+    },
+  });
+  const rows = await domainRouterRows(cfg, weights, data, s, opts.threads ?? 2);
+  rows.forEach((row, l) => {
+    weights.set(`${PUBLIC_DOMAIN}.l${l}.router`, { shape: [cfg.dModel], data: row });
+  });
+  const held = await evaluateWindows(
+    cfg,
+    [{ id: PUBLIC_DOMAIN, hasBias: false }],
+    weights,
+    heldout,
+    s.seqLen,
+    64,
+    opts.threads ?? 2,
+  );
+  saveWeights(opts.out, weights, {
+    stage: "public",
+    domain: PUBLIC_DOMAIN,
+    documents: split.trainDocs,
+    heldoutDocuments: split.heldoutDocs,
+    steps: result.stepsDone,
+    tokens: result.tokensSeen,
+    seconds: (Date.now() - t0) / 1000,
+    firstLossBits: (result.losses[0] ?? 0) / LN2,
+    lastLossBits:
+      result.losses.slice(-20).reduce((a, b) => a + b, 0) /
+      Math.max(1, Math.min(20, result.losses.length)) /
+      LN2,
+    heldoutBitsPerByte: held.loss / LN2,
+    config: cfg,
+    schedule: s,
+  });
+  log(`[public] done: ${result.stepsDone} steps, held-out ${(held.loss / LN2).toFixed(3)} bits/byte`);
+}
+
+/**
+ * Trains one closed-domain expert. Reads only `domainDir` (that domain's bytes) and the public
+ * checkpoint; writes the expert's FFN, router rows and biases.
+ */
+export async function runExpertStage(opts: {
+  cfg: ModelConfig;
+  schedule: Schedule;
+  domainDir: string;
+  publicCheckpoint: string;
+  out: string;
+  threads?: number;
+  log?: (msg: string) => void;
+}): Promise<void> {
+  const { cfg, schedule: s } = opts;
+  const log = opts.log ?? console.log;
+  const { train: data, heldout, split } = readDomainFolder(opts.domainDir);
+  const domain = split.domain;
+  if (domain === PUBLIC_DOMAIN) throw new Error("the public domain has no separate expert");
+  const { weights } = loadWeights(opts.publicCheckpoint);
+  const threads = opts.threads ?? 2;
+  const publicOnly = [{ id: PUBLIC_DOMAIN, hasBias: false }];
+  const before = await evaluateWindows(cfg, publicOnly, weights, heldout, s.seqLen, 64, threads);
+  // The new expert starts as an exact copy of the public FFN.
+  for (let l = 0; l < cfg.layers; l++) {
+    for (const w of ["w1", "w2"]) {
+      const src = weights.get(`${PUBLIC_DOMAIN}.l${l}.${w}`) as { shape: number[]; data: Float32Array };
+      weights.set(`${domain}.l${l}.${w}`, { shape: src.shape.slice(), data: src.data.slice() });
+    }
+  }
+  const rows = await domainRouterRows(cfg, weights, data, s, threads);
+  rows.forEach((row, l) => {
+    weights.set(`${domain}.l${l}.router`, { shape: [cfg.dModel], data: row });
+    weights.set(`${domain}.l${l}.bias`, { shape: [1], data: new Float32Array(1) });
+  });
+  const experts = [
+    { id: PUBLIC_DOMAIN, hasBias: false },
+    { id: domain, hasBias: true },
+  ];
+  const trainable = [...ffnNames(cfg, domain), ...routerNames(cfg, domain, true)];
+  const t0 = Date.now();
+  const result = await train({
+    cfg,
+    experts,
+    trainable,
+    weights,
+    data,
+    steps: s.expertSteps,
+    batch: s.batch,
+    seqLen: s.seqLen,
+    lr: s.expertLr,
+    warmup: Math.max(1, Math.round(s.expertSteps * 0.05)),
+    seed: s.seed + 1 + hashDomain(domain),
+    clip: 1,
+    threads,
+    nonPositive: routerNames(cfg, domain, true).filter((n) => n.endsWith(".bias")),
+    log: (step, loss, ms) => {
+      if (step % 20 === 0 || step === s.expertSteps - 1)
+        log(`[${domain}] step ${step} loss ${(loss / LN2).toFixed(3)} bits/byte ${ms.toFixed(0)} ms`);
+    },
+  });
+  const after = await evaluateWindows(cfg, experts, weights, heldout, s.seqLen, 64, threads);
+  const own: WeightMap = new Map();
+  for (const n of trainable) own.set(n, weights.get(n) as { shape: number[]; data: Float32Array });
+  saveWeights(opts.out, own, {
+    stage: "expert",
+    domain,
+    documents: split.trainDocs,
+    heldoutDocuments: split.heldoutDocs,
+    steps: result.stepsDone,
+    tokens: result.tokensSeen,
+    seconds: (Date.now() - t0) / 1000,
+    firstLossBits: (result.losses[0] ?? 0) / LN2,
+    lastLossBits:
+      result.losses.slice(-20).reduce((a, b) => a + b, 0) /
+      Math.max(1, Math.min(20, result.losses.length)) /
+      LN2,
+    heldoutBitsPerBytePublicOnly: before.loss / LN2,
+    heldoutBitsPerByteWithExpert: after.loss / LN2,
+  });
+  log(
+    `[${domain}] done: held-out ${(before.loss / LN2).toFixed(3)} -> ${(after.loss / LN2).toFixed(3)} bits/byte`,
+  );
+}
+
+function hashDomain(domain: string): number {
+  let h = 0;
+  for (let i = 0; i < domain.length; i++) h = (h * 31 + domain.charCodeAt(i)) % 100003;
+  return h;
+}
+
+function runChild(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const self = fileURLToPath(import.meta.url);
+    const child = spawn(process.execPath, ["--import", "tsx", self, ...args], { stdio: "inherit" });
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`train.ts ${args.join(" ")} exited with ${code}`)),
+    );
+    child.on("error", reject);
+  });
+}
+
+function parseArgs(argv: string[]): { stage: string; flags: Record<string, string> } {
+  const flags: Record<string, string> = {};
+  let stage = "all";
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a.startsWith("--")) {
+      flags[a.slice(2)] = argv[i + 1] ?? "";
+      i++;
+    } else stage = a;
+  }
+  return { stage, flags };
+}
+
+function scaled(s: Schedule, scale: number): Schedule {
+  if (scale === 1) return s;
+  return {
+    ...s,
+    publicSteps: Math.max(2, Math.round(s.publicSteps * scale)),
+    expertSteps: Math.max(2, Math.round(s.expertSteps * scale)),
+  };
+}
+
+async function main(): Promise<void> {
+  const { stage, flags } = parseArgs(process.argv.slice(2));
+  const corpus = flags.corpus ?? "data/corpus/flexmix-mini.jsonl";
+  const work = flags.work ?? "data/moe-train";
+  const out = flags.out ?? "models/flexolmo-mini";
+  const cfg = MINI_CONFIG;
+  const schedule = scaled(MINI_SCHEDULE, Number(flags.scale ?? "1"));
+  const threads = Number(flags.threads ?? "2");
+  const domainsDir = join(work, "domains");
+  const publicCkpt = join(work, "public.bin");
+  if (stage === "prepare" || stage === "all") {
+    if (!existsSync(corpus))
+      throw new Error(`corpus ${corpus} not found: run \`npm run -s setup:data\` first`);
+    const splits = await prepareDomainFolders(corpus, domainsDir);
+    for (const sp of splits)
+      console.log(
+        `[prepare] ${sp.domain}: ${sp.trainDocs} train docs (${sp.trainBytes} B), ${sp.heldoutDocs} held out (${sp.heldoutBytes} B)`,
+      );
+    if (!splits.some((sp) => sp.domain === PUBLIC_DOMAIN))
+      throw new Error(`corpus has no "${PUBLIC_DOMAIN}" domain`);
+  }
+  if (stage === "public" || stage === "all") {
+    if (stage === "all")
+      await runChild(["public", "--work", work, "--scale", flags.scale ?? "1", "--threads", "2"]);
+    else
+      await runPublicStage({
+        cfg,
+        schedule,
+        domainDir: join(domainsDir, PUBLIC_DOMAIN),
+        out: publicCkpt,
+        threads,
+      });
+  }
+  if (stage === "expert") {
+    const domain = flags.domain;
+    if (!domain) throw new Error("--domain is required");
+    await runExpertStage({
+      cfg,
+      schedule,
+      domainDir: join(domainsDir, domain),
+      publicCheckpoint: publicCkpt,
+      out: join(work, `expert-${domain}.bin`),
+      threads,
+    });
+  }
+  if (stage === "all") {
+    const splits = JSON.parse(readFileSync(join(domainsDir, "splits.json"), "utf8")) as DomainSplit[];
+    const closed = splits.map((sp) => sp.domain).filter((d) => d !== PUBLIC_DOMAIN);
+    const queue = [...closed];
+    const workerThreads = String(Math.max(1, Math.floor(2 / schedule.parallelExperts)));
+    const worker = async () => {
+      for (let d = queue.shift(); d; d = queue.shift()) {
+        await runChild([
+          "expert",
+          "--domain",
+          d,
+          "--work",
+          work,
+          "--scale",
+          flags.scale ?? "1",
+          "--threads",
+          workerThreads,
+        ]);
+      }
+    };
+    await Promise.all(Array.from({ length: schedule.parallelExperts }, worker));
+  }
+  if (stage === "merge" || stage === "all") {
+    const domains = readdirSync(work)
+      .filter((f) => /^expert-.+\.bin$/.test(f))
+      .map((f) => f.slice("expert-".length, -".bin".length))
+      .sort();
+    await mergeAndExport({ cfg, work, domainsDir, publicCheckpoint: publicCkpt, domains, outDir: out });
+    console.log(`[merge] wrote ${out}`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * Gradient descent on the ONNX step graph (train-graph.ts): onnxruntime computes loss and
+ * gradients, Adam with global-norm clipping updates the host weights in place.
+ */
+import * as ort from "onnxruntime-node";
+import type { ModelConfig } from "./config";
+import { sampleBatch } from "./data";
+import { mulberry32 } from "./prng";
+import { buildStepGraph, type StepExpert } from "./train-graph";
+import type { WeightMap } from "./weights";
+
+export interface TrainOptions {
+  cfg: ModelConfig;
+  experts: StepExpert[];
+  /** Names of the parameters to update; every other parameter stays bit-for-bit frozen. */
+  trainable: string[];
+  weights: WeightMap;
+  data: Uint8Array;
+  steps: number;
+  batch: number;
+  seqLen: number;
+  lr: number;
+  warmup: number;
+  seed: number;
+  /** Max global gradient norm. */
+  clip?: number;
+  /** Parameters projected onto (-inf, 0] after each step (the router biases). */
+  nonPositive?: string[];
+  threads?: number;
+  log?: (step: number, loss: number, msPerStep: number) => void;
+  /** Stop early once this wall-clock deadline (ms since epoch) passes; steps done are reported. */
+  deadline?: number;
+}
+
+export interface TrainResult {
+  losses: number[];
+  stepsDone: number;
+  tokensSeen: number;
+}
+
+const BETA1 = 0.9;
+const BETA2 = 0.95;
+const ADAM_EPS = 1e-8;
+
+/** Learning rate: linear warm-up, then cosine decay to 10% of the peak at the last step. */
+export function lrAt(step: number, o: Pick<TrainOptions, "lr" | "warmup" | "steps">): number {
+  if (step < o.warmup) return (o.lr * (step + 1)) / o.warmup;
+  const progress = (step - o.warmup) / Math.max(1, o.steps - o.warmup);
+  return o.lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
+}
+
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  const graph = buildStepGraph(o.cfg, {
+    batch: o.batch,
+    seqLen: o.seqLen,
+    experts: o.experts,
+    trainable: new Set(o.trainable),
+  });
+  const session = await ort.InferenceSession.create(graph.bytes, {
+    intraOpNumThreads: o.threads ?? 2,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+  });
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const n of graph.paramNames) {
+    const t = o.weights.get(n);
+    if (!t) throw new Error(`missing weight ${n}`);
+    feeds[n] = new ort.Tensor("float32", t.data, t.shape);
+  }
+  const m = new Map<string, Float32Array>();
+  const v = new Map<string, Float32Array>();
+  for (const n of o.trainable) {
+    const len = (o.weights.get(n) as { data: Float32Array }).data.length;
+    m.set(n, new Float32Array(len));
+    v.set(n, new Float32Array(len));
+  }
+  const rng = mulberry32(o.seed);
+  const losses: number[] = [];
+  const nonPositive = new Set(o.nonPositive ?? []);
+  let stepsDone = 0;
+  for (let step = 0; step < o.steps; step++) {
+    if (o.deadline && Date.now() > o.deadline) break;
+    const t0 = performance.now();
+    const { ids, targets } = sampleBatch(o.data, o.batch, o.seqLen, rng);
+    feeds.ids = new ort.Tensor("int64", ids, [o.batch, o.seqLen]);
+    feeds.targets = new ort.Tensor("int64", targets, [o.batch, o.seqLen]);
+    const out = await session.run(feeds);
+    const loss = (out.loss as ort.Tensor).data[0] as number;
+    if (!Number.isFinite(loss)) throw new Error(`loss became ${loss} at step ${step}`);
+    losses.push(loss);
+    let sq = 0;
+    for (const n of o.trainable) {
+      const gr = (out[`grad:${n}`] as ort.Tensor).data as Float32Array;
+      for (let i = 0; i < gr.length; i++) sq += (gr[i] as number) * (gr[i] as number);
+    }
+    const clipScale = o.clip && Math.sqrt(sq) > o.clip ? o.clip / Math.sqrt(sq) : 1;
+    const lr = lrAt(step, o);
+    const bc1 = 1 - BETA1 ** (step + 1);
+    const bc2 = 1 - BETA2 ** (step + 1);
+    for (const n of o.trainable) {
+      const gr = (out[`grad:${n}`] as ort.Tensor).data as Float32Array;
+      const w = (o.weights.get(n) as { data: Float32Array }).data;
+      const mm = m.get(n) as Float32Array;
+      const vv = v.get(n) as Float32Array;
+      for (let i = 0; i < w.length; i++) {
+        const gi = (gr[i] as number) * clipScale;
+        const mi = BETA1 * (mm[i] as number) + (1 - BETA1) * gi;
+        const vi = BETA2 * (vv[i] as number) + (1 - BETA2) * gi * gi;
+        mm[i] = mi;
+        vv[i] = vi;
+        w[i] = (w[i] as number) - (lr * (mi / bc1)) / (Math.sqrt(vi / bc2) + ADAM_EPS);
+      }
+      if (nonPositive.has(n)) for (let i = 0; i < w.length; i++) w[i] = Math.min(0, w[i] as number);
+    }
+    stepsDone++;
+    o.log?.(step, loss, performance.now() - t0);
+  }
+  await session.release();
+  return { losses, stepsDone, tokensSeen: stepsDone * o.batch * o.seqLen };
+}
+
+/**
+ * Mean held-out loss (nats/byte) and mean router input per layer over `windows` disjoint
+ * windows of `seqLen` bytes, under a forward-only graph.
+ */
+export async function evaluateWindows(
+  cfg: ModelConfig,
+  experts: StepExpert[],
+  weights: WeightMap,
+  data: Uint8Array,
+  seqLen: number,
+  maxWindows: number,
+  threads = 2,
+): Promise<{ loss: number; hiddenMean: Float32Array }> {
+  const T = Math.min(seqLen, data.length - 1);
+  const windows = Math.max(1, Math.min(maxWindows, Math.floor((data.length - 1) / T)));
+  const graph = buildStepGraph(cfg, {
+    batch: 1,
+    seqLen: T,
+    experts,
+    trainable: new Set(),
+    hiddenMeans: true,
+  });
+  const session = await ort.InferenceSession.create(graph.bytes, { intraOpNumThreads: threads });
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const n of graph.paramNames) {
+    const t = weights.get(n);
+    if (!t) throw new Error(`missing weight ${n}`);
+    feeds[n] = new ort.Tensor("float32", t.data, t.shape);
+  }
+  let lossSum = 0;
+  const hidden = new Float32Array(cfg.layers * cfg.dModel);
+  for (let w = 0; w < windows; w++) {
+    const off = w * T;
+    const ids = new BigInt64Array(T);
+    const targets = new BigInt64Array(T);
+    for (let t = 0; t < T; t++) {
+      ids[t] = BigInt(data[off + t] as number);
+      targets[t] = BigInt(data[off + t + 1] as number);
+    }
+    feeds.ids = new ort.Tensor("int64", ids, [1, T]);
+    feeds.targets = new ort.Tensor("int64", targets, [1, T]);
+    const out = await session.run(feeds);
+    lossSum += (out.loss as ort.Tensor).data[0] as number;
+    const h = (out.hidden_mean as ort.Tensor).data as Float32Array;
+    for (let i = 0; i < hidden.length; i++) hidden[i] = (hidden[i] as number) + (h[i] as number) / windows;
+  }
+  await session.release();
+  return { loss: lossSum / windows, hiddenMean: hidden };
+}
