@@ -19,7 +19,7 @@ test.describe("accounts", () => {
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill("not the password");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
     await expect(page.getByRole("banner").getByRole("link", { name: "Sign up" })).toBeVisible();
   });
 
@@ -98,7 +98,7 @@ test.describe("roles", () => {
     await other.getByLabel("Email").fill(email);
     await other.getByLabel("Password").fill("correct horse battery");
     await other.getByRole("button", { name: "Sign in" }).click();
-    await expect(other.getByRole("alert")).toHaveText("This account has been suspended.");
+    await expect(other.getByRole("main").getByRole("alert")).toHaveText("This account has been suspended.");
     await other.close();
   });
 
