@@ -170,6 +170,15 @@ describe("fitBradleyTerry", () => {
     for (const [name, t] of f.byName) if (name !== "champ") assert.ok(champ > t + 0.5);
   });
 
+  it("converges in a few Newton steps on millions of battles (rounding-safe line search)", () => {
+    const rows = collapseBattles(toBattleTable(simulateBattles([0.3, 0.1, 0, -0.2, -0.4], 2000, 8, 0.2)));
+    const big = { ...rows, count: rows.count.map((c) => c * 2000) };
+    const f = fitBradleyTerry(big);
+    assert.ok(f.converged && f.iterations < 15, `${f.iterations} iterations`);
+    const small = fitBradleyTerry(rows);
+    for (let i = 0; i < 5; i++) assert.ok(Math.abs(f.theta[i] - small.theta[i]) < 1e-9);
+  });
+
   it("handles one model and no rows", () => {
     const f = fitBradleyTerry({
       nModels: 1,

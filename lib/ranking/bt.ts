@@ -92,11 +92,6 @@ function pairIndex(rows: CollapsedRows): PairIndex {
   return idx;
 }
 
-/** log(sigmoid(x)), stable for large |x|. */
-function logSigmoid(x: number): number {
-  return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
-}
-
 /**
  * True when every model can reach every other through "scored against" edges in both directions: the
  * condition (Zermelo 1929, Ford 1957) for the BT maximum-likelihood estimate to exist and be unique.
@@ -109,6 +104,31 @@ export function mleExists(
   wj: Float64Array,
 ) {
   if (nModels <= 1) return true;
+  // Fast path: when every pair scored both ways, edges are symmetric and strong = weak connectivity.
+  let symmetric = true;
+  for (let p = 0; p < pi.length && symmetric; p++) symmetric = wi[p] > 0 && wj[p] > 0;
+  if (symmetric) {
+    const parent = new Int32Array(nModels);
+    for (let i = 0; i < nModels; i++) parent[i] = i;
+    const find = (x: number): number => {
+      let r = x;
+      while (parent[r] !== r) {
+        parent[r] = parent[parent[r]];
+        r = parent[r];
+      }
+      return r;
+    };
+    let components = nModels;
+    for (let p = 0; p < pi.length; p++) {
+      const a = find(pi[p]);
+      const b = find(pj[p]);
+      if (a !== b) {
+        parent[a] = b;
+        components--;
+      }
+    }
+    return components === 1;
+  }
   const fwd: number[][] = Array.from({ length: nModels }, () => []);
   const bwd: number[][] = Array.from({ length: nModels }, () => []);
   for (let p = 0; p < pi.length; p++) {
@@ -176,12 +196,17 @@ export function fitBradleyTerry(rows: CollapsedRows, options: BtFitOptions = {})
   if (options.init) for (let i = 0; i < m; i++) theta[i] = options.init[i];
   center(theta);
 
+  // Per-pair sigmoid(d) at the last point the objective was evaluated at, reused by the next Newton step:
+  // one exp and one log1p per pair per iteration.
+  const sig = new Float64Array(P);
   const objective = (t: Float64Array): number => {
     let f = 0;
     for (let p = 0; p < P; p++) {
       const d = LN10 * (t[pi[p]] - t[pj[p]]);
-      if (wi[p] > 0) f -= wi[p] * logSigmoid(d);
-      if (wj[p] > 0) f -= wj[p] * logSigmoid(-d);
+      const e = Math.exp(-Math.abs(d));
+      sig[p] = d >= 0 ? 1 / (1 + e) : e / (1 + e);
+      // -wi log s(d) - wj log s(-d) = wi softplus(-d) + wj softplus(d), softplus(x) = max(x, 0) + log1p(e^-|x|).
+      f += (d < 0 ? -wi[p] * d : wj[p] * d) + (wi[p] + wj[p]) * Math.log1p(e);
     }
     if (l2 > 0) for (let i = 0; i < m; i++) f += 0.5 * l2 * t[i] * t[i];
     return f;
@@ -203,7 +228,7 @@ export function fitBradleyTerry(rows: CollapsedRows, options: BtFitOptions = {})
       const j = pj[p];
       const n = wi[p] + wj[p];
       if (n === 0) continue;
-      const s = 1 / (1 + Math.exp(-LN10 * (theta[i] - theta[j])));
+      const s = sig[p];
       const gi = -LN10 * (wi[p] - n * s);
       g[i] += gi;
       g[j] -= gi;
@@ -228,31 +253,37 @@ export function fitBradleyTerry(rows: CollapsedRows, options: BtFitOptions = {})
       // Disconnected models without a penalty (only possible with l2 = 0 forced): gradient step.
       for (let i = 0; i < m; i++) step[i] = -g[i] / (c + 1);
     }
+    let maxStep = 0;
+    for (let i = 0; i < m; i++) maxStep = Math.max(maxStep, Math.abs(step[i]));
+    if (maxStep < tol) {
+      // Quadratic convergence: this last step is far below tolerance; take it without a line search.
+      for (let i = 0; i < m; i++) theta[i] += step[i];
+      converged = true;
+      break;
+    }
     let slope = 0;
     for (let i = 0; i < m; i++) slope += g[i] * step[i];
+    // Near the optimum the decrease falls below the rounding error of f (a sum over up to millions of
+    // battles); allow that much so the quadratically converging full step is taken.
+    const roundoff = 1e-12 * (Math.abs(f) + 1);
     // Backtracking line search (Armijo); Newton's full step is accepted near the optimum.
     let t = 1;
     let fNew = f;
     for (let k = 0; k < 60; k++) {
       for (let i = 0; i < m; i++) trial[i] = theta[i] + t * step[i];
       fNew = objective(trial);
-      if (fNew <= f + 1e-4 * t * slope || !(Math.abs(slope) > 1e-300)) break;
+      if (fNew <= f + 1e-4 * t * slope + roundoff) break;
       t *= 0.5;
     }
-    let maxStep = 0;
-    for (let i = 0; i < m; i++) {
-      maxStep = Math.max(maxStep, Math.abs(trial[i] - theta[i]));
-      theta[i] = trial[i];
-    }
+    theta.set(trial);
     f = fNew;
-    if (maxStep < tol) converged = true;
   }
   center(theta);
   return {
     theta,
     l2,
     mleExists: exists,
-    logLikelihood: -objective(theta) + penalty(theta, l2),
+    logLikelihood: -f + penalty(theta, l2),
     iterations,
     converged,
   };

@@ -186,12 +186,15 @@ export function fitStyleControlledBradleyTerry(
       throw new Error("style-control Hessian is not positive definite (l2 must be > 0)");
     let slope = 0;
     for (let j = 0; j < D; j++) slope += g[j] * step[j];
+    // Near the optimum the decrease falls below the rounding error of f (a sum over up to millions of
+    // battles); allow that much so the quadratically converging full step is taken.
+    const roundoff = 1e-12 * (Math.abs(f) + 1);
     let t = 1;
     let fNew = f;
     for (let k = 0; k < 60; k++) {
       for (let j = 0; j < D; j++) trial[j] = w[j] + t * step[j];
       fNew = objective(trial);
-      if (fNew <= f + 1e-4 * t * slope || !(Math.abs(slope) > 1e-300)) break;
+      if (fNew <= f + 1e-4 * t * slope + roundoff) break;
       t *= 0.5;
     }
     let maxStep = 0;
