@@ -3,9 +3,12 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { db } from "./db/client";
 import { databaseTarget } from "./db/target";
+import { indexHealth } from "./engine/fm";
 import { env } from "./env";
 
-export type ComponentStatus = { status: "ok" | "absent" | "error"; detail?: string; [k: string]: unknown };
+import type { ComponentStatus } from "./health-types";
+
+export type { ComponentStatus };
 export type Health = {
   status: "ok" | "degraded" | "down";
   database: ComponentStatus;
@@ -41,7 +44,7 @@ export async function health(): Promise<Health> {
   const config = env();
   const [database, index, model] = await Promise.all([
     databaseStatus(),
-    probes.index?.() ?? Promise.resolve(fileStatus(config.indexDir, "manifest.json")),
+    probes.index?.() ?? indexHealth(),
     probes.model?.() ?? Promise.resolve(fileStatus(config.modelDir, "manifest.json")),
   ]);
   const parts = [database, index, model];

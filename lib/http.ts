@@ -5,17 +5,9 @@ import { type ApiKeyScope, userForApiKey } from "./auth/api-keys";
 import { AuthError, currentUser } from "./auth/session";
 import { db } from "./db/client";
 
-/** An error a caller caused: becomes a JSON `{error}` with this status. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = "HttpError";
-  }
-}
+import { HttpError } from "./http-error";
+
+export { HttpError };
 
 export function json(body: unknown, init?: number | ResponseInit): Response {
   const opts = typeof init === "number" ? { status: init } : init;

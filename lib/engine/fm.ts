@@ -1,0 +1,52 @@
+import "server-only";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { createIndexService, type IndexService } from "@/engine/fm/service";
+import { env } from "../env";
+import type { ComponentStatus } from "../health-types";
+import { HttpError } from "../http-error";
+
+/**
+ * The process-wide FM-index service over the default corpus (or INDEX_DIR): loaded once, queried from
+ * worker threads that share one copy of the index. Route handlers and server actions call
+ * `indexService()`; a missing index is a 503 with the command that builds it.
+ */
+const g = globalThis as unknown as { __lmrIndex?: Promise<IndexService>; __lmrIndexError?: string };
+
+export function indexService(): Promise<IndexService> {
+  if (!g.__lmrIndex) {
+    const dir = env().indexDir;
+    if (!existsSync(path.join(dir, "manifest.json"))) {
+      return Promise.reject(
+        new HttpError(
+          503,
+          `The corpus index is not built yet (${dir}). Run \`npm run setup:data\` or \`npm start\`.`,
+        ),
+      );
+    }
+    g.__lmrIndex = createIndexService({ dir, workers: env().ENGINE_WORKERS ?? 2 }).catch((e) => {
+      g.__lmrIndex = undefined;
+      g.__lmrIndexError = (e as Error).message;
+      throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
+    });
+  }
+  return g.__lmrIndex;
+}
+
+export async function indexHealth(): Promise<ComponentStatus> {
+  const dir = env().indexDir;
+  if (!existsSync(path.join(dir, "manifest.json"))) return { status: "absent", path: dir };
+  try {
+    const service = await indexService();
+    return {
+      status: "ok",
+      path: dir,
+      shards: service.shards.length,
+      domains: service.domains,
+      documents: service.shards.reduce((n, s) => n + s.docs, 0),
+      bytes: service.shards.reduce((n, s) => n + s.bytes, 0),
+    };
+  } catch (e) {
+    return { status: "error", path: dir, detail: (e as Error).message };
+  }
+}

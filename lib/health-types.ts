@@ -1,0 +1,1 @@
+export type ComponentStatus = { status: "ok" | "absent" | "error"; detail?: string; [k: string]: unknown };
