@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { ModelConfig } from "./config";
 import { prepareDomainFolders } from "./data";
-import { type FlexOlmo, FlexOlmoError, loadFlexOlmo } from "./index";
+import { type FlexOlmo, FlexOlmoError, loadFlexOlmo, type TokenChunk } from "./index";
 import { mergeAndExport } from "./merge";
 import { mulberry32 } from "./prng";
 import { crossEntropy, forward, initTf, tf, toVariables } from "./tfmodel";
@@ -192,13 +192,13 @@ test("KV-cache generation equals generation that recomputes every prefix", async
         tok.map((e) => e.id),
         other.map((e) => e.id),
       );
-      tok.forEach((e, j) => assert.ok(Math.abs(e.weight - (other[j]?.weight ?? 0)) < 1e-4));
+      for (const [j, e] of tok.entries()) assert.ok(Math.abs(e.weight - (other[j]?.weight ?? 0)) < 1e-4);
     });
   }
 });
 
 test("streaming yields valid UTF-8 text per chunk, buffering split characters", async () => {
-  const chunks: { text: string; bytes: number[] }[] = [];
+  const chunks: TokenChunk[] = [];
   for await (const c of model.generate({
     prompt: "東京 café ",
     experts: ["accents"],
