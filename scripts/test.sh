@@ -44,6 +44,9 @@ if [ "$unit_status" != "0" ] && [ "$u_fail" = "0" ]; then u_fail=1; fi
 
 log "corpus, index and build for the browser tests"
 ensure_data
+# The build folder and the e2e port are shared by everyone working in this checkout: one run at a time.
+exec 9>/tmp/e2e.lock
+flock 9
 build_engine
 build_app
 
@@ -52,6 +55,7 @@ set +e
 PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" npx playwright test --reporter=list,json
 e2e_status=$?
 set -e
+flock -u 9
 read -r e_pass e_fail e_skip < <(node -e '
   const fs = require("fs"); let s = { expected: 0, unexpected: 0, flaky: 0, skipped: 0 };
   try { s = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).stats; } catch {}
