@@ -1,0 +1,88 @@
+/**
+ * The arena's extractive baseline model: answers by quoting the retrieved sentences most relevant to the
+ * question (BM25 over sentences, with the question as the query), each with its citation [n], where n is
+ * the 1-based position of its passage in the list given to the models. Deterministic: same question and
+ * passages, same answer.
+ */
+import { buildBm25Index, DEFAULT_BM25, searchBm25 } from "./bm25";
+import { splitSentences, tokenize } from "./tokenize";
+
+export interface ExtractiveOptions {
+  /** Most sentences quoted (default 3). */
+  maxSentences?: number;
+  /** A candidate sharing at least this Jaccard overlap of terms with a chosen sentence is skipped (default 0.6). */
+  maxOverlap?: number;
+}
+
+export interface ExtractiveQuote {
+  /** 1-based passage number, as cited. */
+  citation: number;
+  sentence: string;
+  score: number;
+}
+
+export interface ExtractiveAnswer {
+  markdown: string;
+  quotes: ExtractiveQuote[];
+}
+
+export const NO_PASSAGES_ANSWER =
+  "No passages were retrieved for this question, so there is nothing to quote.";
+export const NO_MATCH_ANSWER =
+  "None of the retrieved passages shares terms with the question, so there is nothing to quote.";
+
+/** Quote the best sentences; see `extractiveAnswer` for the markdown only. Time: O(total passage text). */
+export function extractiveAnswerDetails(
+  question: string,
+  passages: readonly { text: string }[],
+  options: ExtractiveOptions = {},
+): ExtractiveAnswer {
+  const maxSentences = options.maxSentences ?? 3;
+  const maxOverlap = options.maxOverlap ?? 0.6;
+  if (passages.length === 0) return { markdown: NO_PASSAGES_ANSWER, quotes: [] };
+  const sentences: { citation: number; text: string; terms: Set<string> }[] = [];
+  const docs: string[][] = [];
+  passages.forEach((p, i) => {
+    for (const s of splitSentences(p.text)) {
+      const tokens = tokenize(s);
+      sentences.push({ citation: i + 1, text: s, terms: new Set(tokens) });
+      docs.push(tokens);
+    }
+  });
+  const index = buildBm25Index(docs, DEFAULT_BM25);
+  const hits = searchBm25(index, tokenize(question), sentences.length);
+  const chosen: (typeof sentences)[number][] = [];
+  const quotes: ExtractiveQuote[] = [];
+  for (const hit of hits) {
+    if (quotes.length >= maxSentences) break;
+    const s = sentences[hit.doc];
+    if (chosen.some((c) => jaccard(c.terms, s.terms) >= maxOverlap)) continue;
+    chosen.push(s);
+    quotes.push({ citation: s.citation, sentence: s.text, score: hit.score });
+  }
+  if (quotes.length === 0) return { markdown: NO_MATCH_ANSWER, quotes };
+  const lines = quotes.map((q) => `- ${withCitation(q.sentence, q.citation)}`);
+  return { markdown: `The retrieved literature says:\n\n${lines.join("\n")}`, quotes };
+}
+
+/** Markdown answer of the extractive baseline (see `extractiveAnswerDetails`). */
+export function extractiveAnswer(
+  question: string,
+  passages: readonly { text: string }[],
+  options: ExtractiveOptions = {},
+): string {
+  return extractiveAnswerDetails(question, passages, options).markdown;
+}
+
+/** "Claim." + 3 -> "Claim [3]." (the citation goes before the closing punctuation). */
+function withCitation(sentence: string, n: number): string {
+  const m = /^(.*?)([.!?]["'”’)]*)?$/s.exec(sentence.trim())!;
+  return `${m[1]} [${n}]${m[2] ?? ""}`;
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let inter = 0;
+  for (const t of a) if (b.has(t)) inter++;
+  return inter / (a.size + b.size - inter);
+}
