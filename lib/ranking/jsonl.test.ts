@@ -78,6 +78,19 @@ describe("parseBattlesJsonl", () => {
     }
   });
 
+  it("copies what it keeps from a chunk, so callers may reuse a Buffer between pushes", () => {
+    const doc = Buffer.from(randomDoc(200, 3));
+    const expected = plain(parseBattlesJsonl(doc));
+    const parser = new BattleJsonlParser();
+    const scratch = Buffer.alloc(97);
+    for (let i = 0; i < doc.length; i += scratch.length) {
+      const n = doc.copy(scratch, 0, i, i + scratch.length);
+      parser.push(scratch.subarray(0, n));
+      scratch.fill(0x7b);
+    }
+    assert.deepEqual(plain(parser.finish()), expected);
+  });
+
   it("parses timestamps exactly like JSON.parse", () => {
     const stamps = [
       "1723456789.9876543",

@@ -91,7 +91,8 @@ export class BattleJsonlParser {
       this.parseLine(chunk, start, nl);
       start = nl + 1;
     }
-    if (start < chunk.length) this.carry = chunk.slice(start);
+    // Copy: callers reuse their read buffer, and Buffer#slice is a view, not a copy.
+    if (start < chunk.length) this.carry = Uint8Array.prototype.slice.call(chunk, start);
   }
 
   /** Parses a final line without a newline and returns the table (arrays trimmed to size). */
@@ -273,7 +274,7 @@ export class BattleJsonlParser {
       }
       slot = (slot + 1) & mask;
     }
-    const bytes = buf.slice(s, e);
+    const bytes = Uint8Array.prototype.slice.call(buf, s, e); // a copy, even for a Buffer
     let name: string;
     try {
       name = utf8.decode(bytes);

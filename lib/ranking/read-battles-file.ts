@@ -10,7 +10,8 @@ export function readBattlesFile(path: string): BattleTable {
   const parser = new BattleJsonlParser();
   const fd = openSync(path, "r");
   try {
-    const buf = new Uint8Array(CHUNK);
+    // A Buffer: its indexOf (newline search) is memchr-fast, unlike Uint8Array#indexOf.
+    const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
       const got = readSync(fd, buf, 0, CHUNK, null);
       if (got === 0) break;
