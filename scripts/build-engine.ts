@@ -3,6 +3,7 @@
  *   cli.js                the engine CLI (node dist/engine/cli.js <command>)
  *   fm-build-worker.js    worker of buildFmIndex (parallel shard builds)
  *   fm-service-worker.js  worker of createIndexService
+ *   trace-worker.js       worker of createTraceService (engine/trace: whole traces off the main thread)
  * When the engine runs from a bundle (not from .ts sources under tsx), it looks for the workers beside
  * itself, then in <cwd>/dist/engine (see engine/fm/worker-path.ts).
  */
@@ -13,6 +14,7 @@ const entryPoints = {
   cli: "engine/cli.ts",
   "fm-build-worker": "engine/fm/build-worker.ts",
   "fm-service-worker": "engine/fm/service-worker.ts",
+  "trace-worker": "engine/trace/trace-worker.ts",
 };
 
 await build({
