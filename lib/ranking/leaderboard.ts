@@ -49,7 +49,7 @@ export interface LeaderboardRow {
   battles: number;
   /** (wins + ties/2) / battles, or wins / battles with ties = "drop". */
   winRate: number;
-  /** Style-controlled BT rating, when battles carry style features. */
+  /** Style-controlled BT rating, when this model's battles carry style features. */
   styleBt?: number;
 }
 
@@ -140,7 +140,7 @@ export function computeLeaderboard(
       battles: pairwise.battles[i],
       winRate: pairwise.overallWinRate[i] ?? 0,
     };
-    if (styleBt) row.styleBt = styleBt[i];
+    if (styleBt && styleFit && styleFit.battlesPerModel[i] > 0) row.styleBt = styleBt[i];
     return row;
   });
   const result: Leaderboard = {

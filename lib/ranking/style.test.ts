@@ -106,6 +106,17 @@ describe("style control", () => {
     for (let k = 0; k < K; k++) assert.ok(Math.abs(beta[m + k] - fit.coefficients[k]) < 1e-6);
   });
 
+  it("leaves styleBt out for a model none of whose battles carry style features", () => {
+    const battles = [
+      ...lengthBiasedBattles(300, 5),
+      { modelA: "plain", modelB: "terse1", winner: "model_a" as const },
+      { modelA: "terse2", modelB: "plain", winner: "model_a" as const },
+    ];
+    const board = computeLeaderboard(battles, { bootstrapRounds: 0 });
+    assert.equal(board.rows.find((r) => r.model === "plain")!.styleBt, undefined);
+    assert.ok(Number.isFinite(board.rows.find((r) => r.model === "terse1")!.styleBt));
+  });
+
   it("is skipped when no battle carries style features", () => {
     const board = computeLeaderboard([{ modelA: "a", modelB: "b", winner: "model_a" }], {
       bootstrapRounds: 0,

@@ -66,6 +66,8 @@ export interface StyleFit {
   featureStd: Float64Array;
   /** Battles that had style features on both sides (and survived the tie mode). */
   battlesUsed: number;
+  /** Per model, how many of those battles it was in: [nModels] (a model with 0 has no style rating). */
+  battlesPerModel: Float64Array;
   iterations: number;
   converged: boolean;
 }
@@ -101,10 +103,13 @@ export function fitStyleControlledBradleyTerry(
   const b = new Int32Array(n);
   const y = new Float64Array(n);
   const z = new Float64Array(n * K);
+  const battlesPerModel = new Float64Array(m);
   for (let r = 0; r < n; r++) {
     const i = idx[r];
     a[r] = table.modelA[i];
     b[r] = table.modelB[i];
+    battlesPerModel[a[r]]++;
+    battlesPerModel[b[r]]++;
     const o = table.outcome[i];
     y[r] = o === OUTCOME_A ? 1 : o === OUTCOME_B ? 0 : 0.5;
     for (let k = 0; k < K; k++) {
@@ -211,5 +216,14 @@ export function fitStyleControlledBradleyTerry(
   for (let i = 0; i < m; i++) mean += theta[i];
   mean /= m;
   for (let i = 0; i < m; i++) theta[i] -= mean;
-  return { theta, coefficients: w.slice(m), featureMean, featureStd, battlesUsed: n, iterations, converged };
+  return {
+    theta,
+    coefficients: w.slice(m),
+    featureMean,
+    featureStd,
+    battlesUsed: n,
+    battlesPerModel,
+    iterations,
+    converged,
+  };
 }
