@@ -1,12 +1,9 @@
 import "server-only";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { db } from "./db/client";
 import { databaseTarget } from "./db/target";
 import { indexHealth } from "./engine/fm";
-import { env } from "./env";
-
 import type { ComponentStatus } from "./health-types";
+import { modelHealth } from "./models/flexolmo";
 
 export type { ComponentStatus };
 export type Health = {
@@ -34,18 +31,11 @@ export function registerHealthProbe(part: "index" | "model", probe: () => Promis
   probes[part] = probe;
 }
 
-function fileStatus(dir: string, manifest: string): ComponentStatus {
-  return existsSync(path.join(dir, manifest))
-    ? { status: "ok", path: dir, detail: "present, not loaded yet" }
-    : { status: "absent", path: dir };
-}
-
 export async function health(): Promise<Health> {
-  const config = env();
   const [database, index, model] = await Promise.all([
     databaseStatus(),
     probes.index?.() ?? indexHealth(),
-    probes.model?.() ?? Promise.resolve(fileStatus(config.modelDir, "manifest.json")),
+    probes.model?.() ?? modelHealth(),
   ]);
   const parts = [database, index, model];
   const status =
