@@ -12,6 +12,9 @@ import { loadFlexOlmo } from "./index";
 import { type ExpertManifest, type FlexOlmoManifest, sha256 } from "./manifest";
 import { loadWeights, type WeightMap } from "./weights";
 
+/** Held-out bytes per domain scored into the manifest (the same prefix `npm run eval:moe` uses). */
+export const SCORE_BYTES = 16 * 1024;
+
 export interface MergeOptions {
   cfg: ModelConfig;
   work: string;
@@ -105,10 +108,10 @@ export async function mergeAndExport(o: MergeOptions): Promise<FlexOlmoManifest>
   const mPath = join(o.outDir, "manifest.json");
   writeAtomic(mPath, JSON.stringify(manifest, null, 2));
   // Held-out scores through the exported ONNX path (what users get), default top-k.
-  const model = await loadFlexOlmo(o.outDir, { threads: 2 });
+  const model = await loadFlexOlmo(o.outDir, { threads: 1 });
   try {
     for (const e of experts) {
-      const held = readDomainFolder(join(o.domainsDir, e.domain)).heldout;
+      const held = readDomainFolder(join(o.domainsDir, e.domain)).heldout.subarray(0, SCORE_BYTES);
       const publicOnly = await model.evaluate(held, { experts: [] });
       const withExpert =
         e.id === PUBLIC_DOMAIN ? publicOnly : await model.evaluate(held, { experts: [e.id] });

@@ -60,6 +60,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     intraOpNumThreads: o.threads ?? 2,
     interOpNumThreads: 1,
     graphOptimizationLevel: "all",
+    extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
   });
   const feeds: Record<string, ort.Tensor> = {};
   for (const n of graph.paramNames) {

@@ -1,0 +1,230 @@
+/**
+ * `npm run -s eval:moe`: held-out bits per byte on every domain for public only, public + each
+ * expert, all experts, all minus each (opt-out) and the weight-averaged dense model; writes
+ * models/flexolmo-mini/eval.json (+ eval.md) and prints the table with the FlexOlmo paper's
+ * claims checked against these numbers.
+ *
+ * Usage: npx tsx engine/moe/eval.ts [--model D] [--corpus F] [--work D] [--max-bytes N] [--top-k K]
+ * Held-out text comes from <work>/domains (written by `npm run train`); when absent it is
+ * re-derived from the corpus with the same deterministic split.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { averagedFfnSession } from "./baseline";
+import { PUBLIC_DOMAIN } from "./config";
+import { prepareDomainFolders } from "./data";
+import { type FlexOlmo, loadFlexOlmo } from "./index";
+import { SCORE_BYTES } from "./merge";
+
+export interface EvalRow {
+  name: string;
+  kind: "public" | "public+expert" | "all" | "all-minus" | "averaged";
+  /** Enabled experts (public always on); for "averaged", the experts whose weights were averaged. */
+  experts: string[];
+  bitsPerByte: Record<string, number>;
+  mean: number;
+}
+
+export interface Claim {
+  claim: string;
+  holds: boolean;
+  detail: string;
+}
+
+export interface EvalReport {
+  createdAt: string;
+  topK: number;
+  heldoutBytes: Record<string, number>;
+  domains: string[];
+  rows: EvalRow[];
+  claims: Claim[];
+}
+
+/** Relative tolerance for "close to" and "nearly unchanged". */
+export const NEAR = 0.02;
+
+const fmt = (x: number) => x.toFixed(3);
+
+export function checkClaims(rows: EvalRow[], domains: string[]): Claim[] {
+  const row = (name: string) => rows.find((r) => r.name === name) as EvalRow;
+  const pub = row("public only");
+  const all = row("all experts");
+  const avg = row("averaged weights (dense)");
+  const closed = domains.filter((d) => d !== PUBLIC_DOMAIN);
+  const claims: Claim[] = [];
+  const own = closed.map((d) => ({
+    d,
+    pub: pub.bitsPerByte[d] as number,
+    own: row(`public + ${d}`).bitsPerByte[d] as number,
+  }));
+  const improved = own.filter((o) => o.own < o.pub);
+  claims.push({
+    claim: "Each expert improves its own domain over the public model alone",
+    holds: improved.length === own.length,
+    detail: own.map((o) => `${o.d}: ${fmt(o.pub)} -> ${fmt(o.own)}`).join("; "),
+  });
+  const gaps = closed.map((d) => {
+    const a = all.bitsPerByte[d] as number;
+    const o = row(`public + ${d}`).bitsPerByte[d] as number;
+    return { d, a, o, rel: (a - o) / o };
+  });
+  claims.push({
+    claim: `The merged MoE (all experts, routed) is close to each domain's own expert on that domain (within ${NEAR * 100}%)`,
+    holds: gaps.every((g) => g.rel <= NEAR),
+    detail: gaps
+      .map(
+        (g) =>
+          `${g.d}: all ${fmt(g.a)} vs own ${fmt(g.o)} (${g.rel >= 0 ? "+" : ""}${(g.rel * 100).toFixed(1)}%)`,
+      )
+      .join("; "),
+  });
+  claims.push({
+    claim: "The merged MoE is better on average than the weight-averaged dense model",
+    holds: all.mean < avg.mean,
+    detail: `mean over domains: MoE ${fmt(all.mean)} vs averaged ${fmt(avg.mean)}`,
+  });
+  const optOut = closed.map((d) => {
+    const r = row(`all - ${d}`);
+    const own =
+      ((r.bitsPerByte[d] as number) - (all.bitsPerByte[d] as number)) / (all.bitsPerByte[d] as number);
+    const others = domains
+      .filter((o) => o !== d)
+      .map(
+        (o) =>
+          ((r.bitsPerByte[o] as number) - (all.bitsPerByte[o] as number)) / (all.bitsPerByte[o] as number),
+      );
+    return { d, own, maxOther: Math.max(...others.map(Math.abs)) };
+  });
+  claims.push({
+    claim: "Removing an expert worsens its own domain",
+    holds: optOut.every((o) => o.own > 0),
+    detail: optOut.map((o) => `${o.d}: +${(o.own * 100).toFixed(1)}%`).join("; "),
+  });
+  claims.push({
+    claim: `Removing an expert leaves the other domains nearly unchanged (every change within ${NEAR * 100}%)`,
+    holds: optOut.every((o) => o.maxOther <= NEAR),
+    detail: optOut
+      .map((o) => `${o.d} removed: largest change elsewhere ${(o.maxOther * 100).toFixed(1)}%`)
+      .join("; "),
+  });
+  return claims;
+}
+
+export function toMarkdown(report: EvalReport): string {
+  const header = `| configuration | ${report.domains.join(" | ")} | mean |`;
+  const sep = `|---|${report.domains.map(() => "---:").join("|")}|---:|`;
+  const lines = report.rows.map(
+    (r) =>
+      `| ${r.name} | ${report.domains.map((d) => fmt(r.bitsPerByte[d] as number)).join(" | ")} | ${fmt(r.mean)} |`,
+  );
+  const claims = report.claims.map(
+    (c) => `- ${c.holds ? "HOLDS" : "DOES NOT HOLD"}: ${c.claim}. ${c.detail}.`,
+  );
+  return [
+    `Held-out bits per byte (lower is better), top-k = ${report.topK}, held-out bytes per domain: ${report.domains
+      .map((d) => `${d} ${report.heldoutBytes[d]}`)
+      .join(", ")}.`,
+    "",
+    header,
+    sep,
+    ...lines,
+    "",
+    "Claims of the FlexOlmo paper, checked on these numbers:",
+    "",
+    ...claims,
+    "",
+  ].join("\n");
+}
+
+export async function runEvaluation(
+  model: FlexOlmo,
+  modelDir: string,
+  heldout: Map<string, Uint8Array>,
+  topK: number,
+  log: (m: string) => void = () => {},
+): Promise<EvalReport> {
+  const domains = [...heldout.keys()];
+  const closed = model.experts.map((e) => e.id).filter((id) => id !== PUBLIC_DOMAIN);
+  const configs: Omit<EvalRow, "bitsPerByte" | "mean">[] = [
+    { name: "public only", kind: "public", experts: [] },
+    ...closed.map((d) => ({ name: `public + ${d}`, kind: "public+expert" as const, experts: [d] })),
+    { name: "all experts", kind: "all", experts: closed },
+    ...closed.map((d) => ({
+      name: `all - ${d}`,
+      kind: "all-minus" as const,
+      experts: closed.filter((x) => x !== d),
+    })),
+    { name: "averaged weights (dense)", kind: "averaged", experts: [PUBLIC_DOMAIN, ...closed] },
+  ];
+  const rows: EvalRow[] = [];
+  const averaged = await averagedFfnSession(modelDir, model.manifest, 1);
+  for (const c of configs) {
+    const bits: Record<string, number> = {};
+    if (c.kind === "averaged") model.setDenseFfn(averaged);
+    try {
+      for (const d of domains) {
+        bits[d] = (
+          await model.evaluate(heldout.get(d) as Uint8Array, { experts: c.experts, topK })
+        ).bitsPerByte;
+      }
+    } finally {
+      model.setDenseFfn(undefined);
+    }
+    const mean = domains.reduce((a, d) => a + (bits[d] as number), 0) / domains.length;
+    rows.push({ ...c, bitsPerByte: bits, mean });
+    log(`${c.name}: ${domains.map((d) => `${d} ${fmt(bits[d] as number)}`).join(", ")}`);
+  }
+  await averaged.release();
+  return {
+    createdAt: new Date().toISOString(),
+    topK,
+    heldoutBytes: Object.fromEntries(domains.map((d) => [d, (heldout.get(d) as Uint8Array).length])),
+    domains,
+    rows,
+    claims: checkClaims(rows, domains),
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const flag = (name: string, dflt: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
+  };
+  const modelDir = flag("model", "models/flexolmo-mini");
+  const work = flag("work", "data/moe-train");
+  const corpus = flag("corpus", "data/corpus/flexmix-mini.jsonl");
+  const maxBytes = Number(flag("max-bytes", String(SCORE_BYTES)));
+  const model = await loadFlexOlmo(modelDir, { threads: 1 });
+  const topK = Number(flag("top-k", String(model.defaultTopK)));
+  let domainsDir = join(work, "domains");
+  if (!existsSync(join(domainsDir, "splits.json"))) {
+    if (!existsSync(corpus))
+      throw new Error(
+        `no held-out data: neither ${domainsDir} nor ${corpus} exists (run npm run -s setup:data)`,
+      );
+    domainsDir = join(work, "eval-domains");
+    await prepareDomainFolders(corpus, domainsDir);
+  }
+  const heldout = new Map<string, Uint8Array>();
+  for (const e of model.experts) {
+    const bytes = new Uint8Array(readFileSync(join(domainsDir, e.domain, "heldout.bin")));
+    heldout.set(e.domain, bytes.subarray(0, Math.min(bytes.length, maxBytes)));
+  }
+  const report = await runEvaluation(model, modelDir, heldout, topK, (m) => console.error(m));
+  await model.release();
+  const out = join(modelDir, "eval.json");
+  writeFileSync(`${out}.tmp`, JSON.stringify(report, null, 2));
+  renameSync(`${out}.tmp`, out);
+  const md = toMarkdown(report);
+  writeFileSync(join(modelDir, "eval.md"), md);
+  console.log(md);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
