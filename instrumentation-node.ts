@@ -1,10 +1,12 @@
+import { prepareArena } from "./lib/arena/startup";
 import { applyMigrations } from "./lib/db/migrate";
 import { databaseTarget } from "./lib/db/target";
 import { EnvError, parseEnv } from "./lib/env";
 
 /**
  * Validates the configuration (a wrong value stops the app with a message naming the variable) and
- * brings the database schema up to date before the first request.
+ * brings the database schema up to date before the first request, then seeds the arena's built-in models and
+ * sample papers.
  */
 export async function startServer() {
   try {
@@ -16,6 +18,11 @@ export async function startServer() {
     }
     throw e;
   }
-  const result = await applyMigrations(databaseTarget(process.env.DATABASE_URL));
+  const target = databaseTarget(process.env.DATABASE_URL);
+  const result = await applyMigrations(target);
   if (result.applied.length > 0) console.log(`database: applied ${result.applied.join(", ")}`);
+  // Built-in arena models and, on an empty collection, the sample papers (idempotent).
+  const arena = await prepareArena(target, { modelDir: parseEnv().modelDir });
+  if (arena.providersCreated > 0) console.log(`arena: added ${arena.providersCreated} built-in models`);
+  if (arena.papersImported > 0) console.log(`arena: imported ${arena.papersImported} sample papers`);
 }

@@ -6,20 +6,24 @@
  *   npm run admin -- demote --email a@b.org                              make an admin a researcher
  *   npm run admin -- ban --email a@b.org | unban --email a@b.org
  *   npm run admin -- list                                                accounts with their roles
+ *   npm run admin -- import-papers FILE                                  add or update papers from JSONL (arena literature)
  *
  * Uses the same database as the app (DATABASE_URL, or data/app.db) and applies pending migrations first.
  * Without --password, a random one is generated and printed once.
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import { importPapers } from "../lib/arena/papers";
 import { AccountError, createAccount, setBanned, setRole } from "../lib/auth/accounts";
 import { createDb } from "../lib/db/create";
 import { applyMigrations } from "../lib/db/migrate";
 import { databaseTarget } from "../lib/db/target";
 import { parseEnv } from "../lib/env";
+import { PaperImportError } from "../lib/retrieval";
+import { readPapersFile } from "../lib/retrieval/read-papers-file";
 
 const USAGE =
-  "usage: npm run admin -- create|promote|demote|ban|unban --email EMAIL [--password P] [--name N] | list";
+  "usage: npm run admin -- create|promote|demote|ban|unban --email EMAIL [--password P] [--name N] | list | import-papers FILE";
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -36,6 +40,17 @@ async function main(): Promise<number> {
       const users = await db.user.findMany({ orderBy: { createdAt: "asc" } });
       for (const u of users)
         console.log(`${u.role.padEnd(10)} ${u.banned ? "banned " : "active "} ${u.email}`);
+      return 0;
+    }
+    if (command === "import-papers") {
+      const file = positionals[1];
+      if (!file) {
+        console.error(USAGE);
+        return 2;
+      }
+      const papers = readPapersFile(file);
+      const { added, updated } = await importPapers(db, papers);
+      console.log(`imported ${papers.length} papers from ${file}: ${added} new, ${updated} updated`);
       return 0;
     }
     const email = values.email;
@@ -70,6 +85,14 @@ async function main(): Promise<number> {
     console.error(`unknown command "${command}"\n${USAGE}`);
     return 2;
   } catch (e) {
+    if (e instanceof PaperImportError) {
+      console.error(`cannot import: ${e.message}`);
+      return 2;
+    }
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+      console.error(`cannot read ${(e as NodeJS.ErrnoException).path}: no such file`);
+      return 2;
+    }
     if (e instanceof AccountError) {
       const details = Object.entries(e.fields)
         .map(([k, v]) => `  ${k}: ${v}`)

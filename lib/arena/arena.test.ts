@@ -1,0 +1,283 @@
+/**
+ * Battles and votes against a real (temporary SQLite) database with the committed migrations: answers stored
+ * all at once or not at all, flagging, and the vote rules (asker only, after both answers, once, daily cap).
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { createDb, type Db } from "../db/create";
+import { applyMigrations } from "../db/migrate";
+import { databaseTarget } from "../db/target";
+import { registerOpenAiProvider, seedDefaultProviders } from "../providers/registry";
+import { openSecret } from "../providers/secret-box";
+import { type AnswerProvider, type ArenaPassage, ProviderError } from "../providers/types";
+import { parsePapersJsonl } from "../retrieval";
+import { type BattleEvent, createBattle, runBattle } from "./battles";
+import { importPapers, loadPapers, papersVersion } from "./papers";
+import { refreshRatings } from "./ratings";
+import { castVote } from "./votes";
+
+let dir: string;
+let db: Db;
+let alice: string;
+let bob: string;
+let models: string[];
+
+const passages: ArenaPassage[] = [
+  {
+    n: 1,
+    passageId: "p#0",
+    text: "BM25 ranks documents by term frequency and inverse document frequency.",
+    paper: { id: "p", title: "Okapi at TREC", authors: ["S. Robertson"], year: 1994 },
+  },
+];
+
+function fixed(pieces: string[], delayMs = 0): AnswerProvider {
+  return {
+    async *answer({ signal }) {
+      for (const p of pieces) {
+        if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+        if (signal.aborted) throw new ProviderError("stopped", "aborted");
+        yield p;
+      }
+    },
+  };
+}
+
+function failing(message: string): AnswerProvider {
+  return {
+    // biome-ignore lint/correctness/useYield: a provider that fails before its first piece
+    async *answer() {
+      throw new ProviderError(message, "timeout");
+    },
+  };
+}
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "arena-test-"));
+  const target = databaseTarget(`file:${path.join(dir, "app.db")}`);
+  await applyMigrations(target);
+  db = createDb(target);
+  alice = (await db.user.create({ data: { email: "alice@example.org" } })).id;
+  bob = (await db.user.create({ data: { email: "bob@example.org" } })).id;
+  await seedDefaultProviders(db, path.join(dir, "no-model"));
+  const key = randomBytes(32);
+  const reg = await registerOpenAiProvider(
+    db,
+    {
+      name: "vllm-llama",
+      baseUrl: "http://127.0.0.1:9/v1",
+      modelName: "llama-3",
+      apiKey: "sk-secret",
+      timeoutSeconds: 5,
+      weight: 1,
+    },
+    key,
+  );
+  const row = await db.modelProvider.findUniqueOrThrow({ where: { id: reg.id } });
+  assert.ok(row.apiKeyCipher && !row.apiKeyCipher.includes("sk-secret"));
+  assert.equal(openSecret(row.apiKeyCipher, key), "sk-secret");
+  models = (await db.modelProvider.findMany({ orderBy: { name: "asc" } })).map((m) => m.id);
+});
+
+after(async () => {
+  await db.$disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function answeredBattle(
+  userId: string,
+  answers: [string, string] = ["BM25 uses idf [1].", "Term frequency [1]."],
+) {
+  const b = await createBattle(db, {
+    userId,
+    question: "How does BM25 rank?",
+    passages,
+    candidates: models.map((id) => ({ id, weight: 1 })),
+  });
+  const events: BattleEvent[] = [];
+  const status = await runBattle(db, {
+    battleId: b.id,
+    question: "How does BM25 rank?",
+    passages,
+    providers: [fixed([answers[0]]), fixed([answers[1]])],
+    names: ["extractive-baseline", "vllm-llama", "llama-3"],
+    signal: new AbortController().signal,
+    emit: (e) => events.push(e),
+  });
+  return { id: b.id, status, events };
+}
+
+test("seeding the built-in models twice creates them once", async () => {
+  assert.equal(await seedDefaultProviders(db, path.join(dir, "no-model")), 0);
+  assert.equal(await db.modelProvider.count({ where: { name: "extractive-baseline" } }), 1);
+});
+
+test("both answers stream interleaved and are stored together", async () => {
+  const b = await createBattle(db, {
+    userId: alice,
+    question: "q",
+    passages,
+    candidates: models.map((id) => ({ id, weight: 1 })),
+  });
+  const events: BattleEvent[] = [];
+  const status = await runBattle(db, {
+    battleId: b.id,
+    question: "q",
+    passages,
+    providers: [fixed(["one ", "two ", "three [1]"], 5), fixed(["uno ", "dos [1]"], 7)],
+    names: [],
+    signal: new AbortController().signal,
+    emit: (e) => events.push(e),
+  });
+  assert.equal(status, "answered");
+  const sides = events.filter((e) => e.type === "chunk").map((e) => (e as { side: string }).side);
+  assert.ok(sides.includes("a") && sides.includes("b"));
+  assert.deepEqual(events.at(-1), { type: "answered" });
+  const row = await db.battle.findUniqueOrThrow({ where: { id: b.id } });
+  assert.equal(row.status, "answered");
+  assert.equal(row.answerA, "one two three [1]");
+  assert.equal(row.answerB, "uno dos [1]");
+  assert.notEqual(row.modelAId, row.modelBId);
+});
+
+test("a failing provider voids the battle and stores no answer", async () => {
+  const b = await createBattle(db, {
+    userId: alice,
+    question: "q",
+    passages,
+    candidates: models.map((id) => ({ id, weight: 1 })),
+  });
+  const events: BattleEvent[] = [];
+  const status = await runBattle(db, {
+    battleId: b.id,
+    question: "q",
+    passages,
+    providers: [fixed(["partial ", "answer"], 20), failing("Model B did not finish within 5 s.")],
+    names: [],
+    signal: new AbortController().signal,
+    emit: (e) => events.push(e),
+  });
+  assert.equal(status, "voided");
+  const last = events.at(-1) as { type: string; message: string };
+  assert.equal(last.type, "void");
+  assert.match(last.message, /Model B did not finish within 5 s/);
+  const row = await db.battle.findUniqueOrThrow({ where: { id: b.id } });
+  assert.equal(row.status, "voided");
+  assert.equal(row.answerA, null);
+  assert.equal(row.answerB, null);
+  await assert.rejects(
+    castVote(db, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 }),
+    (e: { status?: number }) => e.status === 409,
+  );
+});
+
+test("an empty answer voids the battle too", async () => {
+  const b = await createBattle(db, {
+    userId: alice,
+    question: "q",
+    passages,
+    candidates: models.map((id) => ({ id, weight: 1 })),
+  });
+  const status = await runBattle(db, {
+    battleId: b.id,
+    question: "q",
+    passages,
+    providers: [fixed(["fine [1]"]), fixed(["   "])],
+    names: [],
+    signal: new AbortController().signal,
+    emit: () => {},
+  });
+  assert.equal(status, "voided");
+});
+
+test("an answer naming a model is flagged and left out of the ratings", async () => {
+  const b = await answeredBattle(alice, ["As a Llama model I say idf [1].", "tf [1]"]);
+  const row = await db.battle.findUniqueOrThrow({ where: { id: b.id } });
+  assert.equal(row.flagged, true);
+  assert.match(row.flagReason ?? "", /llama/);
+  await castVote(db, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 });
+  const clean = await answeredBattle(alice);
+  await castVote(db, { battleId: clean.id, userId: alice, choice: "b", dailyCap: 100 });
+  const snap = await refreshRatings(db, 10);
+  assert.equal(snap.totalBattles, 1, "only the unflagged battle counts");
+  assert.ok(snap.excluded >= 1);
+});
+
+test("votes: before both answers, by someone else, once, and concurrently once", async () => {
+  const pending = await createBattle(db, {
+    userId: alice,
+    question: "q",
+    passages,
+    candidates: models.map((id) => ({ id, weight: 1 })),
+  });
+  await assert.rejects(
+    castVote(db, { battleId: pending.id, userId: alice, choice: "a", dailyCap: 100 }),
+    (e: { status?: number; message: string }) => e.status === 409 && /both answers/.test(e.message),
+  );
+  const b = await answeredBattle(alice);
+  await assert.rejects(
+    castVote(db, { battleId: b.id, userId: bob, choice: "a", dailyCap: 100 }),
+    (e: { status?: number }) => e.status === 403,
+  );
+  await assert.rejects(
+    castVote(db, { battleId: "nope", userId: alice, choice: "a", dailyCap: 100 }),
+    (e: { status?: number }) => e.status === 404,
+  );
+  const results = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      castVote(db, { battleId: b.id, userId: alice, choice: "tie", dailyCap: 100 }),
+    ),
+  );
+  assert.equal(results.filter((r) => !r.repeated).length, 1, "stored exactly once");
+  assert.ok(results.every((r) => r.choice === "tie" && r.modelA && r.modelB && r.modelA !== r.modelB));
+  assert.equal(await db.vote.count({ where: { battleId: b.id } }), 1);
+  const again = await castVote(db, { battleId: b.id, userId: alice, choice: "tie", dailyCap: 100 });
+  assert.equal(again.repeated, true);
+  await assert.rejects(
+    castVote(db, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 }),
+    (e: { status?: number; message: string }) => e.status === 409 && /cannot be changed/.test(e.message),
+  );
+  assert.equal((await db.battle.findUniqueOrThrow({ where: { id: b.id } })).status, "voted");
+});
+
+test("the daily vote cap refuses votes past it and resets the next UTC day", async () => {
+  const carol = (await db.user.create({ data: { email: "carol@example.org" } })).id;
+  const day = new Date("2030-01-02T10:00:00Z");
+  const first = await answeredBattle(carol);
+  const second = await answeredBattle(carol);
+  await castVote(db, { battleId: first.id, userId: carol, choice: "a", dailyCap: 1, now: day });
+  await assert.rejects(
+    castVote(db, { battleId: second.id, userId: carol, choice: "a", dailyCap: 1, now: day }),
+    (e: { status?: number; message: string }) => e.status === 429 && /limit of 1 vote/.test(e.message),
+  );
+  const next = await castVote(db, {
+    battleId: second.id,
+    userId: carol,
+    choice: "a",
+    dailyCap: 1,
+    now: new Date("2030-01-03T00:00:01Z"),
+  });
+  assert.equal(next.repeated, false);
+});
+
+test("papers import in one transaction, update by id, and change the collection version", async () => {
+  const v0 = await papersVersion(db);
+  const text = [
+    JSON.stringify({ id: "a1", title: "T1", authors: ["X"], year: 2020, abstract: "Alpha beta." }),
+    JSON.stringify({ id: "a2", title: "T2", authors: [{ name: "Y" }], year: 2021, abstract: "Gamma delta." }),
+  ].join("\n");
+  assert.deepEqual(await importPapers(db, parsePapersJsonl(text)), { added: 2, updated: 0 });
+  const v1 = await papersVersion(db);
+  assert.notEqual(v0, v1);
+  assert.deepEqual(await importPapers(db, parsePapersJsonl(text)), { added: 0, updated: 2 });
+  const papers = await loadPapers(db);
+  assert.deepEqual(
+    papers.map((p) => p.id),
+    ["a1", "a2"],
+  );
+  assert.deepEqual(papers[1].authors, ["Y"]);
+});

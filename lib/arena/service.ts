@@ -1,0 +1,167 @@
+import "server-only";
+import type { PublicUser } from "../auth/accounts";
+import { db } from "../db/client";
+import { env } from "../env";
+import { HttpError } from "../http-error";
+import { modelService } from "../models/flexolmo";
+import { readModelSummary } from "../providers/flexolmo";
+import { providerFor } from "../providers/registry";
+import type { ArenaPassage } from "../providers/types";
+import { buildRetrievalIndex, type RetrievalIndex, search } from "../retrieval";
+import { derivedKey } from "../secrets";
+import { type BattleEvent, createBattle, questionSchema, runBattle } from "./battles";
+import { NotEnoughModelsError } from "./pairs";
+import { loadPapers, papersVersion } from "./papers";
+import { refreshRatings, type SnapshotData } from "./ratings";
+import { dailyVoteCap } from "./settings";
+import { castVote, type VoteChoice } from "./votes";
+
+/** Passages given to both models per question. */
+export const PASSAGES_PER_QUESTION = 8;
+
+const g = globalThis as unknown as {
+  __lmrRetrieval?: { version: string; index: Promise<RetrievalIndex> };
+  __lmrRatingsTimer?: ReturnType<typeof setTimeout>;
+  __lmrRatingsRunning?: Promise<unknown>;
+};
+
+export function providerKey(): Buffer {
+  return derivedKey("provider-keys");
+}
+
+/**
+ * The BM25 index of the paper collection, built once and rebuilt when the collection changes (checked with
+ * one aggregate query, so an import on another app instance is picked up too).
+ */
+export async function retrievalIndex(): Promise<RetrievalIndex> {
+  const version = await papersVersion(db());
+  if (g.__lmrRetrieval?.version !== version) {
+    const index = loadPapers(db()).then((papers) => buildRetrievalIndex(papers));
+    g.__lmrRetrieval = { version, index };
+    index.catch(() => {
+      if (g.__lmrRetrieval?.index === index) g.__lmrRetrieval = undefined;
+    });
+  }
+  return g.__lmrRetrieval.index;
+}
+
+export async function retrievePassages(question: string, k = PASSAGES_PER_QUESTION): Promise<ArenaPassage[]> {
+  const hits = search(await retrievalIndex(), question, k);
+  return hits.map((h) => ({
+    n: h.rank,
+    passageId: h.passage.id,
+    text: h.passage.text,
+    paper: h.paper,
+  }));
+}
+
+/** Enabled providers that can answer now (local ones only when the model is installed). */
+export async function availableProviders() {
+  const rows = await db().modelProvider.findMany({ where: { enabled: true }, orderBy: { name: "asc" } });
+  const modelInstalled = readModelSummary(env().modelDir) !== null;
+  return rows.filter((r) => r.kind !== "local" || modelInstalled);
+}
+
+/** Validates the question, retrieves the passages once and samples the two contenders. */
+export async function startBattle(user: PublicUser, rawQuestion: unknown) {
+  const parsed = questionSchema.safeParse(rawQuestion);
+  if (!parsed.success) throw new HttpError(400, parsed.error.issues[0].message);
+  const question = parsed.data;
+  const [passages, providers] = await Promise.all([retrievePassages(question), availableProviders()]);
+  let battle: Awaited<ReturnType<typeof createBattle>>;
+  try {
+    battle = await createBattle(db(), {
+      userId: user.id,
+      question,
+      passages,
+      candidates: providers.map((p) => ({ id: p.id, weight: p.weight })),
+    });
+  } catch (e) {
+    if (e instanceof NotEnoughModelsError) throw new HttpError(503, e.message);
+    throw e;
+  }
+  const byId = new Map(providers.map((p) => [p.id, p]));
+  const rowA = byId.get(battle.modelAId);
+  const rowB = byId.get(battle.modelBId);
+  if (!rowA || !rowB) throw new Error("sampled a provider that is not available");
+  return { id: battle.id, question, passages, rowA, rowB };
+}
+
+/** Streams both answers of a battle started with `startBattle`, then stores them (or voids the battle). */
+export async function streamBattle(
+  started: Awaited<ReturnType<typeof startBattle>>,
+  signal: AbortSignal,
+  emit: (event: BattleEvent) => void,
+) {
+  const key = providerKey();
+  const names = (await db().modelProvider.findMany({ select: { name: true, modelName: true } })).flatMap(
+    (r) => (r.modelName ? [r.name, r.modelName] : [r.name]),
+  );
+  return runBattle(db(), {
+    battleId: started.id,
+    question: started.question,
+    passages: started.passages,
+    providers: [
+      providerFor(started.rowA, { key, loadModel: modelService, label: "Model A" }),
+      providerFor(started.rowB, { key, loadModel: modelService, label: "Model B" }),
+    ],
+    names,
+    signal,
+    emit,
+  });
+}
+
+export async function voteOnBattle(user: PublicUser, battleId: string, choice: VoteChoice) {
+  const result = await castVote(db(), {
+    battleId,
+    userId: user.id,
+    choice,
+    dailyCap: await dailyVoteCap(db()),
+  });
+  if (!result.repeated) scheduleRatingsRefresh();
+  return result;
+}
+
+/** Seconds after the last new vote before the ratings are recomputed (votes in a burst share one run). */
+export const RATINGS_DELAY_MS = 3000;
+
+/**
+ * Recomputes the leaderboard snapshot in the background, RATINGS_DELAY_MS after the last call; never inside
+ * a request. One run at a time: a call during a run schedules another after it.
+ */
+export function scheduleRatingsRefresh(delayMs = RATINGS_DELAY_MS) {
+  if (g.__lmrRatingsTimer) clearTimeout(g.__lmrRatingsTimer);
+  g.__lmrRatingsTimer = setTimeout(async () => {
+    g.__lmrRatingsTimer = undefined;
+    if (g.__lmrRatingsRunning) {
+      await g.__lmrRatingsRunning.catch(() => {});
+    }
+    g.__lmrRatingsRunning = refreshRatings(db())
+      .catch((e) => console.error("ratings refresh failed:", e))
+      .finally(() => {
+        g.__lmrRatingsRunning = undefined;
+      });
+  }, delayMs);
+  g.__lmrRatingsTimer.unref?.();
+}
+
+export interface LeaderboardView {
+  data: SnapshotData | null;
+  updatedAt: Date | null;
+  /** Votes cast since the snapshot (shown as "updating"). */
+  pendingVotes: number;
+}
+
+/** The latest snapshot; schedules a refresh when votes arrived after it (e.g. after a restart). */
+export async function leaderboardView(): Promise<LeaderboardView> {
+  const snap = await db().ratingsSnapshot.findFirst({ orderBy: { createdAt: "desc" } });
+  const pendingVotes = await db().vote.count(
+    snap ? { where: { createdAt: { gt: snap.createdAt } } } : undefined,
+  );
+  if (pendingVotes > 0 && !g.__lmrRatingsTimer && !g.__lmrRatingsRunning) scheduleRatingsRefresh(0);
+  return {
+    data: snap ? (JSON.parse(snap.data) as SnapshotData) : null,
+    updatedAt: snap?.createdAt ?? null,
+    pendingVotes,
+  };
+}

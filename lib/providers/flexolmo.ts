@@ -1,0 +1,84 @@
+/**
+ * The local FlexOlmo-mini model as arena contenders: one provider per named expert configuration
+ * (flexolmo-all, flexolmo-public, flexolmo-<domain>, flexolmo-no-<domain>; see lib/models/configurations).
+ * The model is loaded once per process by lib/models (`modelService`) and shared with the playground and the
+ * OpenAI-compatible API; the caller passes the loader in.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { FlexOlmo } from "../../engine/moe";
+import { listConfigurations, type ModelConfiguration } from "../models/configurations";
+import { compactPrompt } from "./prompt";
+import { type AnswerProvider, ProviderError } from "./types";
+
+interface ManifestSummary {
+  experts: { id: string; alwaysOn: boolean }[];
+  context: number;
+}
+
+/** Reads only the model's manifest (cheap): its experts and context size; null when no model is installed. */
+export function readModelSummary(dir: string): ManifestSummary | null {
+  const file = path.join(dir, "manifest.json");
+  if (!existsSync(file)) return null;
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as {
+      experts: { id: string }[];
+      config: { context: number };
+    };
+    // The manifest's first expert is the public one, which is always on.
+    return { experts: m.experts.map((e, i) => ({ id: e.id, alwaysOn: i === 0 })), context: m.config.context };
+  } catch {
+    return null;
+  }
+}
+
+/** The named configurations of the installed model (empty when none is installed). */
+export function localConfigurations(dir: string): ModelConfiguration[] {
+  const summary = readModelSummary(dir);
+  return summary ? listConfigurations(summary.experts) : [];
+}
+
+/** Bytes of the model's context given to the prompt; the rest is left for the answer. */
+const PROMPT_SHARE = 0.45;
+
+export function flexOlmoProvider(opts: {
+  loadModel: () => Promise<FlexOlmo>;
+  experts: string[];
+  timeoutMs: number;
+  label: string;
+}): AnswerProvider {
+  return {
+    async *answer({ question, passages, signal }) {
+      let model: FlexOlmo;
+      try {
+        model = await opts.loadModel();
+      } catch (e) {
+        throw new ProviderError(`${opts.label} is not available: ${(e as Error).message}`, "unavailable");
+      }
+      const context = model.manifest.config.context;
+      const promptBytes = Math.floor(context * PROMPT_SHARE);
+      const timeout = AbortSignal.timeout(opts.timeoutMs);
+      const combined = AbortSignal.any([signal, timeout]);
+      const stream = model.generate({
+        prompt: compactPrompt(question, passages, promptBytes),
+        experts: opts.experts,
+        temperature: 0.7,
+        topP: 0.95,
+        maxTokens: context - promptBytes - 1,
+        stop: ["\n\n", "\nQuestion:"],
+        signal: combined,
+      });
+      try {
+        for await (const chunk of stream) {
+          if (chunk.text) yield chunk.text;
+          if (chunk.finishReason === "abort") break;
+        }
+      } catch (e) {
+        throw new ProviderError(`${opts.label} failed: ${(e as Error).message}`, "unavailable");
+      }
+      if (timeout.aborted)
+        throw new ProviderError(`${opts.label} did not finish within ${opts.timeoutMs / 1000} s.`, "timeout");
+      if (signal.aborted) throw new ProviderError(`${opts.label} was stopped.`, "aborted");
+    },
+  };
+}

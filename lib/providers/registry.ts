@@ -1,0 +1,147 @@
+/**
+ * Provider rows in the database -> answer providers; admin registration; seeding of the built-in models.
+ * Takes the database and the key explicitly (no env access), so it is testable; lib/providers/service.ts
+ * binds them for the app.
+ */
+import { z } from "zod";
+import type { FlexOlmo } from "../../engine/moe";
+import type { Db } from "../db/create";
+import { extractiveProvider } from "./extractive";
+import { flexOlmoProvider, localConfigurations } from "./flexolmo";
+import { openAiProvider } from "./openai";
+import { openSecret, sealSecret } from "./secret-box";
+import { type AnswerProvider, ProviderError } from "./types";
+
+export const EXTRACTIVE_BASELINE = "extractive-baseline";
+/** FlexOlmo configuration kinds seeded as contenders: every expert, public only, and each opt-out. */
+const SEEDED_KINDS = new Set(["all", "public", "without"]);
+
+export interface ProviderRow {
+  id: string;
+  name: string;
+  kind: string;
+  baseUrl: string | null;
+  modelName: string | null;
+  apiKeyCipher: string | null;
+  timeoutMs: number;
+  enabled: boolean;
+  weight: number;
+  config: string | null;
+}
+
+/** Builds the answer provider of a row. `label` names the side in messages ("Model A"). */
+export function providerFor(
+  row: ProviderRow,
+  opts: { key: Buffer; loadModel: () => Promise<FlexOlmo>; label: string; fetch?: typeof fetch },
+): AnswerProvider {
+  if (row.kind === "extractive") return extractiveProvider();
+  if (row.kind === "openai") {
+    if (!row.baseUrl || !row.modelName)
+      throw new ProviderError(`${opts.label} is misconfigured (no base URL or model name).`, "unavailable");
+    return openAiProvider({
+      baseUrl: row.baseUrl,
+      modelName: row.modelName,
+      apiKey: row.apiKeyCipher ? openSecret(row.apiKeyCipher, opts.key) : null,
+      timeoutMs: row.timeoutMs,
+      label: opts.label,
+      fetch: opts.fetch,
+    });
+  }
+  if (row.kind === "local") {
+    const config = JSON.parse(row.config ?? "{}") as { experts?: string[] };
+    return flexOlmoProvider({
+      loadModel: opts.loadModel,
+      experts: config.experts ?? [],
+      timeoutMs: row.timeoutMs,
+      label: opts.label,
+    });
+  }
+  throw new ProviderError(`${opts.label} has an unknown kind "${row.kind}".`, "unavailable");
+}
+
+/**
+ * Creates the built-in providers that are missing (the extractive baseline, and the FlexOlmo configurations
+ * of the installed model); existing rows keep their admin-set state. Idempotent and safe to run concurrently
+ * (the unique name makes a second create fail, which is ignored).
+ */
+export async function seedDefaultProviders(db: Db, modelDir: string): Promise<number> {
+  const wanted: { name: string; kind: string; config?: string; timeoutMs: number }[] = [
+    { name: EXTRACTIVE_BASELINE, kind: "extractive", timeoutMs: 10_000 },
+    ...localConfigurations(modelDir)
+      .filter((c) => SEEDED_KINDS.has(c.kind))
+      .map((c) => ({
+        name: c.id,
+        kind: "local",
+        config: JSON.stringify({ experts: c.experts }),
+        timeoutMs: 60_000,
+      })),
+  ];
+  const have = new Set((await db.modelProvider.findMany({ select: { name: true } })).map((r) => r.name));
+  let created = 0;
+  for (const w of wanted) {
+    if (have.has(w.name)) continue;
+    try {
+      await db.modelProvider.create({ data: { ...w, builtin: true } });
+      created++;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "P2002") throw e;
+    }
+  }
+  return created;
+}
+
+const httpUrl = z
+  .url({ message: "Enter a URL such as https://api.example.org/v1" })
+  .refine((u) => /^https?:\/\//i.test(u), "The base URL must start with http:// or https://")
+  .transform((u) => u.replace(/\/+$/, "").replace(/\/chat\/completions$/, ""));
+
+export const newProviderSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(2, "Give the model a name of 2 to 60 characters")
+    .max(60, "Give the model a name of 2 to 60 characters")
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, "Use letters, digits and . _ : / - (no spaces)"),
+  baseUrl: httpUrl,
+  modelName: z.string().trim().min(1, "Enter the model name the endpoint expects").max(200),
+  apiKey: z.string().trim().max(4000).optional().default(""),
+  timeoutSeconds: z.coerce
+    .number({ message: "Enter a number of seconds" })
+    .int("Enter a whole number of seconds")
+    .min(1, "At least 1 second")
+    .max(600, "At most 600 seconds"),
+  weight: z.coerce
+    .number({ message: "Enter a number" })
+    .gt(0, "The weight must be above 0")
+    .max(1000, "The weight is at most 1000"),
+});
+export type NewProvider = z.infer<typeof newProviderSchema>;
+
+export class ProviderNameTakenError extends Error {
+  readonly status = 409;
+  constructor(name: string) {
+    super(`A model named "${name}" already exists.`);
+  }
+}
+
+/** Registers an OpenAI-compatible endpoint; the API key is stored sealed (AES-256-GCM). */
+export async function registerOpenAiProvider(db: Db, input: NewProvider, key: Buffer) {
+  try {
+    return await db.modelProvider.create({
+      data: {
+        name: input.name,
+        kind: "openai",
+        baseUrl: input.baseUrl,
+        modelName: input.modelName,
+        apiKeyCipher: input.apiKey ? sealSecret(input.apiKey, key) : null,
+        timeoutMs: input.timeoutSeconds * 1000,
+        weight: input.weight,
+        enabled: true,
+      },
+      select: { id: true, name: true },
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2002") throw new ProviderNameTakenError(input.name);
+    throw e;
+  }
+}

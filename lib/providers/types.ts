@@ -1,0 +1,39 @@
+/** What every arena contender implements: an answer to a question from numbered passages, streamed. */
+
+/** A retrieved passage as the models see it: [n] is its citation number (1-based, in retrieval order). */
+export interface ArenaPassage {
+  n: number;
+  passageId: string;
+  text: string;
+  paper: {
+    id: string;
+    title: string;
+    authors: string[];
+    year: number;
+    venue?: string;
+    url?: string;
+  };
+}
+
+export interface AnswerRequest {
+  question: string;
+  passages: readonly ArenaPassage[];
+  /** Aborted when the battle is given up (client gone, other side failed) or the provider timed out. */
+  signal: AbortSignal;
+}
+
+export interface AnswerProvider {
+  /** Yields pieces of the answer's markdown text in order; throws ProviderError on failure. */
+  answer(request: AnswerRequest): AsyncIterable<string>;
+}
+
+/** A provider failed or timed out; the message is safe to show (it never holds an API key). */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly code: "timeout" | "http" | "network" | "protocol" | "unavailable" | "aborted",
+  ) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}
