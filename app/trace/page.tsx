@@ -1,14 +1,16 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "../components/coming-soon";
+import { TraceIntro, traceDomains, Unavailable } from "./shared";
+import { TraceView } from "./trace-view";
 
 export const metadata: Metadata = { title: "Trace" };
+export const dynamic = "force-dynamic";
 
-export default function Page() {
+export default async function Page() {
+  const { domains, problem } = await traceDomains();
   return (
-    <ComingSoon
-      title="Trace"
-      issue={4}
-      what="Trace a model's output back to the spans and documents of its training corpus."
-    />
+    <div className="space-y-6">
+      <TraceIntro />
+      {domains ? <TraceView domains={domains} initial={null} /> : <Unavailable problem={problem} />}
+    </div>
   );
 }

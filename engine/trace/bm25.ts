@@ -6,18 +6,29 @@
  *   idf(q)      = ln(1 + (N - n(q) + 0.5) / (n(q) + 0.5))      (always positive, Lucene's form)
  *
  * N = documents in the collection, n(q) = documents containing q, |D| = terms in D, avgdl = mean |D|.
+ * The trace passes its own idf, estimated over the whole searched index (see trace.ts).
  */
+
+/** idf from a corpus of N documents in which a term occurs n times (n capped at N). */
+export function corpusIdf(n: number, N: number): number {
+  const m = Math.min(Math.max(0, n), N);
+  return Math.log(1 + (N - m + 0.5) / (m + 0.5));
+}
 
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
 
-/** BM25 score of each document (a list of terms) against the query terms. Time O(sum |D| + |Q| * N). */
+/**
+ * BM25 score of each document (a list of terms) against the query terms. `idf` replaces the collection's
+ * own idf (e.g. one estimated over a whole corpus). Time O(sum |D| + |Q| * N).
+ */
 export function bm25Scores(
   query: readonly string[],
   docs: readonly (readonly string[])[],
-  k1 = BM25_K1,
-  b = BM25_B,
+  opts: { k1?: number; b?: number; idf?: (term: string) => number } = {},
 ) {
+  const k1 = opts.k1 ?? BM25_K1;
+  const b = opts.b ?? BM25_B;
   const N = docs.length;
   if (N === 0) return [];
   const tfs = docs.map((d) => {
@@ -29,6 +40,10 @@ export function bm25Scores(
   const idf = new Map<string, number>();
   for (const q of query) {
     if (idf.has(q)) continue;
+    if (opts.idf) {
+      idf.set(q, opts.idf(q));
+      continue;
+    }
     let n = 0;
     for (const tf of tfs) if (tf.has(q)) n++;
     idf.set(q, Math.log(1 + (N - n + 0.5) / (n + 0.5)));

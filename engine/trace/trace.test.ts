@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildFmIndex, type CorpusDoc, type FmIndex, openFmIndex } from "../fm/index";
-import { bm25Scores, normalizeRelevance, relevanceLevel } from "./bm25";
+import { bm25Scores, corpusIdf, normalizeRelevance, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";
 import { createTraceService, type TraceService } from "./service";
 import { maximalSpans } from "./spans";
@@ -329,6 +329,13 @@ describe("BM25", () => {
     const s = bm25Scores(["whale", "sea"], [["whale", "whale", "ship"], ["sea"]]);
     assert.ok(Math.abs(s[0] - (Math.LN2 * 4.4) / 3.65) < 1e-12);
     assert.ok(Math.abs(s[1] - (Math.LN2 * 2.2) / 1.75) < 1e-12);
+    // With a corpus idf: N = 100 documents, "whale" occurs 9 times: ln(1 + 91.5 / 9.5).
+    assert.ok(Math.abs(corpusIdf(9, 100) - Math.log(1 + 91.5 / 9.5)) < 1e-12);
+    const c = bm25Scores(["whale"], [["whale", "whale", "ship"], ["sea"]], {
+      idf: (t) => corpusIdf(t === "whale" ? 9 : 0, 100),
+    });
+    assert.ok(Math.abs(c[0] - (corpusIdf(9, 100) * 4.4) / 3.65) < 1e-12);
+    assert.equal(c[1], 0);
     assert.equal(normalizeRelevance(100, 100), 1);
     assert.equal(normalizeRelevance(9, 100), 0.5);
     assert.equal(relevanceLevel(0.7), "high");

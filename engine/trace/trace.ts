@@ -16,7 +16,7 @@
  */
 
 import type { FmIndex } from "../fm/index";
-import { bm25Scores, normalizeRelevance, type RelevanceLevel, relevanceLevel } from "./bm25";
+import { bm25Scores, corpusIdf, normalizeRelevance, type RelevanceLevel, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";
 import { countBytes, type Extender, maximalSpans, type RawSpan } from "./spans";
 import { terms, tokenize } from "./tokens";
@@ -422,9 +422,23 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
   // 6. Relevance (BM25 over the retrieved documents' snippets).
   const chars = codePoints(response);
   const query = terms(prompt ? `${prompt}\n${response}` : response);
+  // idf over the whole searched index (N documents; n estimated by the term's occurrence count), not over
+  // the handful of retrieved documents: with a short response only 2-3 documents are retrieved and their
+  // own idf would make every score tiny.
+  const totalDocs = shards.reduce((n, s) => n + index.shards[s].docs, 0);
+  const termCount = new Map<string, number>();
+  const idf = (q: string): number => {
+    let c = termCount.get(q);
+    if (c === undefined) {
+      c = countBytes(ex, encoder.encode(q));
+      termCount.set(q, c);
+    }
+    return corpusIdf(c, totalDocs);
+  };
   const scores = bm25Scores(
     query,
     docs.map((d) => terms(d.snippets.map((s) => s.text).join("\n"))),
+    { idf },
   );
   docs.forEach((d, i) => {
     d.bm25 = scores[i];

@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { loadTrace } from "@/lib/trace/service";
+import { TraceIntro, traceDomains, Unavailable } from "../shared";
+import { type TraceAnswer, TraceView } from "../trace-view";
+
+export const metadata: Metadata = { title: "Trace" };
+export const dynamic = "force-dynamic";
+
+/** The permanent page of a stored trace: the same view, filled with the stored result. */
+export default async function Page({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const stored = await loadTrace(id);
+  if (!stored) notFound();
+  const { domains, problem } = await traceDomains();
+  const initial: TraceAnswer = {
+    ...stored.result,
+    id: stored.id,
+    url: `/trace/${stored.id}`,
+    createdAt: stored.createdAt,
+    prompt: stored.prompt,
+    response: stored.response,
+  };
+  return (
+    <div className="space-y-6">
+      <TraceIntro />
+      {domains ? (
+        <TraceView domains={domains} initial={initial} />
+      ) : (
+        <>
+          <Unavailable problem={problem} />
+          <TraceView domains={stored.domains} initial={initial} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import "server-only";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { createTraceService, type TraceService } from "@/engine/trace/service";
+import type { TraceInput, TraceResult } from "@/engine/trace/trace";
+import { db } from "../db/client";
+import { env } from "../env";
+import { HttpError } from "../http-error";
+
+/**
+ * The process-wide trace service over the default corpus index (or INDEX_DIR): whole traces run in
+ * worker threads sharing one copy of the index, so a trace never blocks the server. A missing index is a
+ * 503 naming the command that builds it.
+ */
+const g = globalThis as unknown as { __lmrTrace?: Promise<TraceService> };
+
+export function traceService(): Promise<TraceService> {
+  if (!g.__lmrTrace) {
+    const dir = env().indexDir;
+    if (!existsSync(path.join(dir, "manifest.json"))) {
+      return Promise.reject(
+        new HttpError(
+          503,
+          `The corpus index is not built yet (${dir}). Run \`npm run setup:data\` or \`npm start\`.`,
+        ),
+      );
+    }
+    g.__lmrTrace = createTraceService({ dir, workers: env().ENGINE_WORKERS ?? 2 })
+      .then(async (service) => {
+        // Warm the workers up (JIT) so the first user's trace is as fast as the next ones.
+        await Promise.all(
+          Array.from({ length: Math.max(1, service.workerCount) }, () =>
+            service.trace({ response: "Call me Ishmael. It was the best of times." }).catch(() => null),
+          ),
+        );
+        return service;
+      })
+      .catch((e) => {
+        g.__lmrTrace = undefined;
+        throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
+      });
+  }
+  return g.__lmrTrace;
+}
+
+export interface StoredTrace {
+  id: string;
+  createdAt: string;
+  userId: string | null;
+  prompt: string | null;
+  response: string;
+  domains: string[];
+  result: TraceResult;
+}
+
+/** Runs a trace and stores it (Trace table) so it has a permanent link. */
+export async function runAndStoreTrace(input: TraceInput, userId: string | null): Promise<StoredTrace> {
+  const service = await traceService();
+  const result = await service.trace(input);
+  const domains = result.settings.domains;
+  const settings = {
+    spanDensity: result.settings.spanDensity,
+    minSpanWords: result.settings.minSpanWords,
+    maxDocsPerSpan: result.settings.maxDocsPerSpan,
+    index: { path: path.basename(env().indexDir), sha256: service.manifest.source?.sha256 ?? null },
+  };
+  const row = await db().trace.create({
+    data: {
+      userId,
+      prompt: input.prompt ? input.prompt : null,
+      response: input.response,
+      domains: domains.join(","),
+      settings: JSON.stringify(settings),
+      result: JSON.stringify(result),
+    },
+  });
+  return {
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    userId,
+    prompt: row.prompt,
+    response: row.response,
+    domains,
+    result,
+  };
+}
+
+/** A stored trace, or null. */
+export async function loadTrace(id: string): Promise<StoredTrace | null> {
+  if (!/^[a-z0-9_-]{1,64}$/i.test(id)) return null;
+  const row = await db().trace.findUnique({ where: { id } });
+  if (!row) return null;
+  return {
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    userId: row.userId,
+    prompt: row.prompt,
+    response: row.response,
+    domains: row.domains ? row.domains.split(",") : [],
+    result: JSON.parse(row.result) as TraceResult,
+  };
+}
