@@ -17,6 +17,10 @@
  * const { bitsPerByte } = await model.evaluate("some text", { experts: ["docs"] });
  * ```
  *
+ * Configuration names for APIs (`flexolmo-all`, `flexolmo-public`, `flexolmo-<id>`, `flexolmo-no-<id>`):
+ * `listExpertConfigurations(model.experts.map((e) => e.id))` and `resolveExpertConfiguration(name, ids)`.
+ * Health checks: `verifyModelFiles(dir)` hashes the files against the manifest without loading sessions.
+ *
  * Errors are `FlexOlmoError` with `code`: PROMPT_TOO_LONG (prompt >= context bytes),
  * UNKNOWN_EXPERT, INVALID_ARGUMENT, MODEL_FILE_MISSING, MODEL_FILE_CORRUPTED (checksums in the
  * manifest are verified at load).
@@ -28,7 +32,7 @@
  */
 import * as ort from "onnxruntime-node";
 import { FlexOlmoError } from "./errors";
-import { readVerifiedModel } from "./manifest";
+import { type FlexOlmoManifest, readVerifiedModel } from "./manifest";
 import { FlexOlmo } from "./runtime";
 
 export type { ModelConfig } from "./config";
@@ -44,6 +48,15 @@ export type {
   TokenChunk,
 } from "./runtime";
 export { FlexOlmo };
+
+/**
+ * Checks a model folder without creating sessions (for health checks): returns the manifest, or
+ * throws FlexOlmoError MODEL_FILE_MISSING / MODEL_FILE_CORRUPTED. Reads and hashes every file
+ * (about 12 MB, ~50 ms).
+ */
+export function verifyModelFiles(dir: string = DEFAULT_MODEL_DIR): FlexOlmoManifest {
+  return readVerifiedModel(dir).manifest;
+}
 
 /** Where `npm run train` writes the committed model, relative to the repository root. */
 export const DEFAULT_MODEL_DIR = "models/flexolmo-mini";
