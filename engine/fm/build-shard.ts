@@ -7,8 +7,9 @@
  * Text layout: doc_0 SEP doc_1 SEP ... doc_{k-1} SEP $   (n = sum(len_i + 1) + 1 rows).
  */
 
-import { buildRankBlocks, rank1, wordsFor } from "./bitvector";
+import { deflateRawSync } from "node:zlib";
 import { encodeFile, type SectionArray } from "./format";
+import { RrrVector } from "./rrr";
 import { suffixArray } from "./sais";
 
 export const SYMBOLS = 258;
@@ -19,6 +20,8 @@ export const DEFAULT_SA_RATE = 32;
 export const DEFAULT_ISA_RATE = 64;
 /** Upper bound on a shard's text so wavelet-tree bit offsets stay below 2^32. */
 export const MAX_SHARD_BYTES = 256 * 1024 * 1024;
+/** Document metadata is deflated in blocks of this many documents (one block is inflated per lookup). */
+export const META_BLOCK_DOCS = 64;
 
 /** Everything a shard needs, packed into transferable buffers. */
 export interface ShardInput {
@@ -126,13 +129,44 @@ export function huffmanTree(freq: Float64Array): HuffmanTree {
 }
 
 /**
+ * Deflates document metadata in blocks of META_BLOCK_DOCS documents. `blocks[b]` is block b's start in `z`
+ * (one extra entry at the end); inside a block, documents keep their offsets from `offsets` relative to
+ * the block's first document. Time O(size).
+ */
+function compressMeta(json: Uint8Array, offsets: Uint32Array): { z: Uint8Array; blocks: Uint32Array } {
+  const docs = offsets.length - 1;
+  const nBlocks = Math.ceil(docs / META_BLOCK_DOCS);
+  const parts: Uint8Array[] = [];
+  const blocks = new Uint32Array(nBlocks + 1);
+  let size = 0;
+  for (let b = 0; b < nBlocks; b++) {
+    blocks[b] = size;
+    const from = offsets[b * META_BLOCK_DOCS];
+    const to = offsets[Math.min(docs, (b + 1) * META_BLOCK_DOCS)];
+    const part = deflateRawSync(json.subarray(from, to), { level: 9 });
+    parts.push(part);
+    size += part.length;
+  }
+  blocks[nBlocks] = size;
+  const z = new Uint8Array(size);
+  let off = 0;
+  for (const p of parts) {
+    z.set(p, off);
+    off += p.length;
+  }
+  return { z, blocks };
+}
+
+/**
  * Builds one shard and returns its file bytes.
- * Time O(n + n H0) where H0 is the BWT's zero-order entropy; peak memory about 13 n bytes
- * (text 4n, SA 4n, SA-IS flags n, BWT 2n, wavelet bits ~0.7n).
+ * Time O(n + n H0) where H0 is the BWT's zero-order entropy. Peak memory about 9 n bytes, during SA-IS
+ * (text 4n, SA 4n, SA-IS flags n); then the BWT overwrites the SA, the text is dropped, and the plain
+ * wavelet bits (~0.7n) are compressed into an RRR vector (~0.3n).
  */
 export function buildShard(
   input: ShardInput,
   progress?: ShardProgress,
+  opts: { releaseText?: boolean } = {},
 ): { bytes: Uint8Array; meta: ShardMeta } {
   const saRate = input.saRate ?? DEFAULT_SA_RATE;
   const isaRate = input.isaRate ?? DEFAULT_ISA_RATE;
@@ -142,7 +176,7 @@ export function buildShard(
   if (textBytes > MAX_SHARD_BYTES) throw new Error(`shard ${input.name} exceeds ${MAX_SHARD_BYTES} bytes`);
 
   // Text in symbols, and document start offsets.
-  const s = new Int32Array(n);
+  let s: Int32Array | null = new Int32Array(n);
   const docStarts = new Uint32Array(docs + 1);
   let p = 0;
   let q = 0;
@@ -154,14 +188,18 @@ export function buildShard(
   }
   docStarts[docs] = p;
   s[p] = SENTINEL;
+  // The caller may let go of the text once it is copied (a worker owns its transferred copy), so the
+  // text's n bytes can be reclaimed before SA-IS reaches its peak.
+  if (opts.releaseText) input.text = new Uint8Array(0);
 
   progress?.("suffix-array", 0);
   const sa = new Int32Array(n);
   suffixArray(s, sa, n, SYMBOLS - 1);
   progress?.("bwt", textBytes * 0.7);
 
-  // One pass over SA: BWT, SA samples (rows i % saRate == 0), ISA samples (positions j % isaRate == 0).
-  const bwt = new Uint16Array(n);
+  // One pass over SA: BWT (written over SA, which is no longer needed), SA samples (rows i % saRate == 0),
+  // ISA samples (positions j % isaRate == 0). The text is dropped afterwards.
+  const bwt = sa;
   const nSa = Math.floor((n - 1) / saRate) + 1;
   const nIsa = Math.floor((n - 1) / isaRate) + 1;
   const saSamples = new Uint32Array(nSa);
@@ -175,6 +213,7 @@ export function buildShard(
     if (i % saRate === 0) saSamples[i / saRate] = j;
     if (j % isaRate === 0) isaSamples[j / isaRate] = i;
   }
+  s = null;
   const C = new Float64Array(SYMBOLS + 1);
   for (let c = 0; c < SYMBOLS; c++) C[c + 1] = C[c] + freq[c];
   progress?.("wavelet-tree", textBytes * 0.8);
@@ -207,7 +246,8 @@ export function buildShard(
     off += nodeLen[v];
   }
   const wtBits = off;
-  const words = new Uint32Array(wordsFor(wtBits));
+  // Plain wavelet bits (padded for 32-bit reads), compressed into an RRR vector below.
+  const words = new Uint32Array(Math.ceil(wtBits / 32) + 2);
   const cursor = new Float64Array(m);
   for (let v = 0; v < m; v++) cursor[v] = nodes[5 * v];
   // Flattened codes for the fill loop.
@@ -229,12 +269,13 @@ export function buildShard(
       if (pathBit[k] === 1) words[pos >>> 5] |= 1 << (pos & 31);
     }
   }
-  const blocks = buildRankBlocks(words);
-  for (let v = 0; v < m; v++) nodes[5 * v + 2] = rank1(words, blocks, nodes[5 * v]);
+  const rrr = RrrVector.fromWords(words, wtBits);
+  for (let v = 0; v < m; v++) nodes[5 * v + 2] = rrr.rank1(nodes[5 * v]);
+  const meta = compressMeta(input.metaJson, input.metaOffsets);
   progress?.("write", textBytes * 0.95);
 
   const saWidth = bitWidth(n);
-  const meta: ShardMeta = {
+  const shardMeta: ShardMeta = {
     name: input.name,
     domain: input.domain,
     n,
@@ -249,14 +290,15 @@ export function buildShard(
   const sections: Record<string, SectionArray> = {
     counts: C,
     wtNodes: nodes,
-    wtWords: words,
-    wtBlocks: blocks,
+    wtStream: rrr.stream,
+    wtDir: rrr.dir,
     saSamples: packInts(saSamples, nSa, saWidth),
     isaSamples: packInts(isaSamples, nIsa, saWidth),
     docStarts,
     metaOffsets: input.metaOffsets,
-    metaJson: input.metaJson,
+    metaBlocks: meta.blocks,
+    metaZ: meta.z,
   };
-  const { bytes } = encodeFile(meta, sections);
-  return { bytes, meta };
+  const { bytes } = encodeFile(shardMeta, sections);
+  return { bytes, meta: shardMeta };
 }

@@ -5,8 +5,10 @@ import { buildShard, type ShardInput } from "./build-shard";
 
 parentPort?.on("message", (msg: { id: number; input: ShardInput }) => {
   try {
-    const { bytes, meta } = buildShard(msg.input, (stage, doneBytes) =>
-      parentPort?.postMessage({ id: msg.id, type: "progress", stage, doneBytes }),
+    const { bytes, meta } = buildShard(
+      msg.input,
+      (stage, doneBytes) => parentPort?.postMessage({ id: msg.id, type: "progress", stage, doneBytes }),
+      { releaseText: true },
     );
     parentPort?.postMessage({ id: msg.id, type: "done", bytes, meta }, [bytes.buffer as ArrayBuffer]);
   } catch (e) {

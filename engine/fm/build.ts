@@ -125,7 +125,8 @@ class ShardAccumulator {
     return {
       name,
       domain: this.domain,
-      text: this.text.slice(0, this.textLen),
+      // A view, not a copy: the buffer is handed over (transferred to a worker) and not used here again.
+      text: this.text.subarray(0, this.textLen),
       docLengths: Uint32Array.from(this.lengths),
       metaJson,
       metaOffsets,

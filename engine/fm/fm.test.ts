@@ -105,6 +105,28 @@ describe("FM-index against naive counting", () => {
     }
   });
 
+  test("every 1- and 2-byte pattern (the two-byte lookup table) and byte-by-byte extension agree with the oracle", async () => {
+    const rand = rng(19);
+    const symbols = [0, 1, 2, 0x61, 0x62, 0xfe, 0xff];
+    const docs: CorpusDoc[] = Array.from({ length: 9 }, (_, i) => ({
+      id: `p${i}`,
+      domain: ["one", "two"][i % 2],
+      text: Uint8Array.from({ length: i * 7 }, () => symbols[Math.floor(rand() * (symbols.length - 1))]),
+    }));
+    const { index } = await build(docs, 30);
+    const queries: Uint8Array[] = [];
+    for (const a of symbols) {
+      queries.push(Uint8Array.of(a));
+      for (const b of symbols) queries.push(Uint8Array.of(a, b), Uint8Array.of(a, b, symbols[(a + b) % 7]));
+    }
+    checkAgainstOracle(docs, index, queries);
+    for (const q of queries) {
+      let ranges = index.startRanges();
+      for (let j = q.length - 1; j >= 0; j--) ranges = index.extendAllLeft(ranges, q[j]);
+      assert.equal(index.rangeCount(ranges), naiveOccurrences(docs, q).length, `extendAllLeft [${q}]`);
+    }
+  });
+
   test("a match never spans two documents, even for the separator-like bytes", async () => {
     const docs: CorpusDoc[] = [
       { id: "a", domain: "x", text: "ab" },

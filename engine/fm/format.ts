@@ -18,7 +18,7 @@ import { crc32 } from "node:zlib";
 import { FmIndexFileError } from "./errors";
 
 export const MAGIC = "FMIXSHRD";
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const PREFIX = 24;
 
 export type SectionArray = Uint8Array | Uint32Array | Int32Array | Float64Array;

@@ -3,13 +3,15 @@
  * It only loads and answers; construction lives in build-shard.ts.
  *
  * Costs below use m = pattern length, H = average Huffman code length of the BWT (about 4.5-5 for text),
- * s = SA sampling rate (32), t = ISA sampling rate (64). One wavelet rank is O(H) bitvector ranks, each O(1).
+ * s = SA sampling rate (32), t = ISA sampling rate (64), b = RRR block size (31). One wavelet rank is O(H)
+ * bitvector ranks, each O(b).
  */
 
-import { rank1 } from "./bitvector";
-import { SENTINEL, SEPARATOR, type ShardMeta, SYMBOLS } from "./build-shard";
+import { inflateRawSync } from "node:zlib";
+import { META_BLOCK_DOCS, SENTINEL, SEPARATOR, type ShardMeta, SYMBOLS } from "./build-shard";
 import { FmQueryError } from "./errors";
 import type { DecodedFile } from "./format";
+import { RrrVector } from "./rrr";
 
 /** A half-open range of BWT rows `[lo, hi)`; rows in it are the suffixes that start with the pattern. */
 export type RankRange = readonly [lo: number, hi: number];
@@ -25,8 +27,7 @@ export class FmShard {
   readonly n: number;
   private readonly C: Float64Array;
   private readonly nodes: Float64Array;
-  private readonly words: Uint32Array;
-  private readonly blocks: Uint32Array;
+  private readonly bits: RrrVector;
   private readonly saSamples: Uint32Array;
   private readonly isaSamples: Uint32Array;
   private readonly saRate: number;
@@ -34,13 +35,26 @@ export class FmShard {
   private readonly width: number;
   private readonly docStarts: Uint32Array;
   private readonly metaOffsets: Uint32Array;
-  private readonly metaJson: Uint8Array;
+  private readonly metaBlocks: Uint32Array;
+  private readonly metaZ: Uint8Array;
+  /** The last inflated metadata block (lookups of one document's neighbours are common). */
+  private metaCache: { block: number; json: Uint8Array } | null = null;
   /** Per symbol, its root-to-leaf path as (node, bit) pairs in pathNode/pathBit[pathStart[c], pathStart[c+1]). */
   private readonly pathStart = new Int32Array(SYMBOLS + 1);
   private readonly pathNode: Int32Array;
   private readonly pathBit: Uint8Array;
   /** Symbol read by the last `lf` call (avoids allocating a pair per step). */
   private lastSymbol = 0;
+  /**
+   * Backward search's first two steps by table (as Bowtie's "ftab"): rows of the two bytes "a b" are
+   * [C[a+2] + t[257 a + b], C[a+2] + t[257 a + b + 1]), where t[257 a + j] is the number of a's in the BWT
+   * before row C[j + 2]. Built on first use from the wavelet tree (257 x 257 ranks, tens of ms), held in
+   * memory only (257 KiB per shard), not stored in the file.
+   */
+  private pairTable: Uint32Array | null = null;
+  /** Range left by the last `step` or `search` call (avoids allocating a pair per step). */
+  private rlo = 0;
+  private rhi = 0;
 
   constructor(file: DecodedFile) {
     const meta = file.meta as ShardMeta;
@@ -55,13 +69,13 @@ export class FmShard {
     this.width = meta.saWidth;
     this.C = s.counts as Float64Array;
     this.nodes = s.wtNodes as Float64Array;
-    this.words = s.wtWords as Uint32Array;
-    this.blocks = s.wtBlocks as Uint32Array;
+    this.bits = new RrrVector(meta.wtBits, s.wtStream as Uint32Array, s.wtDir as Uint32Array);
     this.saSamples = s.saSamples as Uint32Array;
     this.isaSamples = s.isaSamples as Uint32Array;
     this.docStarts = s.docStarts as Uint32Array;
     this.metaOffsets = s.metaOffsets as Uint32Array;
-    this.metaJson = s.metaJson as Uint8Array;
+    this.metaBlocks = s.metaBlocks as Uint32Array;
+    this.metaZ = s.metaZ as Uint8Array;
 
     const paths: number[][] = Array.from({ length: SYMBOLS }, () => []);
     const walk = (v: number, acc: number[]) => {
@@ -90,70 +104,125 @@ export class FmShard {
 
   /**
    * One backward-search step: from the rows prefixed by P to the rows prefixed by `byte` P.
-   * Time O(H). pre: 0 <= lo <= hi <= n. Returns an empty range `[x, x]` when `byte` P does not occur.
+   * Time O(H b). pre: 0 <= lo <= hi <= n. Returns an empty range `[x, x]` when `byte` P does not occur.
    */
   extendLeft(lo: number, hi: number, byte: number): RankRange {
+    return this.step(lo, hi, byte) ? [this.rlo, this.rhi] : [0, 0];
+  }
+
+  /**
+   * extendLeft without allocation: leaves the new range in rlo/rhi and returns whether it is non-empty.
+   * Both ends share one RRR scan per level once they fall in the same superblock.
+   */
+  private step(lo: number, hi: number, byte: number): boolean {
     const c = byte + 2;
     const start = this.pathStart[c];
     const end = this.pathStart[c + 1];
-    if (start === end || lo >= hi) return [0, 0];
+    if (start === end || lo >= hi) return false;
+    if (lo === 0 && hi === this.n) {
+      this.rlo = this.C[c];
+      this.rhi = this.C[c + 1];
+      return true; // c has a leaf, so it occurs
+    }
     const nodes = this.nodes;
-    const words = this.words;
-    const blocks = this.blocks;
+    const bits = this.bits;
+    const pathNode = this.pathNode;
+    const pathBit = this.pathBit;
     for (let k = start; k < end; k++) {
-      const v5 = 5 * this.pathNode[k];
+      const v5 = 5 * pathNode[k];
       const off = nodes[v5];
       const before = nodes[v5 + 2];
-      const onesLo = rank1(words, blocks, off + lo) - before;
-      const onesHi = rank1(words, blocks, off + hi) - before;
-      if (this.pathBit[k] === 1) {
+      const onesLo = bits.rankPair(off + lo, off + hi) - before;
+      const onesHi = bits.second - before;
+      if (pathBit[k] === 1) {
         lo = onesLo;
         hi = onesHi;
       } else {
         lo -= onesLo;
         hi -= onesHi;
       }
-      if (lo >= hi) return [0, 0];
+      if (lo >= hi) return false;
     }
     const base = this.C[c];
-    return [base + lo, base + hi];
+    this.rlo = base + lo;
+    this.rhi = base + hi;
+    return true;
   }
 
   /**
-   * Rows whose suffix starts with `pattern` (backward search). Time O(m H). Empty range if absent.
+   * Rows whose suffix starts with `pattern` (backward search). Time O(m H b). Empty range if absent.
    * An empty pattern gives the full range.
    */
   find(pattern: Uint8Array): RankRange {
-    let lo = 0;
-    let hi = this.n;
-    for (let j = pattern.length - 1; j >= 0; j--) {
-      const r = this.extendLeft(lo, hi, pattern[j]);
-      lo = r[0];
-      hi = r[1];
-      if (lo >= hi) return [0, 0];
-    }
-    return [lo, hi];
+    return this.search(pattern) ? [this.rlo, this.rhi] : [0, 0];
   }
 
-  /** Occurrences of `pattern` inside documents (overlapping ones included). Time O(m H). */
+  /** Backward search leaving the range in rlo/rhi; false when the pattern is absent. */
+  private search(pattern: Uint8Array): boolean {
+    let lo = 0;
+    let hi = this.n;
+    let j = pattern.length - 1;
+    if (j >= 1) {
+      const t = this.pairTable ?? this.buildPairTable();
+      const a = pattern[j - 1];
+      const k = 257 * a + pattern[j];
+      const base = this.C[a + 2];
+      lo = base + t[k];
+      hi = base + t[k + 1];
+      if (lo >= hi) return false;
+      j -= 2;
+    }
+    for (; j >= 0; j--) {
+      if (!this.step(lo, hi, pattern[j])) return false;
+      lo = this.rlo;
+      hi = this.rhi;
+    }
+    this.rlo = lo;
+    this.rhi = hi;
+    return true;
+  }
+
+  private buildPairTable(): Uint32Array {
+    const t = new Uint32Array(256 * 257);
+    const ranks = new Float64Array(SYMBOLS);
+    const nodes = this.nodes;
+    const bits = this.bits;
+    // Number of each symbol among BWT rows [0, i) of node v's subtree, by one rank per internal node.
+    const walk = (v: number, i: number) => {
+      const v5 = 5 * v;
+      const ones = i === 0 ? 0 : bits.rank1(nodes[v5] + i) - nodes[v5 + 2];
+      for (let b = 0; b < 2; b++) {
+        const child = nodes[v5 + 3 + b];
+        const count = b === 1 ? ones : i - ones;
+        if (child < 0) ranks[-child - 1] = count;
+        else walk(child, count);
+      }
+    };
+    for (let j = 0; j <= 256; j++) {
+      ranks.fill(0);
+      walk(0, this.C[j + 2]);
+      for (let a = 0; a < 256; a++) t[257 * a + j] = ranks[a + 2];
+    }
+    this.pairTable = t;
+    return t;
+  }
+
+  /** Occurrences of `pattern` inside documents (overlapping ones included). Time O(m H b). */
   count(pattern: Uint8Array): number {
-    const [lo, hi] = this.find(pattern);
-    return hi - lo;
+    return this.search(pattern) ? this.rhi - this.rlo : 0;
   }
 
   /**
    * LF mapping: the row of the suffix one position to the left of row i's suffix; sets lastSymbol to
-   * BWT[i]. Time O(H).
+   * BWT[i]. Time O(H b).
    */
   private lf(i: number): number {
     const nodes = this.nodes;
-    const words = this.words;
-    const blocks = this.blocks;
+    const bits = this.bits;
     let v5 = 0;
     for (;;) {
-      const p = nodes[v5] + i;
-      const ones = rank1(words, blocks, p) - nodes[v5 + 2];
-      const bit = (words[p >>> 5] >>> (p & 31)) & 1;
+      const ones = bits.rankAccess(nodes[v5] + i) - nodes[v5 + 2];
+      const bit = bits.bit;
       let child: number;
       if (bit === 1) {
         i = ones;
@@ -270,17 +339,30 @@ export class FmShard {
   /** A document's id and metadata. Time O(size of its metadata). */
   docInfo(docIndex: number): { id: string; meta: Record<string, unknown> } {
     this.checkDoc(docIndex);
-    const raw = this.metaJson.subarray(this.metaOffsets[docIndex], this.metaOffsets[docIndex + 1]);
+    const block = Math.floor(docIndex / META_BLOCK_DOCS);
+    if (this.metaCache?.block !== block) {
+      const z = this.metaZ.subarray(this.metaBlocks[block], this.metaBlocks[block + 1]);
+      this.metaCache = { block, json: new Uint8Array(inflateRawSync(z)) };
+    }
+    const base = this.metaOffsets[block * META_BLOCK_DOCS];
+    const raw = this.metaCache.json.subarray(
+      this.metaOffsets[docIndex] - base,
+      this.metaOffsets[docIndex + 1] - base,
+    );
     return JSON.parse(new TextDecoder().decode(raw));
   }
 
   /** Sizes of the loaded structures in bytes. */
   sizeBreakdown(): Record<string, number> {
     return {
-      wavelet: this.words.byteLength + this.blocks.byteLength + this.nodes.byteLength,
+      wavelet: this.bits.byteLength + this.nodes.byteLength,
       saSamples: this.saSamples.byteLength,
       isaSamples: this.isaSamples.byteLength,
-      docs: this.docStarts.byteLength + this.metaOffsets.byteLength + this.metaJson.byteLength,
+      docs:
+        this.docStarts.byteLength +
+        this.metaOffsets.byteLength +
+        this.metaBlocks.byteLength +
+        this.metaZ.byteLength,
     };
   }
 }

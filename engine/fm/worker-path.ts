@@ -10,8 +10,8 @@
  */
 
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
 export type WorkerName = "fm-build-worker" | "fm-service-worker";
@@ -30,8 +30,10 @@ export function resolveWorker(name: WorkerName): URL | null {
   const here = import.meta.url;
   if (here.endsWith(".ts")) return new URL(SOURCE[name], here);
   if (here.startsWith("file:")) {
-    const sibling = new URL(`./${name}.js`, here);
-    if (existsSync(fileURLToPath(sibling))) return sibling;
+    // A path, not `new URL(\`./${name}.js\`, import.meta.url)`: bundlers (Turbopack) try to resolve that
+    // pattern at build time and fail the build when the file is not there.
+    const sibling = join(dirname(fileURLToPath(here)), `${name}.js`);
+    if (existsSync(sibling)) return pathToFileURL(sibling);
   }
   const fromCwd = join(process.cwd(), "dist", "engine", `${name}.js`);
   return existsSync(fromCwd) ? new URL(`file://${fromCwd}`) : null;
