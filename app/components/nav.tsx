@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/leaderboard", label: "Leaderboard" },
   { href: "/trace", label: "Trace" },
   { href: "/playground", label: "Playground" },
+  { href: "/experts", label: "Experts" },
 ] as const;
 
 function NavLinks({ user }: { user: PublicUser | null }) {

@@ -1,14 +1,44 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "../components/coming-soon";
+import { requirePageUser } from "@/lib/auth/session";
+import { modelService } from "@/lib/models/flexolmo";
+import { PlaygroundForm } from "./playground-form";
 
 export const metadata: Metadata = { title: "Playground" };
 
-export default function Page() {
+export default async function Page() {
+  await requirePageUser();
+  let model: Awaited<ReturnType<typeof modelService>>;
+  try {
+    model = await modelService();
+  } catch (e) {
+    return (
+      <div className="space-y-4">
+        <h1 className="text-2xl font-semibold">Playground</h1>
+        <div role="alert" className="card border-red-300 dark:border-red-800">
+          <p className="font-medium">The model cannot be loaded.</p>
+          <p className="muted mt-1 text-sm break-words">{(e as Error).message}</p>
+        </div>
+      </div>
+    );
+  }
+  const experts = model.experts.map((e) => ({
+    id: e.id,
+    domain: e.domain,
+    description: e.description,
+    documents: e.documents,
+    alwaysOn: e.alwaysOn,
+  }));
   return (
-    <ComingSoon
-      title="Playground"
-      issue={5}
-      what="Generate with the FlexOlmo model and switch its experts on and off."
-    />
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Playground</h1>
+        <p className="muted mt-1 text-sm">
+          Generate with FlexOlmo-mini, a byte-level mixture of experts whose experts were each trained on one
+          data owner&apos;s domain. Switch experts off to exclude their data from the output; each generated
+          byte is tinted by the expert that weighed most.
+        </p>
+      </div>
+      <PlaygroundForm experts={experts} defaultTopK={model.defaultTopK} contextBytes={model.config.context} />
+    </div>
   );
 }
