@@ -1,0 +1,37 @@
+/**
+ * A judge from a ModelProvider row: the extractive baseline applies its deterministic rule
+ * (extractive-judge.ts); any other provider gets the rendered prompt as its question, with no passages, and
+ * its streamed reply is read up to MAX_REPLY_CHARS (enough to hold a verdict) and then stopped.
+ */
+import type { FlexOlmo } from "../../engine/moe";
+import { type ProviderRow, providerFor } from "../providers/registry";
+import { extractiveJudge } from "./extractive-judge";
+import type { JudgeFn } from "./runs";
+
+export const MAX_REPLY_CHARS = 2000;
+
+export function judgeFromProvider(
+  row: ProviderRow,
+  opts: { key: Buffer; loadModel: () => Promise<FlexOlmo>; fetch?: typeof fetch },
+): JudgeFn {
+  if (row.kind === "extractive") return async ({ item, swapped }) => extractiveJudge(item, swapped);
+  const provider = providerFor(row, { ...opts, label: `Judge ${row.name}` });
+  return async ({ prompt, signal }) => {
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    let reply = "";
+    try {
+      for await (const piece of provider.answer({ question: prompt, passages: [], signal: stop.signal })) {
+        reply += piece;
+        if (reply.length >= MAX_REPLY_CHARS) {
+          stop.abort();
+          break;
+        }
+      }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+    return reply;
+  };
+}
