@@ -1,0 +1,84 @@
+/** Agreement figures on worked examples, and calibration votes against a temporary database. */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { type Fixture, makeFixture } from "../export/test-fixtures";
+import { agreementReport, castCalibrationVote, markCalibration, nextCalibrationTask } from "./calibration";
+import { cohensKappa, fleissKappa, shareAgreeing } from "./kappa";
+
+const close = (a: number | null, b: number, eps = 1e-4) =>
+  assert.ok(a !== null && Math.abs(a - b) < eps, `${a} != ${b}`);
+
+test("Cohen's kappa: a worked 2x2 example", () => {
+  // 50 items: both yes 20, A yes/B no 5, A no/B yes 10, both no 15. po = 0.7; pe = 0.5*0.6 + 0.5*0.4 = 0.5.
+  const pairs: [string, string][] = [
+    ...Array(20).fill(["y", "y"]),
+    ...Array(5).fill(["y", "n"]),
+    ...Array(10).fill(["n", "y"]),
+    ...Array(15).fill(["n", "n"]),
+  ];
+  close(cohensKappa(pairs), 0.4);
+  assert.equal(cohensKappa([]), null);
+  assert.equal(cohensKappa([["a", "a"]]), null, "chance agreement 1: undefined");
+});
+
+test("Fleiss' kappa: the worked example of Fleiss (1971) as on Wikipedia (10 items, 14 raters, 5 classes)", () => {
+  const table = [
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
+  ];
+  const items = table.map((row) => row.flatMap((n, k) => Array(n).fill(String(k)) as string[]));
+  close(fleissKappa(items), 0.20993, 1e-4);
+  assert.equal(fleissKappa([["a"]]), null);
+  assert.equal(shareAgreeing([["a", "a", "b"], ["x"]]), 1 / 3);
+});
+
+let fx: Fixture;
+before(async () => {
+  fx = await makeFixture(6);
+});
+after(() => fx.close());
+
+test("calibration: others rate, the voter re-rates swapped, the report counts both", async () => {
+  const battles = await fx.db.battle.findMany({ orderBy: { createdAt: "asc" }, include: { vote: true } });
+  const adaBattle = battles.find((b) => b.userId === fx.users.ada && b.vote?.choice === "a");
+  assert.ok(adaBattle);
+  await markCalibration(fx.db, adaBattle.id, fx.users.ada);
+  // Grace sees Ada's battle in its original order.
+  const forGrace = await nextCalibrationTask(fx.db, fx.users.grace, () => 0.99);
+  assert.equal(forGrace?.answerA, adaBattle.answerA);
+  assert.deepEqual(
+    await castCalibrationVote(fx.db, { itemId: forGrace!.itemId, userId: fx.users.grace, choice: "a" }),
+    { swapped: false },
+  );
+  await castCalibrationVote(fx.db, { itemId: forGrace!.itemId, userId: fx.users.alan, choice: "b" });
+  // Ada gets her own battle, swapped; she picks "b" there, which is "a" on the original sides.
+  const forAda = await nextCalibrationTask(fx.db, fx.users.ada, () => 0);
+  assert.equal(forAda?.answerA, adaBattle.answerB);
+  assert.deepEqual(
+    await castCalibrationVote(fx.db, { itemId: forAda!.itemId, userId: fx.users.ada, choice: "b" }),
+    { swapped: true },
+  );
+  assert.equal(await nextCalibrationTask(fx.db, fx.users.grace), null, "rated already");
+  await assert.rejects(
+    castCalibrationVote(fx.db, { itemId: forGrace!.itemId, userId: fx.users.grace, choice: "tie" }),
+    /already rated/,
+  );
+  const r = await agreementReport(fx.db);
+  assert.equal(r.items, 1);
+  assert.equal(r.ratings, 3);
+  assert.equal(r.shareAgreeing, 1 / 3, "a, a, b: 1 of 3 pairs agree");
+  assert.equal(r.pairsWithOriginal, 2);
+  assert.deepEqual(
+    r.selfConsistency.map((s) => [s.userId, s.checks, s.consistent]),
+    [[fx.users.ada, 1, 1]],
+  );
+  await assert.rejects(markCalibration(fx.db, "nope", fx.users.ada), /no such battle/);
+});
