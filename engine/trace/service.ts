@@ -13,8 +13,8 @@
  */
 
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { Manifest } from "../fm/build";
 import { FmIndex, loadIndexFiles, type ShardInfo } from "../fm/index";
@@ -37,10 +37,12 @@ export function resolveTraceWorker(): URL | null {
     if (existsSync(p)) return new URL(`file://${p}`);
   }
   const here = import.meta.url;
-  if (here.endsWith(".ts")) return new URL("./trace-worker.ts", here);
+  // Paths, not `new URL("./trace-worker.js", import.meta.url)`: bundlers (Turbopack) resolve that pattern
+  // at build time and fail the build when the file is not there.
+  if (here.endsWith(".ts")) return pathToFileURL(join(dirname(fileURLToPath(here)), "trace-worker.ts"));
   if (here.startsWith("file:")) {
-    const sibling = new URL("./trace-worker.js", here);
-    if (existsSync(fileURLToPath(sibling))) return sibling;
+    const sibling = join(dirname(fileURLToPath(here)), "trace-worker.js");
+    if (existsSync(sibling)) return pathToFileURL(sibling);
   }
   const fromCwd = join(process.cwd(), "dist", "engine", "trace-worker.js");
   return existsSync(fromCwd) ? new URL(`file://${fromCwd}`) : null;

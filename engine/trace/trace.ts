@@ -304,7 +304,7 @@ const metaString = (meta: Record<string, unknown>, key: string): string | null =
 
 /** Bytes of context fetched per side for `words` words (trimmed to the words afterwards). */
 function contextBytes(words: number): number {
-  return Math.min(8 * words + 16, 4000);
+  return Math.min(6 * words + 24, 4000);
 }
 
 /** Runs a whole trace on an in-process index. Throws TraceError for bad input. */
@@ -322,7 +322,8 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
   const shards = shardsFor(index, settings.domains);
   const ex = fmExtender(index, shards);
   const stats = { extensions: 0 };
-  const maximal = maximalSpans(tok, ex, stats).filter((s) => s.words >= settings.minSpanWords);
+  const tokenRows: Parameters<typeof maximalSpans>[3] = new Map();
+  const maximal = maximalSpans(tok, ex, stats, tokenRows).filter((s) => s.words >= settings.minSpanWords);
   const t2 = performance.now();
 
   // 3. Rarity filter: the ceil(d L) lowest sums of log unigram probabilities, back in text order.
@@ -332,7 +333,12 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
   const logProb = (w: string): number => {
     let c = wordCount.get(w);
     if (c === undefined) {
-      c = Math.max(1, countBytes(ex, encoder.encode(w)));
+      const rows = tokenRows.get(w);
+      if (rows !== undefined) {
+        c = 0;
+        if (rows) for (let k = 0; k < rows.lo.length; k++) c += rows.hi[k] - rows.lo[k];
+      } else c = countBytes(ex, encoder.encode(w));
+      c = Math.max(1, c);
       wordCount.set(w, c);
     }
     return Math.log(c / total);
