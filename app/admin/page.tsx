@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { ApiKeyForm, RevokeKeyButton, UserActions } from "./admin-forms";
@@ -32,7 +33,13 @@ export default async function AdminPage() {
     <div className="space-y-10">
       <div>
         <h1 className="text-2xl font-semibold">Admin</h1>
-        <p className="muted mt-1 text-sm">Accounts, roles and API keys.</p>
+        <p className="muted mt-1 text-sm">
+          Accounts, roles and API keys. Arena models, the vote cap and the paper collection are on{" "}
+          <Link href="/admin/models" className="underline">
+            Models and literature
+          </Link>
+          .
+        </p>
       </div>
 
       <section aria-labelledby="users-heading" className="space-y-3">

@@ -1,14 +1,40 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "../components/coming-soon";
+import Link from "next/link";
+import { currentUser } from "@/lib/auth/session";
+import { ArenaClient } from "./arena-client";
 
 export const metadata: Metadata = { title: "Arena" };
 
-export default function Page() {
+export default async function Page() {
+  const user = await currentUser();
   return (
-    <ComingSoon
-      title="Arena"
-      issue={6}
-      what="Ask a scientific question and compare two anonymous, literature-grounded answers."
-    />
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">Arena</h1>
+        <p className="muted mt-1 text-sm">
+          Ask a scientific question. Two anonymous models answer from the same retrieved papers, citing them
+          as [n]; vote for the better answer to see who they were. Votes feed the{" "}
+          <Link href="/leaderboard" className="underline">
+            leaderboard
+          </Link>
+          .
+        </p>
+      </div>
+      {user ? (
+        <ArenaClient />
+      ) : (
+        <div className="card space-y-3">
+          <p>Sign in as a researcher to ask questions and vote.</p>
+          <div className="flex gap-2">
+            <Link href="/signin" className="btn-primary">
+              Sign in
+            </Link>
+            <Link href="/signup" className="btn-secondary">
+              Create an account
+            </Link>
+          </div>
+        </div>
+      )}
+    </div>
   );
 }

@@ -1,14 +1,231 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "../components/coming-soon";
+import Link from "next/link";
+import { leaderboardView } from "@/lib/arena/service";
 
 export const metadata: Metadata = { title: "Leaderboard" };
+export const dynamic = "force-dynamic";
 
-export default function Page() {
+const fmt = (x: number) => Math.round(x).toString();
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+function heat(value: number, max: number, hue: number) {
+  const a = max > 0 ? 0.08 + 0.72 * (value / max) : 0;
+  return { backgroundColor: `hsl(${hue} 80% 45% / ${a.toFixed(3)})` };
+}
+
+function Matrix({
+  title,
+  id,
+  models,
+  cell,
+  caption,
+}: {
+  title: string;
+  id: string;
+  models: string[];
+  cell: (i: number, j: number) => { text: string; style?: React.CSSProperties; label: string };
+  caption: string;
+}) {
   return (
-    <ComingSoon
-      title="Leaderboard"
-      issue={6}
-      what="Elo and Bradley-Terry ratings from the arena's votes, with confidence intervals."
-    />
+    <section aria-labelledby={id} className="space-y-2">
+      <h2 id={id} className="text-lg font-semibold">
+        {title}
+      </h2>
+      <p className="muted text-sm">{caption}</p>
+      <div className="overflow-x-auto">
+        <table className="border-collapse text-xs">
+          <thead>
+            <tr>
+              <th scope="col" className="px-2 py-1 text-left">
+                <span className="sr-only">Row model against column model</span>
+              </th>
+              {models.map((m) => (
+                <th key={m} scope="col" className="max-w-[7rem] truncate px-2 py-1 font-medium" title={m}>
+                  {m}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {models.map((row, i) => (
+              <tr key={row}>
+                <th
+                  scope="row"
+                  className="max-w-[10rem] truncate px-2 py-1 text-left font-medium"
+                  title={row}
+                >
+                  {row}
+                </th>
+                {models.map((col, j) => {
+                  const c = cell(i, j);
+                  return (
+                    <td
+                      key={col}
+                      className="h-9 min-w-[3.5rem] border border-slate-200 px-2 text-center tabular-nums dark:border-slate-800"
+                      style={c.style}
+                      title={c.label}
+                    >
+                      {c.text}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export default async function Page() {
+  const { data, updatedAt, pendingVotes } = await leaderboardView();
+  const rows = data?.rows ?? [];
+  const maxCount = Math.max(0, ...(data?.battleCount.flat() ?? [0]));
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold">Leaderboard</h1>
+        <p className="muted mt-1 text-sm">
+          Ratings from the arena&apos;s votes: online Elo (K = 4) and Bradley-Terry by maximum likelihood with
+          95% bootstrap intervals ({data?.bootstrapRounds ?? 100} rounds); ties and &quot;both bad&quot; count
+          half a win. Rank is 1 + the number of models whose interval lies entirely above. Style-controlled BT
+          adjusts for answer length, citations, headers, lists and bold text.
+        </p>
+      </div>
+
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="Counts">
+        <div className="card p-3">
+          <dt className="muted text-xs">Models rated</dt>
+          <dd className="text-xl font-semibold" data-testid="models-rated">
+            {rows.length}
+          </dd>
+        </div>
+        <div className="card p-3">
+          <dt className="muted text-xs">Battles counted</dt>
+          <dd className="text-xl font-semibold" data-testid="battles-counted">
+            {data?.totalBattles ?? 0}
+          </dd>
+        </div>
+        <div className="card p-3">
+          <dt className="muted text-xs">Excluded (flagged or excluded voters)</dt>
+          <dd className="text-xl font-semibold">{data?.excluded ?? 0}</dd>
+        </div>
+        <div className="card p-3">
+          <dt className="muted text-xs">Last update</dt>
+          <dd className="text-sm font-semibold">
+            {updatedAt ? (
+              <time dateTime={updatedAt.toISOString()}>
+                {updatedAt.toISOString().slice(0, 19).replace("T", " ")} UTC
+              </time>
+            ) : (
+              "never"
+            )}
+          </dd>
+        </div>
+      </dl>
+      {pendingVotes > 0 && (
+        <p role="status" className="muted text-sm">
+          {pendingVotes} new vote{pendingVotes === 1 ? "" : "s"} since this update; the ratings refresh in a
+          few seconds.
+        </p>
+      )}
+
+      {rows.length === 0 ? (
+        <div className="card">
+          <p>No votes yet.</p>
+          <p className="muted mt-1 text-sm">
+            Ratings appear here after the first vote in the{" "}
+            <Link href="/arena" className="underline">
+              arena
+            </Link>
+            .
+          </p>
+        </div>
+      ) : (
+        <>
+          <section aria-labelledby="ratings-heading" className="space-y-2">
+            <h2 id="ratings-heading" className="sr-only">
+              Ratings
+            </h2>
+            <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+              <table className="w-full text-left text-sm tabular-nums">
+                <thead className="bg-slate-50 dark:bg-slate-900">
+                  <tr>
+                    {[
+                      "Rank",
+                      "Model",
+                      "BT rating",
+                      "95% CI",
+                      "Elo",
+                      "Style-controlled BT",
+                      "Battles",
+                      "Win rate",
+                    ].map((h) => (
+                      <th key={h} scope="col" className="px-3 py-2 whitespace-nowrap">
+                        {h}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => (
+                    <tr key={r.model} className="border-t border-slate-200 dark:border-slate-800">
+                      <td className="px-3 py-2">{r.rank}</td>
+                      <th scope="row" className="px-3 py-2 font-medium">
+                        {r.model}
+                      </th>
+                      <td className="px-3 py-2">{fmt(r.bt)}</td>
+                      <td className="px-3 py-2 whitespace-nowrap">
+                        +{fmt(r.ciUpper - r.bt)} / −{fmt(r.bt - r.ciLower)}
+                        <span className="muted ml-1 text-xs">
+                          ({fmt(r.ciLower)}–{fmt(r.ciUpper)})
+                        </span>
+                      </td>
+                      <td className="px-3 py-2">{fmt(r.elo)}</td>
+                      <td className="px-3 py-2">{r.styleBt === undefined ? "—" : fmt(r.styleBt)}</td>
+                      <td className="px-3 py-2">{r.battles}</td>
+                      <td className="px-3 py-2">{pct(r.winRate)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+          <div className="grid gap-8 lg:grid-cols-2">
+            <Matrix
+              id="winrate-heading"
+              title="Win rate"
+              caption="Share of battles the row model won against the column model (ties count half)."
+              models={data?.models ?? []}
+              cell={(i, j) => {
+                const v = data?.winRate[i][j] ?? null;
+                return v === null
+                  ? { text: i === j ? "" : "–", label: i === j ? "" : "never met" }
+                  : {
+                      text: pct(v),
+                      style: heat(Math.abs(v - 0.5) * 2, 1, v >= 0.5 ? 150 : 0),
+                      label: `${data?.models[i]} won ${pct(v)} against ${data?.models[j]}`,
+                    };
+              }}
+            />
+            <Matrix
+              id="count-heading"
+              title="Battle count"
+              caption="Battles counted between each pair of models."
+              models={data?.models ?? []}
+              cell={(i, j) => {
+                const v = data?.battleCount[i][j] ?? 0;
+                return {
+                  text: i === j ? "" : String(v),
+                  style: i === j ? undefined : heat(v, maxCount, 205),
+                  label: `${v} battles between ${data?.models[i]} and ${data?.models[j]}`,
+                };
+              }}
+            />
+          </div>
+        </>
+      )}
+    </div>
   );
 }

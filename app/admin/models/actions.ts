@@ -1,0 +1,86 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { authedAction } from "@/lib/actions";
+import { importPapers } from "@/lib/arena/papers";
+import { providerKey } from "@/lib/arena/service";
+import { setDailyVoteCap } from "@/lib/arena/settings";
+import { db } from "@/lib/db/client";
+import { newProviderSchema, ProviderNameTakenError, registerOpenAiProvider } from "@/lib/providers/registry";
+import { PaperImportError, parsePapersJsonl } from "@/lib/retrieval";
+
+export const registerModelAction = authedAction(
+  { role: "admin", schema: newProviderSchema },
+  async (input) => {
+    try {
+      await registerOpenAiProvider(db(), input, providerKey());
+    } catch (e) {
+      if (e instanceof ProviderNameTakenError)
+        return { ok: false, message: e.message, errors: { name: e.message } };
+      throw e;
+    }
+    revalidatePath("/admin/models");
+    return { ok: true, message: `Registered ${input.name}. It takes part in new battles now.` };
+  },
+);
+
+export const toggleModelAction = authedAction(
+  { role: "admin", schema: z.object({ id: z.string().min(1).max(40), enabled: z.enum(["true", "false"]) }) },
+  async ({ id, enabled }) => {
+    const row = await db().modelProvider.update({ where: { id }, data: { enabled: enabled === "true" } });
+    revalidatePath("/admin/models");
+    return { ok: true, message: `${row.name} is now ${row.enabled ? "enabled" : "disabled"}.` };
+  },
+);
+
+export const setVoteCapAction = authedAction(
+  {
+    role: "admin",
+    schema: z.object({
+      cap: z.coerce
+        .number({ message: "Enter a number" })
+        .int("Enter a whole number")
+        .min(0, "At least 0")
+        .max(1_000_000, "At most 1,000,000"),
+    }),
+  },
+  async ({ cap }) => {
+    await setDailyVoteCap(db(), cap);
+    revalidatePath("/admin/models");
+    return { ok: true, message: `Each researcher may now cast ${cap} votes per day.` };
+  },
+);
+
+/** Server actions accept bodies up to 1 MB; larger collections go through `npm run admin -- import-papers`. */
+const MAX_UPLOAD = 1_000_000;
+
+export const importPapersAction = authedAction(
+  {
+    role: "admin",
+    schema: z.object({
+      file: z
+        .custom<File>((v) => v instanceof File, "Choose a JSONL file")
+        .refine((f) => f.size > 0, "The file is empty")
+        .refine(
+          (f) => f.size <= MAX_UPLOAD,
+          "The file is over 1 MB: use `npm run admin -- import-papers FILE`",
+        ),
+    }),
+  },
+  async ({ file }) => {
+    let papers: ReturnType<typeof parsePapersJsonl>;
+    try {
+      papers = parsePapersJsonl(await file.text());
+    } catch (e) {
+      if (e instanceof PaperImportError)
+        return { ok: false, message: `Nothing imported: ${e.message}`, errors: { file: e.message } };
+      throw e;
+    }
+    if (papers.length === 0)
+      return { ok: false, message: "The file holds no papers.", errors: { file: "No papers" } };
+    const { added, updated } = await importPapers(db(), papers);
+    revalidatePath("/admin/models");
+    return { ok: true, message: `Imported ${papers.length} papers: ${added} new, ${updated} updated.` };
+  },
+);

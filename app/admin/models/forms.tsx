@@ -1,0 +1,164 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field } from "../../components/field";
+import { importPapersAction, registerModelAction, setVoteCapAction, toggleModelAction } from "./actions";
+
+function Message({ state }: { state?: { ok: boolean; message?: string } }) {
+  if (!state?.message) return null;
+  return state.ok ? (
+    <p role="status" className="w-full text-sm text-emerald-700 dark:text-emerald-400">
+      {state.message}
+    </p>
+  ) : (
+    <p role="alert" className="field-error w-full">
+      {state.message}
+    </p>
+  );
+}
+
+export function RegisterModelForm() {
+  const [state, action, pending] = useActionState(registerModelAction, undefined);
+  const e = state?.errors ?? {};
+  return (
+    <form action={action} className="card grid gap-3 sm:grid-cols-2" aria-label="Register a model">
+      <Field
+        id="name"
+        label="Name (shown after votes)"
+        required
+        maxLength={60}
+        error={e.name}
+        placeholder="gpt-4o-mini"
+      />
+      <Field
+        id="baseUrl"
+        label="Base URL"
+        required
+        type="url"
+        error={e.baseUrl}
+        placeholder="https://api.openai.com/v1"
+        hint="The endpoint's …/v1; requests go to {base URL}/chat/completions."
+      />
+      <Field
+        id="modelName"
+        label="Model name"
+        required
+        maxLength={200}
+        error={e.modelName}
+        placeholder="gpt-4o-mini"
+      />
+      <Field
+        id="apiKey"
+        label="API key (optional)"
+        type="password"
+        autoComplete="off"
+        error={e.apiKey}
+        hint="Stored encrypted; never shown again or sent to browsers."
+      />
+      <Field
+        id="timeoutSeconds"
+        label="Timeout (seconds)"
+        type="number"
+        min={1}
+        max={600}
+        defaultValue={60}
+        required
+        error={e.timeoutSeconds}
+      />
+      <Field
+        id="weight"
+        label="Sampling weight"
+        type="number"
+        min={0.01}
+        max={1000}
+        step="any"
+        defaultValue={1}
+        required
+        error={e.weight}
+      />
+      <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
+        <button type="submit" className="btn-primary" disabled={pending}>
+          Register model
+        </button>
+        <Message state={state} />
+      </div>
+    </form>
+  );
+}
+
+export function ToggleModelButton({ id, name, enabled }: { id: string; name: string; enabled: boolean }) {
+  const [state, action, pending] = useActionState(toggleModelAction, undefined);
+  return (
+    <form action={action} className="inline">
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="enabled" value={enabled ? "false" : "true"} />
+      <button
+        type="submit"
+        className={enabled ? "btn-secondary px-2 py-1 text-xs" : "btn-primary px-2 py-1 text-xs"}
+        disabled={pending}
+        aria-label={`${enabled ? "Disable" : "Enable"} ${name}`}
+      >
+        {enabled ? "Disable" : "Enable"}
+      </button>
+      {state && !state.ok && (
+        <span role="alert" className="field-error ml-2 text-xs">
+          {state.message}
+        </span>
+      )}
+    </form>
+  );
+}
+
+export function VoteCapForm({ cap }: { cap: number }) {
+  const [state, action, pending] = useActionState(setVoteCapAction, undefined);
+  return (
+    <form action={action} className="card flex flex-wrap items-end gap-3">
+      <div className="w-48">
+        <Field
+          id="cap"
+          label="Daily vote cap per researcher"
+          type="number"
+          min={0}
+          defaultValue={cap}
+          error={state?.errors?.cap}
+        />
+      </div>
+      <button type="submit" className="btn-secondary" disabled={pending}>
+        Save
+      </button>
+      <Message state={state} />
+    </form>
+  );
+}
+
+export function ImportPapersForm() {
+  const [state, action, pending] = useActionState(importPapersAction, undefined);
+  return (
+    <form action={action} className="card flex flex-wrap items-end gap-3">
+      <div className="min-w-[16rem] flex-1">
+        <label htmlFor="file" className="mb-1 block text-sm font-medium">
+          Papers file (JSONL)
+        </label>
+        <input
+          id="file"
+          name="file"
+          type="file"
+          accept=".jsonl,.json,.ndjson,application/x-ndjson,application/json,text/plain"
+          required
+          className="input"
+          aria-describedby="file-hint"
+          aria-invalid={state?.errors?.file ? true : undefined}
+        />
+        <p id="file-hint" className="muted mt-1 text-xs">
+          One paper per line: {"{id, title, authors[], year, venue?, url?, abstract, text?}"}; up to 1 MB
+          here, any size with <code>npm run admin -- import-papers FILE</code>. Papers with an existing id are
+          updated.
+        </p>
+      </div>
+      <button type="submit" className="btn-secondary" disabled={pending}>
+        Import papers
+      </button>
+      <Message state={state} />
+    </form>
+  );
+}

@@ -1,0 +1,146 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { dailyVoteCap } from "@/lib/arena/settings";
+import { requirePageUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { ImportPapersForm, RegisterModelForm, ToggleModelButton, VoteCapForm } from "./forms";
+
+export const metadata: Metadata = { title: "Models" };
+
+const KIND: Record<string, string> = {
+  local: "FlexOlmo (local)",
+  openai: "OpenAI-compatible",
+  extractive: "Extractive baseline",
+};
+
+export default async function ModelsPage() {
+  await requirePageUser("admin");
+  const [models, battlesA, battlesB, cap, papers] = await Promise.all([
+    db().modelProvider.findMany({
+      orderBy: [{ builtin: "desc" }, { name: "asc" }],
+      select: {
+        id: true,
+        name: true,
+        kind: true,
+        baseUrl: true,
+        modelName: true,
+        apiKeyCipher: true,
+        timeoutMs: true,
+        enabled: true,
+        weight: true,
+        config: true,
+      },
+    }),
+    db().battle.groupBy({ by: ["modelAId"], _count: { _all: true } }),
+    db().battle.groupBy({ by: ["modelBId"], _count: { _all: true } }),
+    dailyVoteCap(db()),
+    db().paper.count(),
+  ]);
+  const battles = new Map<string, number>();
+  for (const b of battlesA) battles.set(b.modelAId, (battles.get(b.modelAId) ?? 0) + b._count._all);
+  for (const b of battlesB) battles.set(b.modelBId, (battles.get(b.modelBId) ?? 0) + b._count._all);
+  return (
+    <div className="space-y-10">
+      <div>
+        <p className="text-sm">
+          <Link href="/admin" className="underline">
+            Admin
+          </Link>{" "}
+          / Models
+        </p>
+        <h1 className="mt-1 text-2xl font-semibold">Arena models and literature</h1>
+        <p className="muted mt-1 text-sm">
+          Models that answer in the arena, how often they are sampled, the vote cap, and the paper collection.
+        </p>
+      </div>
+
+      <section aria-labelledby="models-heading" className="space-y-3">
+        <h2 id="models-heading" className="text-lg font-semibold">
+          Models <span className="muted text-sm font-normal">({models.length})</span>
+        </h2>
+        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+          <table className="w-full text-left text-sm">
+            <thead className="bg-slate-50 dark:bg-slate-900">
+              <tr>
+                {["Name", "Kind", "Endpoint", "Timeout", "Weight", "Battles", "Status", "Actions"].map(
+                  (h) => (
+                    <th key={h} scope="col" className="px-3 py-2">
+                      {h}
+                    </th>
+                  ),
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {models.map((m) => (
+                <tr key={m.id} className="border-t border-slate-200 dark:border-slate-800">
+                  <th scope="row" className="px-3 py-2 font-medium">
+                    {m.name}
+                  </th>
+                  <td className="px-3 py-2">{KIND[m.kind] ?? m.kind}</td>
+                  <td className="max-w-[18rem] px-3 py-2 text-xs">
+                    {m.kind === "openai" ? (
+                      <>
+                        <span className="block truncate" title={m.baseUrl ?? ""}>
+                          {m.baseUrl}
+                        </span>
+                        <span className="muted">
+                          {m.modelName} · {m.apiKeyCipher ? "key stored (encrypted)" : "no key"}
+                        </span>
+                      </>
+                    ) : m.kind === "local" ? (
+                      <span className="muted">
+                        experts:{" "}
+                        {(JSON.parse(m.config ?? "{}") as { experts?: string[] }).experts?.join(", ")}
+                      </span>
+                    ) : (
+                      <span className="muted">quotes the retrieved passages</span>
+                    )}
+                  </td>
+                  <td className="px-3 py-2">{m.timeoutMs / 1000} s</td>
+                  <td className="px-3 py-2">{m.weight}</td>
+                  <td className="px-3 py-2">{battles.get(m.id) ?? 0}</td>
+                  <td className="px-3 py-2" data-testid={`status-${m.name}`}>
+                    {m.enabled ? (
+                      "enabled"
+                    ) : (
+                      <span className="text-amber-700 dark:text-amber-400">disabled</span>
+                    )}
+                  </td>
+                  <td className="px-3 py-2">
+                    <ToggleModelButton id={m.id} name={m.name} enabled={m.enabled} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="register-heading" className="space-y-3">
+        <h2 id="register-heading" className="text-lg font-semibold">
+          Register an OpenAI-compatible model
+        </h2>
+        <p className="muted text-sm">
+          Any server that speaks the chat-completions API with streaming (OpenAI, vLLM, llama.cpp, …). The
+          arena sends the numbered passages and the question and streams the answer.
+        </p>
+        <RegisterModelForm />
+      </section>
+
+      <section aria-labelledby="cap-heading" className="space-y-3">
+        <h2 id="cap-heading" className="text-lg font-semibold">
+          Vote cap
+        </h2>
+        <VoteCapForm cap={cap} />
+      </section>
+
+      <section aria-labelledby="papers-heading" className="space-y-3">
+        <h2 id="papers-heading" className="text-lg font-semibold">
+          Literature <span className="muted text-sm font-normal">({papers} papers)</span>
+        </h2>
+        <ImportPapersForm />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,384 @@
+"use client";
+
+import Link from "next/link";
+import { useRef, useState } from "react";
+import type { ArenaPassage } from "@/lib/providers/types";
+import { AnswerText } from "./answer-text";
+
+type Side = "a" | "b";
+type Phase = "idle" | "starting" | "streaming" | "answered" | "voided" | "voting" | "voted";
+type Choice = "a" | "b" | "tie" | "bothbad";
+
+const MAX_CHARS = 4000;
+
+const CHOICES: { choice: Choice; label: string }[] = [
+  { choice: "a", label: "A is better" },
+  { choice: "b", label: "B is better" },
+  { choice: "tie", label: "Tie" },
+  { choice: "bothbad", label: "Both are bad" },
+];
+
+const CHOICE_TEXT: Record<Choice, string> = {
+  a: "You voted: A is better.",
+  b: "You voted: B is better.",
+  tie: "You voted: tie.",
+  bothbad: "You voted: both are bad.",
+};
+
+export function ArenaClient() {
+  const [question, setQuestion] = useState("");
+  const [asked, setAsked] = useState("");
+  const [phase, setPhase] = useState<Phase>("idle");
+  const [battleId, setBattleId] = useState<string | null>(null);
+  const [passages, setPassages] = useState<ArenaPassage[]>([]);
+  const [answers, setAnswers] = useState<Record<Side, string>>({ a: "", b: "" });
+  const [done, setDone] = useState<Record<Side, boolean>>({ a: false, b: false });
+  const [error, setError] = useState<string | null>(null);
+  const [reveal, setReveal] = useState<{
+    modelA: string;
+    modelB: string;
+    choice: Choice;
+    flagged: boolean;
+  } | null>(null);
+  const [cited, setCited] = useState<number | null>(null);
+  const abort = useRef<AbortController | null>(null);
+
+  const busy = phase === "starting" || phase === "streaming" || phase === "voting";
+
+  async function ask(e: React.FormEvent) {
+    e.preventDefault();
+    const q = question.trim();
+    if (!q) {
+      setError("Ask a question: it cannot be empty.");
+      return;
+    }
+    if (q.length > MAX_CHARS) {
+      setError(`A question has at most ${MAX_CHARS.toLocaleString("en")} characters.`);
+      return;
+    }
+    abort.current?.abort();
+    const controller = new AbortController();
+    abort.current = controller;
+    setError(null);
+    setReveal(null);
+    setCited(null);
+    setBattleId(null);
+    setPassages([]);
+    setAnswers({ a: "", b: "" });
+    setDone({ a: false, b: false });
+    setAsked(q);
+    setPhase("starting");
+    let res: Response;
+    try {
+      res = await fetch("/api/arena/battles", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ question: q }),
+        signal: controller.signal,
+      });
+    } catch {
+      setPhase("idle");
+      setError("The server could not be reached. Check your connection and try again.");
+      return;
+    }
+    if (!res.ok || !res.body) {
+      const body = (await res.json().catch(() => ({}))) as { error?: string };
+      setPhase("idle");
+      setError(body.error ?? `The battle could not start (HTTP ${res.status}).`);
+      return;
+    }
+    setPhase("streaming");
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    let finished = false;
+    try {
+      for (;;) {
+        const { value, done: end } = await reader.read();
+        if (end) break;
+        buffer += value;
+        let nl = buffer.indexOf("\n");
+        while (nl >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          nl = buffer.indexOf("\n");
+          if (!line.trim()) continue;
+          const ev = JSON.parse(line) as
+            | { type: "battle"; id: string; passages: ArenaPassage[] }
+            | { type: "chunk"; side: Side; text: string }
+            | { type: "done"; side: Side }
+            | { type: "answered" }
+            | { type: "void"; message: string };
+          if (ev.type === "battle") {
+            setBattleId(ev.id);
+            setPassages(ev.passages);
+          } else if (ev.type === "chunk") {
+            setAnswers((prev) => ({ ...prev, [ev.side]: prev[ev.side] + ev.text }));
+          } else if (ev.type === "done") {
+            setDone((prev) => ({ ...prev, [ev.side]: true }));
+          } else if (ev.type === "answered") {
+            finished = true;
+            setPhase("answered");
+          } else if (ev.type === "void") {
+            finished = true;
+            setPhase("voided");
+            setError(ev.message);
+          }
+        }
+      }
+    } catch {
+      // Fall through: an interrupted stream voids the battle on the server.
+    }
+    if (!finished && !controller.signal.aborted) {
+      setPhase("voided");
+      setError("The connection was lost before both answers finished. This battle is void; ask again.");
+    }
+  }
+
+  async function vote(choice: Choice) {
+    if (!battleId) return;
+    setPhase("voting");
+    setError(null);
+    try {
+      const res = await fetch(`/api/arena/battles/${encodeURIComponent(battleId)}/vote`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ choice }),
+      });
+      const body = (await res.json().catch(() => ({}))) as {
+        error?: string;
+        modelA?: string;
+        modelB?: string;
+        choice?: Choice;
+        flagged?: boolean;
+      };
+      if (!res.ok || !body.modelA || !body.modelB) {
+        setPhase("answered");
+        setError(body.error ?? `The vote was not recorded (HTTP ${res.status}). Try again.`);
+        return;
+      }
+      setReveal({
+        modelA: body.modelA,
+        modelB: body.modelB,
+        choice: body.choice ?? choice,
+        flagged: !!body.flagged,
+      });
+      setPhase("voted");
+    } catch {
+      setPhase("answered");
+      setError("The server could not be reached. Your vote was not recorded; try again.");
+    }
+  }
+
+  const passage = cited ? passages.find((p) => p.n === cited) : undefined;
+  const citeLabel = (n: number) => {
+    const p = passages.find((x) => x.n === n);
+    return p ? `Citation ${n}: ${p.paper.title}` : `Citation ${n}`;
+  };
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={ask} className="card space-y-3" noValidate>
+        <label htmlFor="question" className="block text-sm font-medium">
+          Your question
+        </label>
+        <textarea
+          id="question"
+          name="question"
+          className="input min-h-24"
+          value={question}
+          onChange={(e) => setQuestion(e.target.value)}
+          placeholder="e.g. How can a language model let data owners opt out of training data at inference time?"
+          aria-describedby="question-hint"
+          aria-invalid={error && phase === "idle" ? true : undefined}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) e.currentTarget.form?.requestSubmit();
+          }}
+        />
+        <div className="flex flex-wrap items-center gap-3">
+          <button type="submit" className="btn-primary" disabled={busy}>
+            {phase === "starting" || phase === "streaming" ? "Answering…" : "Ask both models"}
+          </button>
+          <span id="question-hint" className="muted text-xs">
+            {question.length.toLocaleString("en")} / {MAX_CHARS.toLocaleString("en")} characters · Ctrl+Enter
+            to ask. Two anonymous models answer from the same retrieved papers.
+          </span>
+        </div>
+      </form>
+
+      {error && (
+        <p
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+        >
+          {error}
+        </p>
+      )}
+
+      {phase !== "idle" && asked && (
+        <section aria-label="Battle" className="space-y-4">
+          <p className="text-sm">
+            <span className="muted">Question: </span>
+            <span className="whitespace-pre-wrap font-medium">{asked}</span>
+          </p>
+
+          {passages.length > 0 && (
+            <details className="card p-4">
+              <summary className="cursor-pointer text-sm font-medium">
+                Retrieved passages ({passages.length}) given to both models
+              </summary>
+              <ol className="mt-3 space-y-3 text-sm">
+                {passages.map((p) => (
+                  <li key={p.n} id={`passage-${p.n}`}>
+                    <p className="font-medium">
+                      [{p.n}] {p.paper.title}
+                    </p>
+                    <p className="muted text-xs">
+                      {p.paper.authors.join(", ")} · {p.paper.year}
+                      {p.paper.venue ? ` · ${p.paper.venue}` : ""}
+                    </p>
+                    <p className="mt-1 line-clamp-4">{p.text}</p>
+                  </li>
+                ))}
+              </ol>
+            </details>
+          )}
+          {phase !== "starting" && passages.length === 0 && (
+            <p className="muted text-sm">
+              No passages matched this question; the models answer without literature.
+            </p>
+          )}
+
+          <div className="grid gap-4 md:grid-cols-2">
+            {(["a", "b"] as const).map((side) => {
+              const name = reveal ? (side === "a" ? reveal.modelA : reveal.modelB) : null;
+              return (
+                <article
+                  key={side}
+                  aria-label={`Answer ${side.toUpperCase()}`}
+                  className="card flex flex-col gap-3"
+                  aria-busy={!done[side] && phase === "streaming"}
+                >
+                  <header className="flex items-center justify-between gap-2">
+                    <h2 className="font-semibold">Model {side.toUpperCase()}</h2>
+                    <span className="muted text-xs" data-testid={`status-${side}`}>
+                      {done[side]
+                        ? "finished"
+                        : phase === "streaming" || phase === "starting"
+                          ? "writing…"
+                          : ""}
+                    </span>
+                  </header>
+                  {name && (
+                    <p className="text-sm" data-testid={`model-${side}`}>
+                      <span className="muted">Model {side.toUpperCase()} was </span>
+                      <strong>{name}</strong>
+                    </p>
+                  )}
+                  {answers[side] ? (
+                    <AnswerText
+                      text={answers[side]}
+                      passageCount={passages.length}
+                      onCite={setCited}
+                      citeLabel={citeLabel}
+                    />
+                  ) : (
+                    <p className="muted text-sm">
+                      {phase === "voided" ? "No answer." : "Waiting for the first words…"}
+                    </p>
+                  )}
+                  {reveal && answers[side] && (
+                    <Link
+                      className="btn-secondary self-start text-xs"
+                      href={`/trace?text=${encodeURIComponent(answers[side].slice(0, 4000))}`}
+                      aria-label={`Trace answer ${side.toUpperCase()} in the training data`}
+                    >
+                      Trace
+                    </Link>
+                  )}
+                </article>
+              );
+            })}
+          </div>
+
+          {passage && (
+            <aside
+              aria-label={`Cited passage ${passage.n}`}
+              aria-live="polite"
+              className="card space-y-2 border-sky-300 dark:border-sky-800"
+            >
+              <div className="flex items-start justify-between gap-3">
+                <div>
+                  <p className="font-semibold">
+                    [{passage.n}] {passage.paper.title}
+                  </p>
+                  <p className="muted text-sm">
+                    {passage.paper.authors.join(", ")} · {passage.paper.year}
+                    {passage.paper.venue ? ` · ${passage.paper.venue}` : ""}
+                  </p>
+                </div>
+                <button
+                  type="button"
+                  className="btn-secondary px-2 py-1 text-xs"
+                  onClick={() => setCited(null)}
+                >
+                  Close
+                </button>
+              </div>
+              <p className="text-sm leading-relaxed whitespace-pre-wrap">{passage.text}</p>
+              {passage.paper.url && (
+                <a
+                  className="text-sm text-sky-700 underline dark:text-sky-400"
+                  href={passage.paper.url}
+                  rel="noreferrer noopener"
+                  target="_blank"
+                >
+                  Open the paper
+                </a>
+              )}
+            </aside>
+          )}
+
+          {(phase === "answered" || phase === "voting" || phase === "voted") && (
+            <fieldset className="card space-y-3">
+              <legend className="px-1 text-sm font-medium">Which answer is better?</legend>
+              <div className="flex flex-wrap gap-2">
+                {CHOICES.map((c) => (
+                  <button
+                    key={c.choice}
+                    type="button"
+                    className={reveal?.choice === c.choice ? "btn-primary" : "btn-secondary"}
+                    disabled={phase !== "answered"}
+                    onClick={() => vote(c.choice)}
+                  >
+                    {c.label}
+                  </button>
+                ))}
+              </div>
+              {reveal && (
+                <div role="status" className="text-sm">
+                  <p>
+                    {CHOICE_TEXT[reveal.choice]} Model A was <strong>{reveal.modelA}</strong>; Model B was{" "}
+                    <strong>{reveal.modelB}</strong>.
+                  </p>
+                  {reveal.flagged && (
+                    <p className="muted mt-1">
+                      An answer named a model, so this battle is kept out of the ratings.
+                    </p>
+                  )}
+                  <p className="mt-2">
+                    <Link href="/leaderboard" className="text-sky-700 underline dark:text-sky-400">
+                      See the leaderboard
+                    </Link>
+                  </p>
+                </div>
+              )}
+            </fieldset>
+          )}
+          {(phase === "streaming" || phase === "starting") && (
+            <p className="muted text-sm">Voting opens when both answers have finished.</p>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

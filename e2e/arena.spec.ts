@@ -1,0 +1,161 @@
+import { createServer, type Server } from "node:http";
+import { expect, type Page, test } from "@playwright/test";
+import { ADMIN, newEmail, signIn, signOut, signUp } from "./helpers";
+
+/**
+ * An OpenAI-compatible endpoint on loopback that streams a cited answer, registered by an admin as an arena
+ * model with a high sampling weight, so battles are deterministic enough to check citations.
+ */
+const MOCK_PORT = 3187;
+const MOCK_ANSWER = [
+  "Experts are trained ",
+  "independently on closed data [1]. ",
+  "They can be **left out** at inference [2].",
+];
+let mock: Server;
+const seenAuth: string[] = [];
+
+test.beforeAll(async () => {
+  mock = createServer((req, res) => {
+    seenAuth.push(req.headers.authorization ?? "");
+    req.resume();
+    req.on("end", async () => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      for (const piece of MOCK_ANSWER) {
+        res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: piece } }] })}\n\n`);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      res.end("data: [DONE]\n\n");
+    });
+  });
+  await new Promise<void>((r) => mock.listen(MOCK_PORT, "127.0.0.1", r));
+});
+
+test.afterAll(async () => {
+  mock.closeAllConnections();
+  await new Promise((r) => mock.close(r));
+});
+
+async function registerModel(page: Page, name: string, weight: string) {
+  await page.goto("/admin/models");
+  const form = page.getByRole("form", { name: "Register a model" });
+  await form.getByLabel("Name (shown after votes)").fill(name);
+  await form.getByLabel("Base URL").fill(`http://127.0.0.1:${MOCK_PORT}/v1`);
+  await form.getByLabel("Model name").fill("mock-model");
+  await form.getByLabel("API key (optional)").fill("sk-e2e-very-secret");
+  await form.getByLabel("Timeout (seconds)").fill("30");
+  await form.getByLabel("Sampling weight").fill(weight);
+  await form.getByRole("button", { name: "Register model" }).click();
+  await expect(form.getByRole("status")).toContainText(`Registered ${name}`);
+  await expect(page.getByRole("row", { name: new RegExp(name) })).toBeVisible();
+}
+
+test.describe("arena", () => {
+  test("an admin registers an OpenAI-compatible model, sees the built-in ones, and disables it", async ({
+    page,
+  }) => {
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto("/admin");
+    await page.getByRole("main").getByRole("link", { name: "Models and literature" }).click();
+    await expect(page.getByRole("heading", { name: "Arena models and literature" })).toBeVisible();
+    await expect(page.getByRole("rowheader", { name: "extractive-baseline" })).toBeVisible();
+    await registerModel(page, "e2e-disabled", "1");
+    const html = await page.content();
+    expect(html).not.toContain("sk-e2e-very-secret");
+    await page.getByRole("button", { name: "Disable e2e-disabled" }).click();
+    await expect(page.getByTestId("status-e2e-disabled")).toHaveText("disabled");
+    await expect(page.getByRole("button", { name: "Enable e2e-disabled" })).toBeVisible();
+    // A duplicate name is refused with a message.
+    const form = page.getByRole("form", { name: "Register a model" });
+    await form.getByLabel("Name (shown after votes)").fill("e2e-disabled");
+    await form.getByLabel("Base URL").fill("http://127.0.0.1:9/v1");
+    await form.getByLabel("Model name").fill("x");
+    await form.getByRole("button", { name: "Register model" }).click();
+    await expect(form.getByRole("alert")).toContainText('A model named "e2e-disabled" already exists.');
+    await page.screenshot({ path: "/tmp/arena-admin-models.png", fullPage: true });
+  });
+
+  test("a researcher asks, reads two streamed cited answers, votes, sees the names and the leaderboard", async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await registerModel(page, "e2e-mock", "1000");
+    await signOut(page, ADMIN.email);
+
+    const email = newEmail();
+    await signUp(page, email);
+    await page.goto("/arena");
+    const main = page.getByRole("main");
+    await main
+      .getByLabel("Your question")
+      .fill("How can data owners opt out of FlexOlmo experts? <b>bold?</b>");
+    await main.getByRole("button", { name: "Ask both models" }).click();
+    // HTML in a question is shown as text, never interpreted.
+    await expect(
+      main
+        .getByRole("region", { name: "Battle" })
+        .getByText("How can data owners opt out of FlexOlmo experts? <b>bold?</b>"),
+    ).toBeVisible();
+
+    const a = main.getByRole("article", { name: "Answer A" });
+    const b = main.getByRole("article", { name: "Answer B" });
+    await expect(a.getByTestId("status-a")).toHaveText("finished", { timeout: 60_000 });
+    await expect(b.getByTestId("status-b")).toHaveText("finished", { timeout: 60_000 });
+    await page.screenshot({ path: "/tmp/arena-answers.png", fullPage: true });
+
+    const citation = main.getByRole("button", { name: /^Citation \d+: / }).first();
+    await expect(citation).toBeVisible();
+    const label = (await citation.getAttribute("aria-label")) ?? "";
+    const [, n, title] = /^Citation (\d+): (.*)$/.exec(label) ?? [];
+    await citation.click();
+    const cited = main.getByRole("complementary", { name: `Cited passage ${n}` });
+    await expect(cited).toBeVisible();
+    await expect(cited).toContainText(title);
+    await expect(cited).toContainText(/\b(19|20)\d\d\b/);
+
+    await main.getByRole("button", { name: "A is better" }).click();
+    const status = main.getByRole("status").filter({ hasText: "You voted: A is better." });
+    await expect(status).toContainText("Model A was");
+    const modelA = (await main.getByTestId("model-a").locator("strong").textContent()) ?? "";
+    const modelB = (await main.getByTestId("model-b").locator("strong").textContent()) ?? "";
+    expect(modelA).not.toBe("");
+    expect(modelA).not.toBe(modelB);
+    expect([modelA, modelB]).toContain("e2e-mock");
+    await expect(main.getByRole("button", { name: "B is better" })).toBeDisabled();
+    await expect(main.getByRole("link", { name: "Trace answer A in the training data" })).toBeVisible();
+    expect(seenAuth).toContain("Bearer sk-e2e-very-secret");
+    await page.screenshot({ path: "/tmp/arena-voted.png", fullPage: true });
+
+    await main.getByRole("link", { name: "See the leaderboard" }).click();
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByRole("rowheader", { name: modelA, exact: true }).first()).toBeVisible({
+        timeout: 1000,
+      });
+      await expect(page.getByRole("rowheader", { name: modelB, exact: true }).first()).toBeVisible({
+        timeout: 1000,
+      });
+    }).toPass({ timeout: 30_000 });
+    await expect(page.getByTestId("battles-counted")).not.toHaveText("0");
+    await expect(page.getByRole("heading", { name: "Win rate" })).toBeVisible();
+    await page.screenshot({ path: "/tmp/arena-leaderboard.png", fullPage: true });
+  });
+
+  test("an empty or over-long question is refused, in the page and by the API", async ({ page }) => {
+    const email = newEmail();
+    await signUp(page, email);
+    await page.goto("/arena");
+    const main = page.getByRole("main");
+    await main.getByRole("button", { name: "Ask both models" }).click();
+    await expect(main.getByRole("alert")).toHaveText("Ask a question: it cannot be empty.");
+    const empty = await page.request.post("/api/arena/battles", { data: { question: "   " } });
+    expect(empty.status()).toBe(400);
+    expect((await empty.json()).error).toBe("Ask a question: it cannot be empty.");
+    const long = await page.request.post("/api/arena/battles", { data: { question: "x".repeat(4001) } });
+    expect(long.status()).toBe(400);
+    expect((await long.json()).error).toMatch(/at most 4,000 characters/);
+    const vote = await page.request.post("/api/arena/battles/not-a-battle/vote", { data: { choice: "a" } });
+    expect(vote.status()).toBe(404);
+  });
+});
