@@ -106,7 +106,7 @@ export async function castCalibrationVote(
     where: { id: input.itemId },
     select: { id: true, active: true, battleId: true },
   });
-  if (!item || !item.active) throw new HttpError(404, "There is no such calibration item.");
+  if (!item?.active) throw new HttpError(404, "There is no such calibration item.");
   const battle = await db.battle.findUniqueOrThrow({
     where: { id: item.battleId },
     select: { userId: true },

@@ -1,0 +1,147 @@
+import type { Metadata } from "next";
+import { agreementReport } from "@/lib/agreement/calibration";
+import { requirePageUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { MarkButton } from "./mark-button";
+
+export const metadata: Metadata = { title: "Annotator agreement" };
+export const dynamic = "force-dynamic";
+
+const fmt = (x: number | null, digits = 3) => (x === null ? "—" : x.toFixed(digits));
+const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
+
+export default async function AgreementPage() {
+  await requirePageUser("admin");
+  const [report, recent] = await Promise.all([
+    agreementReport(db()),
+    db().battle.findMany({
+      where: { vote: { isNot: null }, flagged: false },
+      orderBy: { votedAt: "desc" },
+      take: 30,
+      select: { id: true, question: true, subject: true, votedAt: true, vote: { select: { choice: true } } },
+    }),
+  ]);
+  const marked = new Map(report.perItem.map((i) => [i.battleId, i]));
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold">Annotator agreement</h1>
+        <p className="muted mt-1 text-sm">
+          Battles marked for calibration are shown again to other researchers, and to their own voter with the
+          answers swapped. Calibration votes are kept apart from arena votes and never count in the ratings.
+        </p>
+      </div>
+
+      <section aria-labelledby="figures-heading" className="space-y-3">
+        <h2 id="figures-heading" className="text-lg font-semibold">
+          Agreement
+        </h2>
+        <dl className="card grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
+          <div>
+            <dt className="muted text-xs">Calibration items</dt>
+            <dd className="text-lg font-semibold">{report.items}</dd>
+          </div>
+          <div>
+            <dt className="muted text-xs">Items with 2+ ratings</dt>
+            <dd className="text-lg font-semibold">{report.ratedItems}</dd>
+          </div>
+          <div>
+            <dt className="muted text-xs">Share of rating pairs agreeing</dt>
+            <dd className="text-lg font-semibold">{pct(report.shareAgreeing)}</dd>
+          </div>
+          <div>
+            <dt className="muted text-xs">Fleiss&apos; kappa (all ratings)</dt>
+            <dd className="text-lg font-semibold">{fmt(report.fleissKappa)}</dd>
+          </div>
+          <div>
+            <dt className="muted text-xs">
+              Cohen&apos;s kappa vs original vote ({report.pairsWithOriginal} pairs)
+            </dt>
+            <dd className="text-lg font-semibold">{fmt(report.cohensKappa)}</dd>
+          </div>
+        </dl>
+      </section>
+
+      <section aria-labelledby="self-heading" className="space-y-3">
+        <h2 id="self-heading" className="text-lg font-semibold">
+          Self-consistency per researcher
+        </h2>
+        {report.selfConsistency.length === 0 ? (
+          <p className="muted text-sm">No researcher has re-rated one of their own battles yet.</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead>
+              <tr>
+                <th scope="col" className="py-1">
+                  Researcher
+                </th>
+                <th scope="col" className="py-1">
+                  Re-rated (swapped)
+                </th>
+                <th scope="col" className="py-1">
+                  Same verdict
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.selfConsistency.map((s) => (
+                <tr key={s.userId} className="border-t border-slate-200 dark:border-slate-800">
+                  <td className="py-1">{s.email}</td>
+                  <td className="py-1">{s.checks}</td>
+                  <td className="py-1">
+                    {s.consistent} ({pct(s.rate)})
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="battles-heading" className="space-y-3">
+        <h2 id="battles-heading" className="text-lg font-semibold">
+          Recent voted battles
+        </h2>
+        {recent.length === 0 ? (
+          <p className="muted text-sm">No voted battles yet.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+            <table className="w-full text-left text-sm">
+              <thead className="bg-slate-50 dark:bg-slate-900">
+                <tr>
+                  {["Question", "Subject", "Vote", "Calibration ratings", ""].map((h) => (
+                    <th key={h} scope="col" className="px-3 py-2">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {recent.map((b) => {
+                  const item = marked.get(b.id);
+                  return (
+                    <tr key={b.id} className="border-t border-slate-200 dark:border-slate-800">
+                      <td className="max-w-[22rem] truncate px-3 py-2" title={b.question}>
+                        {b.question}
+                      </td>
+                      <td className="px-3 py-2">{b.subject ?? "—"}</td>
+                      <td className="px-3 py-2">{b.vote?.choice}</td>
+                      <td className="px-3 py-2">{item ? item.others.join(", ") || "none yet" : "—"}</td>
+                      <td className="px-3 py-2">
+                        {item?.active ? (
+                          <MarkButton battleId={b.id} active={false} label="Stop calibration" />
+                        ) : (
+                          <MarkButton battleId={b.id} active label="Mark for calibration" />
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
