@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/arena", label: "Arena" },
   { href: "/leaderboard", label: "Leaderboard" },
   { href: "/trace", label: "Trace" },
+  { href: "/search", label: "Search" },
   { href: "/playground", label: "Playground" },
   { href: "/experts", label: "Experts" },
 ] as const;

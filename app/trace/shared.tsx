@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { traceService } from "@/lib/trace/service";
 
 export function TraceIntro() {
@@ -7,7 +8,12 @@ export function TraceIntro() {
       <p className="muted max-w-3xl text-sm">
         Paste a model&apos;s output to see which of its spans occur verbatim in the training corpus and which
         documents they come from, ranked by relevance (OLMoTrace). Spans start and end at word boundaries, and
-        only the rarest ones are highlighted (span density). Click a highlighted span to see its documents.
+        only the rarest ones are highlighted (span density). Click a highlighted span to see its documents. To
+        count one string or check a benchmark for contamination, use{" "}
+        <Link href="/search" className="underline underline-offset-2">
+          Corpus search
+        </Link>
+        .
       </p>
     </header>
   );
