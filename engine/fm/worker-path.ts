@@ -28,7 +28,9 @@ export function resolveWorker(name: WorkerName): URL | null {
     return existsSync(p) ? new URL(`file://${p}`) : null;
   }
   const here = import.meta.url;
-  if (here.endsWith(".ts")) return new URL(SOURCE[name], here);
+  // A Next.js (Turbopack) server bundle reports the source file's URL here too, but cannot run TypeScript
+  // workers; only a real ESM loader (tsx) has import.meta.resolve.
+  if (here.endsWith(".ts") && typeof import.meta.resolve === "function") return new URL(SOURCE[name], here);
   if (here.startsWith("file:")) {
     // A path, not `new URL(\`./${name}.js\`, import.meta.url)`: bundlers (Turbopack) try to resolve that
     // pattern at build time and fail the build when the file is not there.
