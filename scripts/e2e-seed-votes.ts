@@ -1,0 +1,86 @@
+/**
+ * Test-only seeding for the Playwright admin-export spec: voted battles for a researcher, written straight
+ * into the e2e database. A CLI script, not a route, so production cannot reach it; it refuses to run on any
+ * data folder but the e2e one (.e2e-data).
+ *
+ *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-votes.ts --email r@e2e.test [--battles 8]
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createDb } from "../lib/db/create";
+import { applyMigrations } from "../lib/db/migrate";
+import { databaseTarget } from "../lib/db/target";
+
+const { values } = parseArgs({
+  options: { email: { type: "string" }, battles: { type: "string", default: "8" } },
+});
+const dataDir = process.env.DATA_DIR ?? "";
+if (path.basename(path.resolve(dataDir)) !== ".e2e-data" || process.env.DATABASE_URL) {
+  console.error("e2e-seed-votes: refusing to run outside DATA_DIR=.e2e-data");
+  process.exit(2);
+}
+if (!values.email) {
+  console.error("usage: DATA_DIR=.e2e-data tsx scripts/e2e-seed-votes.ts --email EMAIL [--battles N]");
+  process.exit(2);
+}
+const target = databaseTarget(undefined);
+await applyMigrations(target);
+const db = createDb(target);
+const user = await db.user.findUniqueOrThrow({ where: { email: values.email.toLowerCase() } });
+const models = await Promise.all(
+  ["e2e-left", "e2e-right"].map((name) =>
+    db.modelProvider.upsert({
+      where: { name },
+      // Disabled: the arena never samples them; they only name the sides of the seeded battles.
+      create: { name, kind: "openai", baseUrl: "http://127.0.0.1:9/v1", modelName: name, enabled: false },
+      update: {},
+    }),
+  ),
+);
+const passages = [
+  {
+    n: 1,
+    passageId: "okapi#0",
+    text: "BM25 ranks documents by term frequency and inverse document frequency.",
+    paper: {
+      id: "okapi",
+      title: "Okapi at TREC-3",
+      authors: ["Stephen Robertson", "Steve Walker"],
+      year: 1994,
+    },
+  },
+  {
+    n: 2,
+    passageId: "dpr#0",
+    text: "Dense passage retrieval encodes questions and passages with BERT.",
+    paper: { id: "dpr", title: "Dense Passage Retrieval", authors: ["Vladimir Karpukhin"], year: 2020 },
+  },
+];
+const choices = ["a", "b", "a", "tie", "b", "bothbad", "a", "b"];
+const n = Number(values.battles);
+for (let i = 0; i < n; i++) {
+  const when = new Date(Date.now() - (n - i) * 60_000);
+  const good = `BM25 ranks documents by term frequency and inverse document frequency [1] (seed ${i}).`;
+  const poor = `Retrieval can be dense [2] (seed ${i}).`;
+  const battle = await db.battle.create({
+    data: {
+      userId: user.id,
+      question: `How does BM25 rank documents by term frequency? (seed ${i})`,
+      passages: JSON.stringify(passages),
+      modelAId: models[i % 2].id,
+      modelBId: models[(i + 1) % 2].id,
+      answerA: i % 2 === 0 ? good : poor,
+      answerB: i % 2 === 0 ? poor : good,
+      status: "voted",
+      subject: i % 2 === 0 ? "Computer Science" : "Medicine",
+      createdAt: when,
+      answeredAt: when,
+      votedAt: when,
+    },
+  });
+  await db.vote.create({
+    data: { battleId: battle.id, userId: user.id, choice: choices[i % choices.length], createdAt: when },
+  });
+}
+await db.$disconnect();
+console.log(`seeded ${n} voted battles for ${user.email}`);
