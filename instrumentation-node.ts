@@ -25,4 +25,25 @@ export async function startServer() {
   const arena = await prepareArena(target, { modelDir: parseEnv().modelDir });
   if (arena.providersCreated > 0) console.log(`arena: added ${arena.providersCreated} built-in models`);
   if (arena.papersImported > 0) console.log(`arena: imported ${arena.papersImported} sample papers`);
+  // Load the model and the index now rather than on the first request, so a missing or corrupted file is
+  // reported at start-up (the app still serves the features that don't need it; /api/health names the file).
+  void preload();
+}
+
+async function preload() {
+  const [{ modelHealth }, { indexHealth }] = await Promise.all([
+    import("./lib/models/flexolmo"),
+    import("./lib/engine/fm"),
+  ]);
+  const [model, index] = await Promise.all([modelHealth(), indexHealth()]);
+  for (const [name, h] of [
+    ["model", model],
+    ["index", index],
+  ] as const) {
+    if (h.status === "ok") console.log(`${name}: loaded`);
+    else
+      console.error(
+        `${name}: ${h.status}${h.detail ? ` (${h.detail})` : ""}${h.path ? ` at ${h.path}` : ""}`,
+      );
+  }
 }

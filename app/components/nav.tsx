@@ -39,7 +39,7 @@ function NavLinks({ user }: { user: PublicUser | null }) {
 function AccountMenu({ user }: { user: PublicUser | null }) {
   if (!user) {
     return (
-      <div className="flex items-center gap-2">
+      <div className="flex items-center gap-1 sm:gap-2">
         <Link href="/signin" className="btn-secondary">
           Sign in
         </Link>
@@ -73,7 +73,7 @@ export function Nav({ user }: { user: PublicUser | null }) {
   return (
     <header className="border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
       <div className="mx-auto flex max-w-6xl items-center gap-3 px-4 py-3">
-        <Link href="/" className="mr-2 text-base font-semibold tracking-tight">
+        <Link href="/" className="mr-2 whitespace-nowrap text-base font-semibold tracking-tight">
           LM Research
         </Link>
         <nav aria-label="Main" className="hidden flex-1 items-center gap-1 md:flex">

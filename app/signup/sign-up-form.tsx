@@ -51,6 +51,8 @@ export function SignUpForm() {
       <Field
         id="email"
         label="Email"
+        defaultValue={state?.data?.email}
+        key={`email-${state?.data?.email}`}
         type="email"
         autoComplete="email"
         required
