@@ -31,10 +31,13 @@ export async function startServer() {
 }
 
 async function preload() {
-  const [{ modelHealth }, { indexHealth }] = await Promise.all([
+  const [{ modelHealth }, { indexHealth }, { judgeQueue }] = await Promise.all([
     import("./lib/models/flexolmo"),
     import("./lib/engine/fm"),
+    import("./lib/judges/service"),
   ]);
+  // Judge runs a restart interrupted carry on from where they stopped.
+  judgeQueue();
   const [model, index] = await Promise.all([modelHealth(), indexHealth()]);
   for (const [name, h] of [
     ["model", model],
