@@ -123,7 +123,7 @@ test.describe("arena", () => {
     expect(modelA).not.toBe(modelB);
     expect([modelA, modelB]).toContain("e2e-mock");
     await expect(main.getByRole("button", { name: "B is better" })).toBeDisabled();
-    await expect(main.getByRole("link", { name: "Trace answer A in the training data" })).toBeVisible();
+    await expect(main.getByRole("button", { name: "Trace A" })).toBeVisible();
     expect(seenAuth).toContain("Bearer sk-e2e-very-secret");
     await page.screenshot({ path: "/tmp/arena-voted.png", fullPage: true });
 

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRef, useState } from "react";
 import type { ArenaPassage } from "@/lib/providers/types";
+import { TraceButton } from "../trace/trace-link";
 import { AnswerText } from "./answer-text";
 
 type Side = "a" | "b";
@@ -287,13 +288,12 @@ export function ArenaClient() {
                     </p>
                   )}
                   {reveal && answers[side] && (
-                    <Link
+                    <TraceButton
+                      text={answers[side]}
+                      prompt={question.trim() || undefined}
+                      label={`Trace ${side.toUpperCase()}`}
                       className="btn-secondary self-start text-xs"
-                      href={`/trace?text=${encodeURIComponent(answers[side].slice(0, 4000))}`}
-                      aria-label={`Trace answer ${side.toUpperCase()} in the training data`}
-                    >
-                      Trace
-                    </Link>
+                    />
                   )}
                 </article>
               );
