@@ -24,6 +24,8 @@ export interface EvalRow {
   experts: string[];
   bitsPerByte: Record<string, number>;
   mean: number;
+  /** Per domain, the mean routing weight each enabled expert received (empty for the dense baseline). */
+  routingShare: Record<string, Record<string, number>>;
 }
 
 export interface Claim {
@@ -118,6 +120,20 @@ export function toMarkdown(report: EvalReport): string {
     (r) =>
       `| ${r.name} | ${report.domains.map((d) => fmt(r.bitsPerByte[d] as number)).join(" | ")} | ${fmt(r.mean)} |`,
   );
+  const all = report.rows.find((r) => r.kind === "all");
+  const experts = all ? Object.keys(all.routingShare[report.domains[0] as string] ?? {}) : [];
+  const routing = all
+    ? [
+        "",
+        "Mean routing weight per expert with all experts enabled (rows: held-out domain; weights are not renormalised, so a row sums to less than 1):",
+        "",
+        `| domain | ${experts.join(" | ")} |`,
+        `|---|${experts.map(() => "---:").join("|")}|`,
+        ...report.domains.map(
+          (d) => `| ${d} | ${experts.map((e) => (all.routingShare[d]?.[e] ?? 0).toFixed(2)).join(" | ")} |`,
+        ),
+      ]
+    : [];
   const claims = report.claims.map(
     (c) => `- ${c.holds ? "HOLDS" : "DOES NOT HOLD"}: ${c.claim}. ${c.detail}.`,
   );
@@ -129,6 +145,7 @@ export function toMarkdown(report: EvalReport): string {
     header,
     sep,
     ...lines,
+    ...routing,
     "",
     "Claims of the FlexOlmo paper, checked on these numbers:",
     "",
@@ -146,7 +163,7 @@ export async function runEvaluation(
 ): Promise<EvalReport> {
   const domains = [...heldout.keys()];
   const closed = model.experts.map((e) => e.id).filter((id) => id !== PUBLIC_DOMAIN);
-  const configs: Omit<EvalRow, "bitsPerByte" | "mean">[] = [
+  const configs: Omit<EvalRow, "bitsPerByte" | "mean" | "routingShare">[] = [
     { name: "public only", kind: "public", experts: [] },
     ...closed.map((d) => ({ name: `public + ${d}`, kind: "public+expert" as const, experts: [d] })),
     { name: "all experts", kind: "all", experts: closed },
@@ -161,18 +178,19 @@ export async function runEvaluation(
   const averaged = await averagedFfnSession(modelDir, model.manifest, 1);
   for (const c of configs) {
     const bits: Record<string, number> = {};
+    const shares: Record<string, Record<string, number>> = {};
     if (c.kind === "averaged") model.setDenseFfn(averaged);
     try {
       for (const d of domains) {
-        bits[d] = (
-          await model.evaluate(heldout.get(d) as Uint8Array, { experts: c.experts, topK })
-        ).bitsPerByte;
+        const r = await model.evaluate(heldout.get(d) as Uint8Array, { experts: c.experts, topK });
+        bits[d] = r.bitsPerByte;
+        shares[d] = r.expertShare;
       }
     } finally {
       model.setDenseFfn(undefined);
     }
     const mean = domains.reduce((a, d) => a + (bits[d] as number), 0) / domains.length;
-    rows.push({ ...c, bitsPerByte: bits, mean });
+    rows.push({ ...c, bitsPerByte: bits, mean, routingShare: shares });
     log(`${c.name}: ${domains.map((d) => `${d} ${fmt(bits[d] as number)}`).join(", ")}`);
   }
   await averaged.release();

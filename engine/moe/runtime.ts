@@ -372,24 +372,29 @@ export class FlexOlmo {
   /**
    * Bits per byte of `text` under the given expert set: the text is cut into consecutive windows
    * of `context` bytes and every byte after the first of each window is predicted from the bytes
-   * before it in its window. Time O(n * context) attention per layer.
+   * before it in its window. `expertShare` is the mean routing weight per enabled expert over the
+   * scored positions (mean over layers, 0 where not selected; empty under a dense baseline).
+   * Time O(n * context) attention per layer.
    */
   async evaluate(
     text: string | Uint8Array,
     opts: EvaluateOptions = {},
-  ): Promise<{ bitsPerByte: number; bytes: number }> {
+  ): Promise<{ bitsPerByte: number; bytes: number; expertShare: Record<string, number> }> {
     const mask = this.enabledMask(opts.experts);
     const k = this.checkTopK(opts.topK);
     const data = typeof text === "string" ? new TextEncoder().encode(text) : text;
     const C = this.config.context;
     const V = this.config.vocab;
+    const E = this.manifest.experts.length;
+    const share = new Float64Array(E);
     let bits = 0;
     let n = 0;
     for (let off = 0; off + 1 < data.length; off += C) {
       const win = Array.from(data.subarray(off, Math.min(off + C, data.length)));
       if (win.length < 2) break;
-      const { logits } = await this.forwardStep(win, [], mask, k);
+      const { logits, routing } = await this.forwardStep(win, [], mask, k);
       for (let t = 0; t + 1 < win.length; t++) {
+        for (let e = 0; e < E; e++) share[e] = (share[e] as number) + (routing[t * E + e] as number);
         const row = logits.subarray(t * V, (t + 1) * V);
         let max = Number.NEGATIVE_INFINITY;
         for (let i = 0; i < V; i++) max = Math.max(max, row[i] as number);
@@ -401,7 +406,11 @@ export class FlexOlmo {
       }
     }
     if (n === 0) throw new FlexOlmoError("INVALID_ARGUMENT", "evaluate needs at least 2 bytes of text");
-    return { bitsPerByte: bits / n, bytes: n };
+    const expertShare: Record<string, number> = {};
+    this.manifest.experts.forEach((e, i) => {
+      if (mask[i] && !this.denseFfn) expertShare[e.id] = (share[i] as number) / n;
+    });
+    return { bitsPerByte: bits / n, bytes: n, expertShare };
   }
 
   async release(): Promise<void> {
