@@ -14,7 +14,16 @@
  * and check that it matches the schema exactly.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 const root = process.cwd();
@@ -71,7 +80,9 @@ function prisma(args: string[], env: Record<string, string | undefined>): string
 function diffSql(p: Provider, from: string | null, to: string): string {
   // The config picks the adapter by DATABASE_URL. Prisma's JS schema engine connects even to diff two
   // schema files, so the PostgreSQL side needs a server: the test one (scripts/pg-test-server.sh).
-  const env = { DATABASE_URL: p === "postgresql" ? postgresUrl() : undefined };
+  // The SQLite side gets a scratch file, so no data/ folder is needed.
+  const scratch = path.join(mkdtempSync(path.join(tmpdir(), "lmr-diff-")), "diff.db");
+  const env = { DATABASE_URL: p === "postgresql" ? postgresUrl() : `file:${scratch}` };
   const fromArgs = from ? ["--from-schema-datamodel", from] : ["--from-empty"];
   return prisma(["migrate", "diff", ...fromArgs, "--to-schema-datamodel", to, "--script"], env);
 }

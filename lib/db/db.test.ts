@@ -18,6 +18,8 @@ import { applyMigrations } from "./migrate";
 import { type DatabaseTarget, databaseTarget } from "./target";
 
 const root = process.cwd();
+const scratch = mkdtempSync(path.join(tmpdir(), "lmr-diff-"));
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 
 function fromEmptySql(provider: "sqlite" | "postgresql", pgUrl?: string): string {
   const schema = provider === "postgresql" ? "prisma/postgres/schema.prisma" : "prisma/schema.prisma";
@@ -26,7 +28,8 @@ function fromEmptySql(provider: "sqlite" | "postgresql", pgUrl?: string): string
     ["migrate", "diff", "--from-empty", "--to-schema-datamodel", schema, "--script"],
     {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: pgUrl },
+      // Prisma's JS engine opens the configured database even to diff two schemas: give it a scratch one.
+      env: { ...process.env, DATABASE_URL: pgUrl ?? `file:${path.join(scratch, "diff.db")}` },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     },
