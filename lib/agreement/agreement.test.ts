@@ -2,7 +2,15 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type Fixture, makeFixture } from "../export/test-fixtures";
-import { agreementReport, castCalibrationVote, markCalibration, nextCalibrationTask } from "./calibration";
+import { createDataset, parseEvalFile } from "../judges/datasets";
+import {
+  agreementReport,
+  castCalibrationVote,
+  labelChoice,
+  markCalibration,
+  nextCalibrationTask,
+  publishDataset,
+} from "./calibration";
 import { cohensKappa, fleissKappa, shareAgreeing } from "./kappa";
 
 const close = (a: number | null, b: number, eps = 1e-4) =>
@@ -81,4 +89,75 @@ test("calibration: others rate, the voter re-rates swapped, the report counts bo
     [[fx.users.ada, 1, 1]],
   );
   await assert.rejects(markCalibration(fx.db, "nope", fx.users.ada), /no such battle/);
+});
+
+test("a researcher is never offered their own battle unswapped, whatever the random draw", async () => {
+  const own = await fx.db.battle.findFirst({ where: { userId: fx.users.alan, vote: { isNot: null } } });
+  assert.ok(own);
+  await markCalibration(fx.db, own.id, fx.users.ada);
+  const item = await fx.db.calibrationItem.findUniqueOrThrow({ where: { battleId: own.id } });
+  for (const r of [0, 0.5, 0.99]) {
+    const t = await nextCalibrationTask(fx.db, fx.users.alan, () => r);
+    if (t?.itemId === item.id) assert.equal(t.answerA, own.answerB, "own battle only swapped");
+  }
+  // Alan's vote on his own item is stored swapped even if he posts it without being offered it.
+  assert.deepEqual(
+    await castCalibrationVote(fx.db, { itemId: item.id, userId: fx.users.alan, choice: "a" }),
+    {
+      swapped: true,
+    },
+  );
+  await markCalibration(fx.db, own.id, fx.users.ada, false);
+});
+
+test("a published dataset's pairs are voted on and compared with the file's labels", async () => {
+  const line = (id: string, vote: string) =>
+    JSON.stringify({
+      id,
+      question: `Dataset question ${id}`,
+      responseA: `Answer A of ${id} [1]`,
+      responseB: `Answer B of ${id}`,
+      modelA: "secret-model-a",
+      modelB: "secret-model-b",
+      vote,
+      citation_a: [{ concise_authors: "Robertson 1994", content: "BM25 ranks by idf." }],
+      citation_b: [],
+    });
+  const ds = await createDataset(fx.db, {
+    name: "imported eval",
+    source: "import",
+    origin: {},
+    items: parseEvalFile([line("d1", "A"), line("d2", "B")].join("\n")),
+  });
+  await assert.rejects(publishDataset(fx.db, "nope", fx.users.ada), /no such dataset/);
+  assert.deepEqual(await publishDataset(fx.db, ds.id, fx.users.ada), { items: 2 });
+  assert.deepEqual(await publishDataset(fx.db, ds.id, fx.users.ada), { items: 2 }, "idempotent");
+  assert.equal(await fx.db.calibrationItem.count({ where: { datasetId: ds.id } }), 2);
+
+  const seen: string[] = [];
+  for (;;) {
+    const t = await nextCalibrationTask(fx.db, fx.users.grace, () => 0.99);
+    if (!t) break;
+    assert.ok(!JSON.stringify(t).includes("secret-model"), "no model names before the vote");
+    if (t.source === "dataset") {
+      seen.push(t.question);
+      assert.equal(t.answerA, `Answer A of ${t.question.slice(-2)} [1]`, "shown as in the file");
+      if (t.question.endsWith("d1")) assert.equal(t.citationsA[0].concise_authors, "Robertson 1994");
+    }
+    // d1 agrees with the label (A), d2 disagrees (label B, vote A).
+    await castCalibrationVote(fx.db, { itemId: t.itemId, userId: fx.users.grace, choice: "a" });
+  }
+  assert.deepEqual(seen.sort(), ["Dataset question d1", "Dataset question d2"]);
+  const r = await agreementReport(fx.db);
+  const d = r.datasets.find((x) => x.datasetId === ds.id);
+  assert.deepEqual(d && { items: d.items, rated: d.ratedItems, votes: d.votes, agreeing: d.agreeing }, {
+    items: 2,
+    rated: 2,
+    votes: 2,
+    agreeing: 1,
+  });
+  await publishDataset(fx.db, ds.id, fx.users.ada, false);
+  assert.equal(await fx.db.calibrationItem.count({ where: { datasetId: ds.id, active: true } }), 0);
+  assert.equal(labelChoice("Both-Bad"), "bothbad");
+  assert.equal(labelChoice("A"), "a");
 });

@@ -1,7 +1,8 @@
 /**
  * Calibration: admins mark voted battles; other researchers are shown them again and vote (kept apart from
  * arena votes, in CalibrationVote), and the battle's own voter is sometimes shown it again with the answers
- * swapped. The report gives inter-annotator agreement (share agreeing, Fleiss' kappa over all ratings of an
+ * swapped. Admins can also publish an imported SciArena-Eval dataset: each of its pairs becomes a calibration
+ * item (shown as in the file, to everyone), and its human label plays the part of the original vote. The report gives inter-annotator agreement (share agreeing, Fleiss' kappa over all ratings of an
  * item, Cohen's kappa of each calibration vote against the original vote) and each researcher's
  * self-consistency (original vote vs their swapped re-vote, mapped back). Takes the database explicitly.
  */
@@ -30,43 +31,117 @@ export async function markCalibration(db: Db, battleId: string, adminId: string,
   });
 }
 
+/** Largest dataset that can be published as calibration material. */
+export const MAX_PUBLISHED_ITEMS = 5000;
+
+/**
+ * Publishes (or withdraws) a dataset's pairs as calibration items. Publishing again re-activates the items
+ * and adds any that are missing; votes already cast are kept either way.
+ */
+export async function publishDataset(db: Db, datasetId: string, adminId: string, active = true) {
+  const dataset = await db.evalDataset.findUnique({
+    where: { id: datasetId },
+    select: { itemCount: true },
+  });
+  if (!dataset) throw new HttpError(404, "There is no such dataset.");
+  if (!active) {
+    await db.calibrationItem.updateMany({ where: { datasetId }, data: { active: false } });
+    return { items: 0 };
+  }
+  if (dataset.itemCount > MAX_PUBLISHED_ITEMS)
+    throw new HttpError(
+      413,
+      `Only datasets of up to ${MAX_PUBLISHED_ITEMS} pairs can be published for calibration.`,
+    );
+  const [items, existing] = await Promise.all([
+    db.evalItem.findMany({ where: { datasetId }, select: { id: true }, orderBy: { position: "asc" } }),
+    db.calibrationItem.findMany({ where: { datasetId }, select: { evalItemId: true } }),
+  ]);
+  const have = new Set(existing.map((e) => e.evalItemId));
+  const missing = items.filter((i) => !have.has(i.id));
+  for (let i = 0; i < missing.length; i += 500)
+    await db.calibrationItem.createMany({
+      data: missing.slice(i, i + 500).map((m) => ({ evalItemId: m.id, datasetId, createdById: adminId })),
+    });
+  await db.calibrationItem.updateMany({ where: { datasetId }, data: { active: true } });
+  return { items: items.length };
+}
+
+export interface CalibrationCitation {
+  concise_authors: string;
+  content: string;
+}
+
 export interface CalibrationTask {
   itemId: string;
+  /** "battle": an admin-marked arena battle; "dataset": a pair of a published SciArena-Eval dataset. */
+  source: "battle" | "dataset";
   question: string;
+  /** The retrieved passages of a battle (cited as [n]); empty for dataset pairs. */
   passages: unknown;
   answerA: string;
   answerB: string;
+  /** The citations of each answer as shown (dataset pairs; empty for battles, whose answers cite passages). */
+  citationsA: CalibrationCitation[];
+  citationsB: CalibrationCitation[];
 }
 
+const parseList = (s: string): CalibrationCitation[] => {
+  try {
+    const v = JSON.parse(s);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+};
+
+/** A dataset file's label ("A", "B", "tie", "bothbad", in any case) as a calibration choice. */
+export const labelChoice = (vote: string): string => {
+  const v = vote.toLowerCase().replace(/[^a-z]/g, "");
+  return v === "bothbad" ? "bothbad" : v;
+};
+
 /**
- * The next calibration item for a researcher, or null: an active item on someone else's battle they have not
- * rated; with probability SELF_CHECK_RATE (or when nothing else is left) one of their own, answers swapped.
+ * The next calibration item for a researcher, or null: an active item they have not rated, on someone else's
+ * battle or from a published dataset (oldest first); with probability SELF_CHECK_RATE (or when nothing else
+ * is left) one of their own battles instead, answers swapped. A researcher is never shown their own battle
+ * unswapped.
  */
 export async function nextCalibrationTask(
   db: Db,
   userId: string,
   random: () => number = Math.random,
 ): Promise<CalibrationTask | null> {
+  const battleFields = {
+    id: true,
+    userId: true,
+    question: true,
+    passages: true,
+    answerA: true,
+    answerB: true,
+  };
   const pickOther = await db.calibrationItem.findMany({
     where: { active: true, votes: { none: { userId, swapped: false } } },
-    select: { id: true, battleId: true },
+    select: { id: true, battleId: true, evalItemId: true },
     orderBy: { createdAt: "asc" },
     take: 200,
   });
   const battles = await db.battle.findMany({
-    where: { id: { in: pickOther.map((p) => p.battleId) } },
-    select: { id: true, userId: true, question: true, passages: true, answerA: true, answerB: true },
+    where: { id: { in: pickOther.flatMap((p) => (p.battleId ? [p.battleId] : [])) } },
+    select: battleFields,
   });
   const byId = new Map(battles.map((b) => [b.id, b]));
-  const foreign = pickOther.filter((p) => byId.get(p.battleId)?.userId !== userId);
+  const foreign = pickOther.filter((p) =>
+    p.battleId ? byId.has(p.battleId) && byId.get(p.battleId)?.userId !== userId : p.evalItemId,
+  );
   const own = await db.calibrationItem.findMany({
-    where: { active: true, votes: { none: { userId, swapped: true } } },
+    where: { active: true, battleId: { not: null }, votes: { none: { userId, swapped: true } } },
     select: { id: true, battleId: true },
     take: 200,
   });
   const ownBattles = await db.battle.findMany({
-    where: { id: { in: own.map((o) => o.battleId) }, userId },
-    select: { id: true, userId: true, question: true, passages: true, answerA: true, answerB: true },
+    where: { id: { in: own.flatMap((o) => (o.battleId ? [o.battleId] : [])) }, userId },
+    select: battleFields,
   });
   const ownItem = ownBattles.length ? own.find((o) => o.battleId === ownBattles[0].id) : undefined;
   const useOwn = ownItem && (foreign.length === 0 || random() < SELF_CHECK_RATE);
@@ -74,29 +149,50 @@ export async function nextCalibrationTask(
     const b = ownBattles[0];
     return {
       itemId: ownItem.id,
+      source: "battle",
       question: b.question,
       passages: JSON.parse(b.passages),
       answerA: b.answerB ?? "",
       answerB: b.answerA ?? "",
+      citationsA: [],
+      citationsB: [],
     };
   }
-  const pick = foreign[0];
-  if (!pick) return null;
-  const b = byId.get(pick.battleId);
-  if (!b) return null;
-  return {
-    itemId: pick.id,
-    question: b.question,
-    passages: JSON.parse(b.passages),
-    answerA: b.answerA ?? "",
-    answerB: b.answerB ?? "",
-  };
+  for (const pick of foreign) {
+    if (pick.evalItemId) {
+      const e = await db.evalItem.findUnique({ where: { id: pick.evalItemId } });
+      if (!e) continue;
+      return {
+        itemId: pick.id,
+        source: "dataset",
+        question: e.question,
+        passages: [],
+        answerA: e.responseA,
+        answerB: e.responseB,
+        citationsA: parseList(e.citationA),
+        citationsB: parseList(e.citationB),
+      };
+    }
+    const b = pick.battleId ? byId.get(pick.battleId) : undefined;
+    if (!b) continue;
+    return {
+      itemId: pick.id,
+      source: "battle",
+      question: b.question,
+      passages: JSON.parse(b.passages),
+      answerA: b.answerA ?? "",
+      answerB: b.answerB ?? "",
+      citationsA: [],
+      citationsB: [],
+    };
+  }
+  return null;
 }
 
 /**
  * Stores a calibration vote. Whether the answers were shown swapped is decided here, not by the client:
- * a researcher's own battle is always shown swapped, anyone else's never. The choice is stored on the
- * battle's original sides. Once per item and person (a repeat with the same choice is accepted).
+ * a researcher's own battle is always shown swapped, anyone else's (and a dataset pair) never. The choice is
+ * stored on the battle's original sides. Once per item and person (a repeat with the same choice is accepted).
  */
 export async function castCalibrationVote(
   db: Db,
@@ -107,11 +203,11 @@ export async function castCalibrationVote(
     select: { id: true, active: true, battleId: true },
   });
   if (!item?.active) throw new HttpError(404, "There is no such calibration item.");
-  const battle = await db.battle.findUniqueOrThrow({
-    where: { id: item.battleId },
-    select: { userId: true },
-  });
-  const swapped = battle.userId === input.userId;
+  // Dataset pairs have no voter among the researchers: always shown as in the file.
+  const battle = item.battleId
+    ? await db.battle.findUniqueOrThrow({ where: { id: item.battleId }, select: { userId: true } })
+    : null;
+  const swapped = battle?.userId === input.userId;
   const choice = swapped ? swapChoice(input.choice) : input.choice;
   try {
     await db.calibrationVote.create({ data: { itemId: item.id, userId: input.userId, choice, swapped } });
@@ -126,13 +222,25 @@ export async function castCalibrationVote(
   return { swapped };
 }
 
+export interface DatasetAgreement {
+  datasetId: string;
+  name: string;
+  /** Published pairs (active or not) and how many of them researchers rated. */
+  items: number;
+  ratedItems: number;
+  /** Researcher votes compared with the file's human label. */
+  votes: number;
+  agreeing: number;
+  cohensKappa: number | null;
+}
+
 export interface AgreementReport {
   items: number;
   ratedItems: number;
   ratings: number;
   shareAgreeing: number | null;
   fleissKappa: number | null;
-  /** Calibration votes of other researchers against the original vote. */
+  /** Calibration votes of other researchers against the original vote (or the dataset's label). */
   cohensKappa: number | null;
   pairsWithOriginal: number;
   selfConsistency: {
@@ -142,6 +250,7 @@ export interface AgreementReport {
     consistent: number;
     rate: number | null;
   }[];
+  /** Battle items only (dataset pairs are summarised per dataset). */
   perItem: {
     itemId: string;
     battleId: string;
@@ -150,23 +259,32 @@ export interface AgreementReport {
     original: string;
     others: string[];
   }[];
+  datasets: DatasetAgreement[];
 }
 
+/**
+ * Inter-annotator agreement over the calibration items: each item's ratings are its original vote (or a
+ * dataset pair's human label) plus the other researchers' calibration votes; the voter's own swapped re-votes
+ * count only for self-consistency.
+ */
 export async function agreementReport(db: Db): Promise<AgreementReport> {
-  const items = await db.calibrationItem.findMany({
-    orderBy: { createdAt: "desc" },
-    take: 1000,
-    select: {
-      id: true,
-      battleId: true,
-      active: true,
-      votes: { select: { userId: true, choice: true, swapped: true } },
-    },
-  });
+  const voteFields = { select: { userId: true, choice: true, swapped: true } };
+  const [items, datasetItems] = await Promise.all([
+    db.calibrationItem.findMany({
+      where: { battleId: { not: null } },
+      orderBy: { createdAt: "desc" },
+      take: 1000,
+      select: { id: true, battleId: true, active: true, votes: voteFields },
+    }),
+    db.calibrationItem.findMany({
+      where: { evalItemId: { not: null } },
+      select: { id: true, evalItemId: true, datasetId: true, votes: voteFields },
+    }),
+  ]);
   const battles = new Map(
     (
       await db.battle.findMany({
-        where: { id: { in: items.map((i) => i.battleId) } },
+        where: { id: { in: items.flatMap((i) => (i.battleId ? [i.battleId] : [])) } },
         select: { id: true, question: true, userId: true, vote: { select: { choice: true } } },
       })
     ).map((b) => [b.id, b]),
@@ -177,7 +295,7 @@ export async function agreementReport(db: Db): Promise<AgreementReport> {
   const perItem: AgreementReport["perItem"] = [];
   let ratings = 0;
   for (const item of items) {
-    const b = battles.get(item.battleId);
+    const b = item.battleId ? battles.get(item.battleId) : undefined;
     if (!b?.vote) continue;
     const others = item.votes.filter((v) => !v.swapped && v.userId !== b.userId).map((v) => v.choice);
     const all = [b.vote.choice, ...others];
@@ -199,13 +317,50 @@ export async function agreementReport(db: Db): Promise<AgreementReport> {
       others,
     });
   }
+
+  const rated = datasetItems.filter((d) => d.votes.length > 0);
+  const labels = new Map(
+    (
+      await db.evalItem.findMany({
+        where: { id: { in: rated.flatMap((d) => (d.evalItemId ? [d.evalItemId] : [])) } },
+        select: { id: true, vote: true },
+      })
+    ).map((e) => [e.id, labelChoice(e.vote)]),
+  );
+  const perDataset = new Map<string, { items: number; rated: number; pairs: [string, string][] }>();
+  for (const d of datasetItems) {
+    const key = d.datasetId ?? "";
+    const agg = perDataset.get(key) ?? { items: 0, rated: 0, pairs: [] };
+    agg.items++;
+    const label = d.evalItemId ? labels.get(d.evalItemId) : undefined;
+    if (label && d.votes.length > 0) {
+      agg.rated++;
+      const others = d.votes.map((v) => v.choice);
+      ratingsPerItem.push([label, ...others]);
+      ratings += 1 + others.length;
+      for (const o of others) {
+        agg.pairs.push([label, o]);
+        withOriginal.push([label, o]);
+      }
+    }
+    perDataset.set(key, agg);
+  }
+  const names = new Map(
+    (
+      await db.evalDataset.findMany({
+        where: { id: { in: [...perDataset.keys()] } },
+        select: { id: true, name: true },
+      })
+    ).map((d) => [d.id, d.name]),
+  );
+
   const users = new Map(
     (
       await db.user.findMany({ where: { id: { in: [...self.keys()] } }, select: { id: true, email: true } })
     ).map((u) => [u.id, u.email]),
   );
   return {
-    items: perItem.length,
+    items: perItem.length + datasetItems.length,
     ratedItems: ratingsPerItem.filter((r) => r.length >= 2).length,
     ratings,
     shareAgreeing: shareAgreeing(ratingsPerItem),
@@ -220,5 +375,14 @@ export async function agreementReport(db: Db): Promise<AgreementReport> {
       rate: s.checks ? s.consistent / s.checks : null,
     })),
     perItem,
+    datasets: [...perDataset].map(([datasetId, a]) => ({
+      datasetId,
+      name: names.get(datasetId) ?? "(removed dataset)",
+      items: a.items,
+      ratedItems: a.rated,
+      votes: a.pairs.length,
+      agreeing: a.pairs.filter(([x, y]) => x === y).length,
+      cohensKappa: cohensKappa(a.pairs),
+    })),
   };
 }
