@@ -4,6 +4,7 @@
  *   fm-build-worker.js    worker of buildFmIndex (parallel shard builds)
  *   fm-service-worker.js  worker of createIndexService
  *   trace-worker.js       worker of createTraceService (engine/trace: whole traces off the main thread)
+ *   ratings-worker.js     worker of the arena's ratings refresh (lib/ranking/ratings-worker.ts; see lib/arena/ratings-runner.ts)
  * When the engine runs from a bundle (not from .ts sources under tsx), it looks for the workers beside
  * itself, then in <cwd>/dist/engine (see engine/fm/worker-path.ts).
  */
@@ -15,6 +16,7 @@ const entryPoints = {
   "fm-build-worker": "engine/fm/build-worker.ts",
   "fm-service-worker": "engine/fm/service-worker.ts",
   "trace-worker": "engine/trace/trace-worker.ts",
+  "ratings-worker": "lib/ranking/ratings-worker.ts",
 };
 
 await build({

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRef, useState } from "react";
+import { isSubject, SUBJECTS, type Subject } from "@/lib/arena/subjects";
 import type { ArenaPassage } from "@/lib/providers/types";
 import { TraceButton } from "../trace/trace-link";
 import { AnswerText } from "./answer-text";
@@ -28,6 +29,7 @@ const CHOICE_TEXT: Record<Choice, string> = {
 
 export function ArenaClient() {
   const [question, setQuestion] = useState("");
+  const [subject, setSubject] = useState<Subject>("Other");
   const [asked, setAsked] = useState("");
   const [phase, setPhase] = useState<Phase>("idle");
   const [battleId, setBattleId] = useState<string | null>(null);
@@ -74,7 +76,7 @@ export function ArenaClient() {
       res = await fetch("/api/arena/battles", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ question: q }),
+        body: JSON.stringify({ question: q, subject }),
         signal: controller.signal,
       });
     } catch {
@@ -196,6 +198,22 @@ export function ArenaClient() {
           }}
         />
         <div className="flex flex-wrap items-center gap-3">
+          <label htmlFor="subject" className="text-sm font-medium">
+            Field
+          </label>
+          <select
+            id="subject"
+            name="subject"
+            className="input w-auto"
+            value={subject}
+            onChange={(e) => setSubject(isSubject(e.target.value) ? e.target.value : "Other")}
+          >
+            {SUBJECTS.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
           <button type="submit" className="btn-primary" disabled={busy}>
             {phase === "starting" || phase === "streaming" ? "Answering…" : "Ask both models"}
           </button>

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { describeFilter, filterKey, parseLeaderboardFilter } from "@/lib/arena/leaderboard-filter";
 import { leaderboardView } from "@/lib/arena/service";
+import { SUBJECTS } from "@/lib/arena/subjects";
+import { AutoRefresh } from "./auto-refresh";
 
 export const metadata: Metadata = { title: "Leaderboard" };
 export const dynamic = "force-dynamic";
@@ -78,8 +81,14 @@ function Matrix({
   );
 }
 
-export default async function Page() {
-  const { data, updatedAt, pendingVotes } = await leaderboardView();
+export default async function Page({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { filter, errors } = parseLeaderboardFilter(await searchParams);
+  const filtered = filterKey(filter) !== "";
+  const { data, updatedAt, pendingVotes, computing } = await leaderboardView(filter);
   const rows = data?.rows ?? [];
   const maxCount = Math.max(0, ...(data?.battleCount.flat() ?? [0]));
   return (
@@ -93,6 +102,80 @@ export default async function Page() {
           adjusts for answer length, citations, headers, lists and bold text.
         </p>
       </div>
+
+      <form
+        method="get"
+        action="/leaderboard"
+        aria-label="Filters"
+        className="card flex flex-wrap items-end gap-3"
+      >
+        <div className="space-y-1">
+          <label htmlFor="filter-subject" className="block text-sm font-medium">
+            Field
+          </label>
+          <select
+            id="filter-subject"
+            name="subject"
+            className="input w-auto"
+            defaultValue={filter.subject ?? ""}
+          >
+            <option value="">All fields</option>
+            {SUBJECTS.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="filter-from" className="block text-sm font-medium">
+            Votes from
+          </label>
+          <input
+            id="filter-from"
+            name="from"
+            type="date"
+            className="input w-auto"
+            defaultValue={filter.from}
+          />
+        </div>
+        <div className="space-y-1">
+          <label htmlFor="filter-to" className="block text-sm font-medium">
+            Votes until
+          </label>
+          <input id="filter-to" name="to" type="date" className="input w-auto" defaultValue={filter.to} />
+        </div>
+        <button type="submit" className="btn-primary">
+          Apply filters
+        </button>
+        {filtered && (
+          <Link href="/leaderboard" className="btn-secondary">
+            Clear filters
+          </Link>
+        )}
+        <p className="muted w-full text-xs" data-testid="filter-description">
+          Showing: {describeFilter(filter)}. Dates are UTC days of the vote, both ends included.
+        </p>
+      </form>
+      {errors.length > 0 && (
+        <div
+          role="alert"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+        >
+          {errors.map((e) => (
+            <p key={e}>{e}</p>
+          ))}
+        </div>
+      )}
+      {computing && (
+        <>
+          <p role="status" className="card text-sm">
+            Computing the leaderboard for {describeFilter(filter)}… This page refreshes by itself when it is
+            ready.
+          </p>
+          <AutoRefresh />
+        </>
+      )}
 
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="Counts">
         <div className="card p-3">
@@ -130,8 +213,20 @@ export default async function Page() {
           few seconds.
         </p>
       )}
+      {!computing && pendingVotes > 0 && <AutoRefresh seconds={5} />}
 
-      {rows.length === 0 ? (
+      {computing ? null : rows.length === 0 && filtered ? (
+        <div className="card">
+          <p>No counted votes match these filters.</p>
+          <p className="muted mt-1 text-sm">
+            Try another field or a wider date range, or{" "}
+            <Link href="/leaderboard" className="underline">
+              show all votes
+            </Link>
+            .
+          </p>
+        </div>
+      ) : rows.length === 0 ? (
         <div className="card">
           <p>No votes yet.</p>
           <p className="muted mt-1 text-sm">

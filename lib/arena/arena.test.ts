@@ -281,3 +281,45 @@ test("papers import in one transaction, update by id, and change the collection 
   );
   assert.deepEqual(papers[1].authors, ["Y"]);
 });
+
+test("filtered snapshots count only votes of that subject and date range; excluded voters drop out", async () => {
+  const carol = (await db.user.create({ data: { email: "filter-voter@example.org" } })).id;
+  const med: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const b = await answeredBattle(carol);
+    await db.battle.update({ where: { id: b.id }, data: { subject: "Medicine" } });
+    await castVote(db, { battleId: b.id, userId: carol, choice: "a", dailyCap: 100 });
+    med.push(b.id);
+  }
+  // One old Medicine vote, outside a range that starts today.
+  await db.vote.update({
+    where: { battleId: med[0] },
+    data: { createdAt: new Date("2020-01-01T12:00:00Z") },
+  });
+  const today = new Date().toISOString().slice(0, 10);
+  const medicine = await refreshRatings(db, { filter: { subject: "Medicine" }, bootstrapRounds: 5 });
+  assert.equal(medicine.totalBattles, 3);
+  assert.equal(medicine.filter, "subject=Medicine");
+  assert.equal(medicine.voterCheck, undefined, "the anomaly check runs on the unfiltered snapshot only");
+  const recent = await refreshRatings(db, {
+    filter: { subject: "Medicine", from: today },
+    bootstrapRounds: 5,
+  });
+  assert.equal(recent.totalBattles, 2);
+  const old = await refreshRatings(db, { filter: { to: "2020-01-01" }, bootstrapRounds: 5 });
+  assert.equal(old.totalBattles, 1);
+  const none = await refreshRatings(db, { filter: { subject: "Humanities" }, bootstrapRounds: 5 });
+  assert.equal(none.totalBattles, 0);
+  assert.equal(none.rows.length, 0);
+  const keys = await db.ratingsSnapshot.findMany({ select: { filter: true } });
+  assert.ok(keys.some((k) => k.filter === `subject=Medicine&from=${today}`));
+  // Excluding carol's votes removes them from the filtered and unfiltered ratings.
+  await db.user.update({ where: { id: carol }, data: { votesExcluded: true } });
+  const after = await refreshRatings(db, { filter: { subject: "Medicine" }, bootstrapRounds: 5 });
+  assert.equal(after.totalBattles, 0);
+  assert.equal(after.excluded, 3);
+  const all = await refreshRatings(db, { bootstrapRounds: 5 });
+  assert.equal(all.filter, "");
+  assert.ok(all.voterCheck, "the unfiltered snapshot carries the voter check");
+  assert.equal(all.computedIn, "worker");
+});

@@ -10,10 +10,12 @@ import type { ArenaPassage } from "../providers/types";
 import { buildRetrievalIndex, type RetrievalIndex, search } from "../retrieval";
 import { derivedKey } from "../secrets";
 import { type BattleEvent, createBattle, questionSchema, runBattle } from "./battles";
+import { filterKey, type LeaderboardFilter } from "./leaderboard-filter";
 import { NotEnoughModelsError } from "./pairs";
 import { loadPapers, papersVersion } from "./papers";
-import { refreshRatings, type SnapshotData } from "./ratings";
+import { refreshRatings, type SnapshotData, voteWhere } from "./ratings";
 import { dailyVoteCap } from "./settings";
+import { isSubject, SUBJECTS } from "./subjects";
 import { castVote, type VoteChoice } from "./votes";
 
 /** Passages given to both models per question. */
@@ -23,6 +25,8 @@ const g = globalThis as unknown as {
   __lmrRetrieval?: { version: string; index: Promise<RetrievalIndex> };
   __lmrRatingsTimer?: ReturnType<typeof setTimeout>;
   __lmrRatingsRunning?: Promise<unknown>;
+  __lmrRatingsQueue?: Map<string, LeaderboardFilter>;
+  __lmrRatingsCurrent?: string;
 };
 
 export function providerKey(): Buffer {
@@ -63,10 +67,13 @@ export async function availableProviders() {
 }
 
 /** Validates the question, retrieves the passages once and samples the two contenders. */
-export async function startBattle(user: PublicUser, rawQuestion: unknown) {
+export async function startBattle(user: PublicUser, rawQuestion: unknown, rawSubject?: unknown) {
   const parsed = questionSchema.safeParse(rawQuestion);
   if (!parsed.success) throw new HttpError(400, parsed.error.issues[0].message);
   const question = parsed.data;
+  if (rawSubject !== undefined && rawSubject !== null && !isSubject(rawSubject))
+    throw new HttpError(400, `Pick a field from the list: ${SUBJECTS.join(", ")}.`);
+  const subject = isSubject(rawSubject) ? rawSubject : "Other";
   const [passages, providers] = await Promise.all([retrievePassages(question), availableProviders()]);
   let battle: Awaited<ReturnType<typeof createBattle>>;
   try {
@@ -74,6 +81,7 @@ export async function startBattle(user: PublicUser, rawQuestion: unknown) {
       userId: user.id,
       question,
       passages,
+      subject,
       candidates: providers.map((p) => ({ id: p.id, weight: p.weight })),
     });
   } catch (e) {
@@ -125,22 +133,49 @@ export async function voteOnBattle(user: PublicUser, battleId: string, choice: V
 /** Seconds after the last new vote before the ratings are recomputed (votes in a burst share one run). */
 export const RATINGS_DELAY_MS = 3000;
 
+/** Filters waiting for a refresh, by filterKey ("" = the unfiltered leaderboard). */
+function queue(): Map<string, LeaderboardFilter> {
+  g.__lmrRatingsQueue ??= new Map();
+  return g.__lmrRatingsQueue;
+}
+
+/** Runs queued refreshes one at a time (each computes in a worker thread), never inside a request. */
+function drainRatingsQueue() {
+  if (g.__lmrRatingsRunning) return;
+  g.__lmrRatingsRunning = (async () => {
+    for (;;) {
+      const next = queue().entries().next();
+      if (next.done) break;
+      const [key, filter] = next.value;
+      queue().delete(key);
+      g.__lmrRatingsCurrent = key;
+      await refreshRatings(db(), { filter }).catch((e) =>
+        console.error(`ratings refresh (${key || "all"}) failed:`, e),
+      );
+    }
+  })().finally(() => {
+    g.__lmrRatingsRunning = undefined;
+    g.__lmrRatingsCurrent = undefined;
+    if (queue().size > 0) drainRatingsQueue();
+  });
+}
+
+/** Queues a refresh of a filtered (or, with {}, the unfiltered) leaderboard now. */
+export function requestRatingsRefresh(filter: LeaderboardFilter) {
+  queue().set(filterKey(filter), filter);
+  drainRatingsQueue();
+}
+
 /**
- * Recomputes the leaderboard snapshot in the background, RATINGS_DELAY_MS after the last call; never inside
- * a request. One run at a time: a call during a run schedules another after it.
+ * Recomputes the unfiltered snapshot in the background, RATINGS_DELAY_MS after the last call; never inside
+ * a request. One run at a time: a call during a run queues another after it. Filtered snapshots refresh
+ * when their page is viewed after new votes in the filter.
  */
 export function scheduleRatingsRefresh(delayMs = RATINGS_DELAY_MS) {
   if (g.__lmrRatingsTimer) clearTimeout(g.__lmrRatingsTimer);
-  g.__lmrRatingsTimer = setTimeout(async () => {
+  g.__lmrRatingsTimer = setTimeout(() => {
     g.__lmrRatingsTimer = undefined;
-    if (g.__lmrRatingsRunning) {
-      await g.__lmrRatingsRunning.catch(() => {});
-    }
-    g.__lmrRatingsRunning = refreshRatings(db())
-      .catch((e) => console.error("ratings refresh failed:", e))
-      .finally(() => {
-        g.__lmrRatingsRunning = undefined;
-      });
+    requestRatingsRefresh({});
   }, delayMs);
   g.__lmrRatingsTimer.unref?.();
 }
@@ -148,20 +183,38 @@ export function scheduleRatingsRefresh(delayMs = RATINGS_DELAY_MS) {
 export interface LeaderboardView {
   data: SnapshotData | null;
   updatedAt: Date | null;
-  /** Votes cast since the snapshot (shown as "updating"). */
+  /** Votes in the filter cast since the snapshot (shown as "updating"). */
   pendingVotes: number;
+  /** No snapshot for this filter yet: one is being computed in the background. */
+  computing: boolean;
 }
 
-/** The latest snapshot; schedules a refresh when votes arrived after it (e.g. after a restart). */
-export async function leaderboardView(): Promise<LeaderboardView> {
-  const snap = await db().ratingsSnapshot.findFirst({ orderBy: { createdAt: "desc" } });
-  const pendingVotes = await db().vote.count(
-    snap ? { where: { createdAt: { gt: snap.createdAt } } } : undefined,
-  );
-  if (pendingVotes > 0 && !g.__lmrRatingsTimer && !g.__lmrRatingsRunning) scheduleRatingsRefresh(0);
+/**
+ * The latest snapshot of a filter; queues a refresh when there is none or votes in the filter arrived
+ * after it (e.g. after a restart). Two indexed queries; nothing is computed here.
+ */
+export async function leaderboardView(filter: LeaderboardFilter = {}): Promise<LeaderboardView> {
+  const key = filterKey(filter);
+  const snap = await db().ratingsSnapshot.findFirst({
+    where: { filter: key },
+    orderBy: { createdAt: "desc" },
+  });
+  const where = voteWhere(filter);
+  const pendingVotes = snap
+    ? await db().vote.count({
+        where: { ...where, createdAt: { ...(where.createdAt as object), gt: snap.createdAt } },
+      })
+    : 0;
+  const busy =
+    queue().has(key) || g.__lmrRatingsCurrent === key || (key === "" && g.__lmrRatingsTimer !== undefined);
+  if ((!snap || pendingVotes > 0) && !busy) {
+    if (key === "") scheduleRatingsRefresh(0);
+    else requestRatingsRefresh(filter);
+  }
   return {
     data: snap ? (JSON.parse(snap.data) as SnapshotData) : null,
     updatedAt: snap?.createdAt ?? null,
     pendingVotes,
+    computing: !snap,
   };
 }
