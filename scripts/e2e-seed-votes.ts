@@ -3,7 +3,9 @@
  * into the e2e database. A CLI script, not a route, so production cannot reach it; it refuses to run on any
  * data folder but the e2e one (.e2e-data).
  *
- *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-votes.ts --email r@e2e.test [--battles 8]
+ *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-votes.ts --email r@e2e.test [--battles 8] [--tag calib]
+ *
+ * --tag keeps one spec's battles apart from another's: models e2e-<tag>-left/right, questions "(<tag> seed n)".
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -12,7 +14,11 @@ import { applyMigrations } from "../lib/db/migrate";
 import { databaseTarget } from "../lib/db/target";
 
 const { values } = parseArgs({
-  options: { email: { type: "string" }, battles: { type: "string", default: "8" } },
+  options: {
+    email: { type: "string" },
+    battles: { type: "string", default: "8" },
+    tag: { type: "string", default: "" },
+  },
 });
 const dataDir = process.env.DATA_DIR ?? "";
 if (path.basename(path.resolve(dataDir)) !== ".e2e-data" || process.env.DATABASE_URL) {
@@ -28,13 +34,14 @@ await applyMigrations(target);
 const db = createDb(target);
 const user = await db.user.findUniqueOrThrow({ where: { email: values.email.toLowerCase() } });
 const models = await Promise.all(
-  ["e2e-left", "e2e-right"].map((name) =>
-    db.modelProvider.upsert({
-      where: { name },
-      // Disabled: the arena never samples them; they only name the sides of the seeded battles.
-      create: { name, kind: "openai", baseUrl: "http://127.0.0.1:9/v1", modelName: name, enabled: false },
-      update: {},
-    }),
+  (values.tag ? [`e2e-${values.tag}-left`, `e2e-${values.tag}-right`] : ["e2e-left", "e2e-right"]).map(
+    (name) =>
+      db.modelProvider.upsert({
+        where: { name },
+        // Disabled: the arena never samples them; they only name the sides of the seeded battles.
+        create: { name, kind: "openai", baseUrl: "http://127.0.0.1:9/v1", modelName: name, enabled: false },
+        update: {},
+      }),
   ),
 );
 const passages = [
@@ -58,14 +65,15 @@ const passages = [
 ];
 const choices = ["a", "b", "a", "tie", "b", "bothbad", "a", "b"];
 const n = Number(values.battles);
+const seed = values.tag ? `${values.tag} seed` : "seed";
 for (let i = 0; i < n; i++) {
   const when = new Date(Date.now() - (n - i) * 60_000);
-  const good = `BM25 ranks documents by term frequency and inverse document frequency [1] (seed ${i}).`;
-  const poor = `Retrieval can be dense [2] (seed ${i}).`;
+  const good = `BM25 ranks documents by term frequency and inverse document frequency [1] (${seed} ${i}).`;
+  const poor = `Retrieval can be dense [2] (${seed} ${i}).`;
   const battle = await db.battle.create({
     data: {
       userId: user.id,
-      question: `How does BM25 rank documents by term frequency? (seed ${i})`,
+      question: `How does BM25 rank documents by term frequency? (${seed} ${i})`,
       passages: JSON.stringify(passages),
       modelAId: models[i % 2].id,
       modelBId: models[(i + 1) % 2].id,

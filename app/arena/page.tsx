@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { currentUser } from "@/lib/auth/session";
 import { ArenaClient } from "./arena-client";
+import { CalibrationPanel } from "./calibration";
 
 export const metadata: Metadata = { title: "Arena" };
 
@@ -21,7 +22,10 @@ export default async function Page() {
         </p>
       </div>
       {user ? (
-        <ArenaClient />
+        <>
+          <ArenaClient />
+          <CalibrationPanel />
+        </>
       ) : (
         <div className="card space-y-3">
           <p>Sign in as a researcher to ask questions and vote.</p>

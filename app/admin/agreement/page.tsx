@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { agreementReport } from "@/lib/agreement/calibration";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { MarkButton } from "./mark-button";
+import { listDatasets } from "@/lib/judges/datasets";
+import { MarkButton, PublishButton } from "./mark-button";
 
 export const metadata: Metadata = { title: "Annotator agreement" };
 export const dynamic = "force-dynamic";
@@ -12,8 +13,14 @@ const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}
 
 export default async function AgreementPage() {
   await requirePageUser("admin");
-  const [report, recent] = await Promise.all([
+  const [report, datasets, published, recent] = await Promise.all([
     agreementReport(db()),
+    listDatasets(db()),
+    db().calibrationItem.groupBy({
+      by: ["datasetId"],
+      where: { datasetId: { not: null }, active: true },
+      _count: { _all: true },
+    }),
     db().battle.findMany({
       where: { vote: { isNot: null }, flagged: false },
       orderBy: { votedAt: "desc" },
@@ -22,13 +29,17 @@ export default async function AgreementPage() {
     }),
   ]);
   const marked = new Map(report.perItem.map((i) => [i.battleId, i]));
+  const activeByDataset = new Map(published.map((p) => [p.datasetId, p._count._all]));
+  const agreementByDataset = new Map(report.datasets.map((d) => [d.datasetId, d]));
   return (
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold">Annotator agreement</h1>
         <p className="muted mt-1 text-sm">
-          Battles marked for calibration are shown again to other researchers, and to their own voter with the
-          answers swapped. Calibration votes are kept apart from arena votes and never count in the ratings.
+          Battles marked for calibration are shown again to other researchers (in the arena&apos;s &ldquo;Help
+          calibrate&rdquo; panel), and to their own voter with the answers swapped. Published datasets add
+          their pairs, compared with the file&apos;s human labels. Calibration votes are kept apart from arena
+          votes and never count in the ratings.
         </p>
       </div>
 
@@ -98,6 +109,57 @@ export default async function AgreementPage() {
         )}
       </section>
 
+      <section aria-labelledby="datasets-heading" className="space-y-3">
+        <h2 id="datasets-heading" className="text-lg font-semibold">
+          Datasets for calibration
+        </h2>
+        <p className="muted text-sm">
+          Publish an imported SciArena-Eval dataset and researchers vote on its pairs (as in the file, model
+          names hidden); their votes are compared with the dataset&apos;s human labels.
+        </p>
+        {datasets.length === 0 ? (
+          <p className="muted text-sm">No datasets yet; import a SciArena-Eval file on the Judges page.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+            <table className="w-full text-left text-sm">
+              <thead className="bg-slate-50 dark:bg-slate-900">
+                <tr>
+                  {["Dataset", "Pairs", "Rated pairs", "Votes agreeing with label", "Cohen's kappa", ""].map(
+                    (h) => (
+                      <th key={h} scope="col" className="px-3 py-2">
+                        {h}
+                      </th>
+                    ),
+                  )}
+                </tr>
+              </thead>
+              <tbody>
+                {datasets.map((d) => {
+                  const a = agreementByDataset.get(d.id);
+                  const live = activeByDataset.get(d.id) ?? 0;
+                  return (
+                    <tr key={d.id} className="border-t border-slate-200 dark:border-slate-800">
+                      <td className="px-3 py-2">
+                        {d.name} <span className="muted text-xs">({d.source})</span>
+                      </td>
+                      <td className="px-3 py-2">{d.itemCount}</td>
+                      <td className="px-3 py-2">{a ? a.ratedItems : "—"}</td>
+                      <td className="px-3 py-2">
+                        {a?.votes ? `${a.agreeing} of ${a.votes} (${pct(a.agreeing / a.votes)})` : "—"}
+                      </td>
+                      <td className="px-3 py-2">{fmt(a?.cohensKappa ?? null)}</td>
+                      <td className="px-3 py-2">
+                        <MarkPublish id={d.id} live={live > 0} />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
       <section aria-labelledby="battles-heading" className="space-y-3">
         <h2 id="battles-heading" className="text-lg font-semibold">
           Recent voted battles
@@ -143,5 +205,13 @@ export default async function AgreementPage() {
         )}
       </section>
     </div>
+  );
+}
+
+function MarkPublish({ id, live }: { id: string; live: boolean }) {
+  return live ? (
+    <PublishButton datasetId={id} active={false} label="Withdraw from calibration" />
+  ) : (
+    <PublishButton datasetId={id} active label="Publish for calibration" />
   );
 }

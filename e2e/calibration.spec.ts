@@ -1,0 +1,132 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { ADMIN, newEmail, signIn, signUp } from "./helpers";
+
+/**
+ * Calibration: an admin marks a voted battle and publishes an imported SciArena-Eval dataset; another
+ * researcher judges both in the arena's "Help calibrate" panel (no model names shown); the battle's own voter
+ * re-judges it with the answers swapped; the agreement page counts every vote. Battles are seeded with the
+ * test-only CLI (scripts/e2e-seed-votes.ts) under their own tag and models.
+ */
+
+const voter = newEmail("calib-voter");
+const rater = newEmail("calib-rater");
+const datasetName = `calibration set ${Date.now().toString(36)}`;
+const QUESTION = "(calib seed 0)";
+
+function seedVotes(email: string) {
+  execFileSync(
+    path.join("node_modules", ".bin", "tsx"),
+    ["scripts/e2e-seed-votes.ts", "--email", email, "--battles", "2", "--tag", "calib"],
+    { env: { ...process.env, DATA_DIR: path.resolve(".e2e-data"), DATABASE_URL: "" }, stdio: "pipe" },
+  );
+}
+
+async function asUser(browser: Browser, email: string, password?: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  if (password) await signIn(page, email, password);
+  else await signUp(page, email);
+  return page;
+}
+
+/** Opens the calibration panel (or the next pair) and returns the panel. */
+async function nextPair(page: Page, first: boolean) {
+  const panel = page.getByRole("region", { name: "Help calibrate" });
+  await panel
+    .getByRole("button", { name: first ? "Help calibrate: judge a saved pair" : "Judge another pair" })
+    .click();
+  return panel;
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("an admin marks a battle and publishes a dataset; researchers judge them; the agreement page counts the votes", async ({
+  browser,
+}) => {
+  const voterPage = await asUser(browser, voter);
+  seedVotes(voter);
+
+  // The admin marks the seeded battle (original vote: A) and publishes a one-pair dataset (label A).
+  const admin = await asUser(browser, ADMIN.email, ADMIN.password);
+  await admin.goto("/admin/judges");
+  const adminMain = admin.getByRole("main");
+  await adminMain.getByLabel("Dataset name").fill(datasetName);
+  await adminMain.getByLabel(/SciArena-Eval file/).setInputFiles({
+    name: "calibration.jsonl",
+    mimeType: "application/x-ndjson",
+    buffer: Buffer.from(
+      `${JSON.stringify({
+        id: "cal-1",
+        question: "Which dataset question is this? (calib dataset)",
+        responseA: "Dataset answer one [1].",
+        responseB: "Dataset answer two.",
+        modelA: "hidden-model-one",
+        modelB: "hidden-model-two",
+        vote: "A",
+        citation_a: [{ concise_authors: "Robertson 1994", content: "BM25 ranks by idf." }],
+        citation_b: [],
+      })}\n`,
+    ),
+  });
+  await adminMain.getByRole("button", { name: "Import" }).click();
+  await expect(adminMain.getByRole("status").filter({ hasText: `Imported "${datasetName}"` })).toBeVisible();
+
+  await admin.goto("/admin/agreement");
+  const battleRow = adminMain.getByRole("row").filter({ hasText: QUESTION });
+  await battleRow.getByRole("button", { name: "Mark for calibration" }).click();
+  await expect(battleRow.getByRole("button", { name: "Stop calibration" })).toBeVisible();
+  const datasetRow = adminMain.getByRole("row").filter({ hasText: datasetName });
+  await datasetRow.getByRole("button", { name: "Publish for calibration" }).click();
+  await expect(datasetRow.getByRole("button", { name: "Withdraw from calibration" })).toBeVisible();
+
+  // Another researcher: the marked battle first (oldest item), as it was shown, with no model names.
+  const raterPage = await asUser(browser, rater);
+  await raterPage.goto("/arena");
+  let panel = await nextPair(raterPage, true);
+  await expect(panel.getByText(QUESTION).first()).toBeVisible();
+  await expect(panel.getByRole("article", { name: "Calibration answer A" })).toContainText(
+    "BM25 ranks documents",
+  );
+  await expect(raterPage.getByRole("main")).not.toContainText("e2e-calib-");
+  await panel.getByRole("button", { name: "A is better" }).click();
+  await expect(panel.getByRole("status")).toContainText("your rating was recorded");
+
+  // Then the dataset pair, with its citations; still no model names.
+  panel = await nextPair(raterPage, false);
+  await expect(panel.getByText("(calib dataset)")).toBeVisible();
+  await expect(panel.getByRole("article", { name: "Calibration answer A" })).toContainText("Robertson 1994");
+  await expect(raterPage.getByRole("main")).not.toContainText("hidden-model");
+  await panel.getByRole("button", { name: "A is better" }).click();
+  await expect(panel.getByRole("status")).toContainText("your rating was recorded");
+  panel = await nextPair(raterPage, false);
+  await expect(panel.getByRole("status")).toContainText("No saved pairs are waiting");
+
+  // The battle's own voter: the dataset pair, and their own battle only with the answers swapped.
+  await voterPage.goto("/arena");
+  panel = await nextPair(voterPage, true);
+  let sawOwn = false;
+  for (let i = 0; i < 2; i++) {
+    if (i > 0) panel = await nextPair(voterPage, false);
+    const answerA = panel.getByRole("article", { name: "Calibration answer A" });
+    await expect(answerA).toBeVisible();
+    if ((await panel.getByText(QUESTION).count()) > 0) {
+      sawOwn = true;
+      await expect(answerA).toContainText("Retrieval can be dense");
+      // B as shown is A on the original sides: consistent with the original vote.
+      await panel.getByRole("button", { name: "B is better" }).click();
+    } else {
+      await panel.getByRole("button", { name: "A is better" }).click();
+    }
+    await expect(panel.getByRole("status")).toContainText("your rating was recorded");
+  }
+  expect(sawOwn).toBe(true);
+
+  // The agreement page counts the votes.
+  await admin.reload();
+  await expect(battleRow.getByRole("cell").nth(3)).toHaveText("a");
+  await expect(adminMain.getByText("Cohen's kappa vs original vote (3 pairs)")).toBeVisible();
+  await expect(datasetRow).toContainText("2 of 2 (100.0%)");
+  const selfRow = adminMain.getByRole("row").filter({ hasText: voter });
+  await expect(selfRow).toContainText("1 (100.0%)");
+});
