@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { FlexOlmo } from "../../engine/moe";
 import { listConfigurations, type ModelConfiguration } from "../models/configurations";
-import { compactPrompt } from "./prompt";
-import { type AnswerProvider, ProviderError } from "./types";
+import { compactPrompt, truncateUtf8 } from "./prompt";
+import { type AnswerProvider, type CompletionRequest, ProviderError } from "./types";
 
 interface ManifestSummary {
   experts: { id: string; alwaysOn: boolean }[];
@@ -41,44 +41,77 @@ export function localConfigurations(dir: string): ModelConfiguration[] {
 /** Bytes of the model's context given to the prompt; the rest is left for the answer. */
 const PROMPT_SHARE = 0.45;
 
+/**
+ * A raw prompt cut to `maxBytes` UTF-8 bytes by dropping its middle (marked "…"): a judge prompt keeps its
+ * opening (the question) and its closing instruction ("Reply with A or B") when the model's context is small.
+ */
+export function fitPrompt(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  const mark = "\n…\n";
+  const half = Math.max(0, Math.floor((maxBytes - Buffer.byteLength(mark)) / 2));
+  const head = truncateUtf8(text, half);
+  const tailBytes = Buffer.from(text, "utf8");
+  let start = tailBytes.length - half;
+  while (start < tailBytes.length && (tailBytes[start] & 0xc0) === 0x80) start++;
+  return `${head}${mark}${tailBytes.subarray(start).toString("utf8")}`;
+}
+
 export function flexOlmoProvider(opts: {
   loadModel: () => Promise<FlexOlmo>;
   experts: string[];
   timeoutMs: number;
   label: string;
 }): AnswerProvider {
+  async function* run(
+    build: (promptBytes: number) => string,
+    signal: AbortSignal,
+    sampling: { temperature: number; maxTokens?: number; stop: string[] },
+  ): AsyncGenerator<string> {
+    let model: FlexOlmo;
+    try {
+      model = await opts.loadModel();
+    } catch (e) {
+      throw new ProviderError(`${opts.label} is not available: ${(e as Error).message}`, "unavailable");
+    }
+    const context = model.manifest.config.context;
+    const promptBytes = Math.floor(context * PROMPT_SHARE);
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const combined = AbortSignal.any([signal, timeout]);
+    const room = context - promptBytes - 1;
+    const stream = model.generate({
+      prompt: build(promptBytes),
+      experts: opts.experts,
+      temperature: sampling.temperature,
+      topP: 0.95,
+      maxTokens: Math.min(room, sampling.maxTokens ?? room),
+      stop: sampling.stop,
+      signal: combined,
+    });
+    try {
+      for await (const chunk of stream) {
+        if (chunk.text) yield chunk.text;
+        if (chunk.finishReason === "abort") break;
+      }
+    } catch (e) {
+      throw new ProviderError(`${opts.label} failed: ${(e as Error).message}`, "unavailable");
+    }
+    if (timeout.aborted)
+      throw new ProviderError(`${opts.label} did not finish within ${opts.timeoutMs / 1000} s.`, "timeout");
+    if (signal.aborted) throw new ProviderError(`${opts.label} was stopped.`, "aborted");
+  }
   return {
-    async *answer({ question, passages, signal }) {
-      let model: FlexOlmo;
-      try {
-        model = await opts.loadModel();
-      } catch (e) {
-        throw new ProviderError(`${opts.label} is not available: ${(e as Error).message}`, "unavailable");
-      }
-      const context = model.manifest.config.context;
-      const promptBytes = Math.floor(context * PROMPT_SHARE);
-      const timeout = AbortSignal.timeout(opts.timeoutMs);
-      const combined = AbortSignal.any([signal, timeout]);
-      const stream = model.generate({
-        prompt: compactPrompt(question, passages, promptBytes),
-        experts: opts.experts,
+    answer: ({ question, passages, signal }) =>
+      run((bytes) => compactPrompt(question, passages, bytes), signal, {
         temperature: 0.7,
-        topP: 0.95,
-        maxTokens: context - promptBytes - 1,
         stop: ["\n\n", "\nQuestion:"],
-        signal: combined,
-      });
-      try {
-        for await (const chunk of stream) {
-          if (chunk.text) yield chunk.text;
-          if (chunk.finishReason === "abort") break;
-        }
-      } catch (e) {
-        throw new ProviderError(`${opts.label} failed: ${(e as Error).message}`, "unavailable");
-      }
-      if (timeout.aborted)
-        throw new ProviderError(`${opts.label} did not finish within ${opts.timeoutMs / 1000} s.`, "timeout");
-      if (signal.aborted) throw new ProviderError(`${opts.label} was stopped.`, "aborted");
-    },
+      }),
+    // Raw prompts (judges): the system text and prompt as given, only cut in the middle to fit the context;
+    // greedy decoding up to a blank line.
+    complete: ({ system, prompt, signal, maxTokens }: CompletionRequest) =>
+      run((bytes) => fitPrompt(system ? `${system}\n\n${prompt}` : prompt, bytes), signal, {
+        temperature: 0,
+        maxTokens,
+        stop: ["\n\n"],
+      }),
   };
 }

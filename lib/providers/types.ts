@@ -22,9 +22,24 @@ export interface AnswerRequest {
   signal: AbortSignal;
 }
 
+/** A raw completion: the prompt reaches the model as given, without the arena's answer template. */
+export interface CompletionRequest {
+  /** An optional system message (chat models) or preamble (completion models). */
+  system?: string;
+  prompt: string;
+  signal: AbortSignal;
+  /** Upper bound on the reply's length in tokens. */
+  maxTokens?: number;
+}
+
 export interface AnswerProvider {
   /** Yields pieces of the answer's markdown text in order; throws ProviderError on failure. */
   answer(request: AnswerRequest): AsyncIterable<string>;
+  /**
+   * Optional raw path used by judges: yields the reply to `prompt` (and `system`) verbatim, deterministic
+   * sampling where the provider allows it. Providers without it (the extractive baseline) cannot take a prompt.
+   */
+  complete?(request: CompletionRequest): AsyncIterable<string>;
 }
 
 /** A provider failed or timed out; the message is safe to show (it never holds an API key). */
