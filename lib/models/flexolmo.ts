@@ -27,9 +27,21 @@ export function modelService(): Promise<FlexOlmo> {
   return g.__lmrModel;
 }
 
+/**
+ * Whether `e` is the engine's FlexOlmoError. Checked by name and code, not `instanceof`: the model is
+ * loaded once per process but Next.js bundles each route (and instrumentation) with its own copy of the
+ * engine's modules, so an error thrown by the shared model is an instance of another bundle's class.
+ */
+export function isFlexOlmoError(e: unknown): e is FlexOlmoError {
+  return (
+    e instanceof FlexOlmoError ||
+    (e instanceof Error && e.name === "FlexOlmoError" && typeof (e as { code?: unknown }).code === "string")
+  );
+}
+
 /** Engine errors as HTTP errors; `details.code` is the OpenAI-style error code. */
 export function toHttpError(e: unknown): unknown {
-  if (!(e instanceof FlexOlmoError)) return e;
+  if (!isFlexOlmoError(e)) return e;
   switch (e.code) {
     case "PROMPT_TOO_LONG":
       return new HttpError(400, `The prompt is too long: ${e.message}.`, {
