@@ -14,6 +14,7 @@ const voter = newEmail("calib-voter");
 const rater = newEmail("calib-rater");
 const datasetName = `calibration set ${Date.now().toString(36)}`;
 const QUESTION = "(calib seed 0)";
+const shot = (name: string) => path.join("test-results", "calibration", name);
 
 function seedVotes(email: string) {
   execFileSync(
@@ -89,6 +90,7 @@ test("an admin marks a battle and publishes a dataset; researchers judge them; t
     "BM25 ranks documents",
   );
   await expect(raterPage.getByRole("main")).not.toContainText("e2e-calib-");
+  await panel.screenshot({ path: shot("battle-pair-light.png") });
   await panel.getByRole("button", { name: "A is better" }).click();
   await expect(panel.getByRole("status")).toContainText("your rating was recorded");
 
@@ -97,6 +99,9 @@ test("an admin marks a battle and publishes a dataset; researchers judge them; t
   await expect(panel.getByText("(calib dataset)")).toBeVisible();
   await expect(panel.getByRole("article", { name: "Calibration answer A" })).toContainText("Robertson 1994");
   await expect(raterPage.getByRole("main")).not.toContainText("hidden-model");
+  await raterPage.getByRole("button", { name: "Switch to dark theme" }).click();
+  await raterPage.setViewportSize({ width: 390, height: 900 });
+  await panel.screenshot({ path: shot("dataset-pair-dark-narrow.png") });
   await panel.getByRole("button", { name: "A is better" }).click();
   await expect(panel.getByRole("status")).toContainText("your rating was recorded");
   panel = await nextPair(raterPage, false);
@@ -129,4 +134,5 @@ test("an admin marks a battle and publishes a dataset; researchers judge them; t
   await expect(datasetRow).toContainText("2 of 2 (100.0%)");
   const selfRow = adminMain.getByRole("row").filter({ hasText: voter });
   await expect(selfRow).toContainText("1 (100.0%)");
+  await admin.screenshot({ path: shot("agreement-page.png"), fullPage: true });
 });
