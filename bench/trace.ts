@@ -65,7 +65,7 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
-function main() {
+async function main() {
   const t0 = performance.now();
   const index = openFmIndex(dir, { verify: false });
   console.log(
@@ -106,12 +106,13 @@ function main() {
   // Warm-up (JIT), as a long-running worker is after its first traces.
   for (const [, texts] of kinds) for (const t of texts.slice(0, 3)) traceText(index, { response: t });
 
-  const stages: (keyof TraceTimings)[] = ["tokenize", "spans", "filter", "documents", "bm25", "total"];
-  const all: TraceTimings[] = [];
+  type Timed = TraceTimings & { cpu: number };
+  const stages: (keyof Timed)[] = ["tokenize", "spans", "filter", "documents", "bm25", "total", "cpu"];
+  const all: Timed[] = [];
   const rows: string[] = [];
   const header = `| texts              | n  | spans | docs | cover | ${stages.map((s) => `${s} p50/p90 ms`.padEnd(20)).join(" | ")} |`;
   rows.push(header, header.replace(/[^|]/g, "-"));
-  const line = (name: string, n: number, ts: TraceTimings[], spans: number, ndocs: number, cover: number) =>
+  const line = (name: string, n: number, ts: Timed[], spans: number, ndocs: number, cover: number) =>
     `| ${name.padEnd(18)} | ${String(n).padStart(2)} | ${spans.toFixed(1).padStart(5)} | ${ndocs.toFixed(0).padStart(4)} | ${cover.toFixed(2).padStart(5)} | ${stages
       .map((s) =>
         `${quantile(
@@ -128,14 +129,16 @@ function main() {
   let sumCover = 0;
   let n = 0;
   for (const [name, texts] of kinds) {
-    const ts: TraceTimings[] = [];
+    const ts: Timed[] = [];
     let spans = 0;
     let ndocs = 0;
     let cover = 0;
     for (let r = 0; r < REPEAT; r++) {
       for (const t of texts) {
+        const c0 = process.cpuUsage();
         const res = traceText(index, { response: t });
-        ts.push(res.timings);
+        const c1 = process.cpuUsage(c0);
+        ts.push({ ...res.timings, cpu: (c1.user + c1.system) / 1000 });
         if (r === 0) {
           spans += res.spans.length;
           ndocs += res.documents.length;
@@ -167,4 +170,4 @@ function main() {
   );
 }
 
-main();
+await main();

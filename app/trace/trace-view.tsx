@@ -113,6 +113,16 @@ export function TraceView({ domains, initial }: { domains: string[]; initial: Tr
     setLocated(null);
   }, []);
 
+  // Clicking anywhere outside the spans, the documents, the dialog and the form clears the selection.
+  useEffect(() => {
+    const onClick = (e: MouseEvent) => {
+      const t = e.target as Element | null;
+      if (t && !t.closest("[data-keep-selection], dialog, form")) reset();
+    };
+    document.addEventListener("click", onClick);
+    return () => document.removeEventListener("click", onClick);
+  }, [reset]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === "Escape" && !document.querySelector("dialog[open]")) reset();
@@ -161,14 +171,7 @@ export function TraceView({ domains, initial }: { domains: string[]; initial: Tr
     : "";
 
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: clicking outside spans and documents clears the selection (Escape and the Clear button do too)
-    // biome-ignore lint/a11y/useKeyWithClickEvents: keyboard users clear with Escape or the Clear button
-    <div
-      className="space-y-6"
-      onClick={(e) => {
-        if (!(e.target as Element).closest("[data-keep-selection], dialog, form")) reset();
-      }}
-    >
+    <div className="space-y-6">
       <form onSubmit={onSubmit} noValidate className="card space-y-4" aria-labelledby={`${ids}-h`}>
         <h2 id={`${ids}-h`} className="text-lg font-semibold">
           Text to trace

@@ -39,7 +39,11 @@ export function resolveTraceWorker(): URL | null {
   const here = import.meta.url;
   // Paths, not `new URL("./trace-worker.js", import.meta.url)`: bundlers (Turbopack) resolve that pattern
   // at build time and fail the build when the file is not there.
-  if (here.endsWith(".ts")) return pathToFileURL(join(dirname(fileURLToPath(here)), "trace-worker.ts"));
+  // A Next.js (Turbopack) server bundle reports the source file's URL too but cannot start TypeScript
+  // workers; only a real ESM loader (tsx) has import.meta.resolve.
+  if (here.endsWith(".ts") && typeof import.meta.resolve === "function") {
+    return pathToFileURL(join(dirname(fileURLToPath(here)), "trace-worker.ts"));
+  }
   if (here.startsWith("file:")) {
     const sibling = join(dirname(fileURLToPath(here)), "trace-worker.js");
     if (existsSync(sibling)) return pathToFileURL(sibling);
