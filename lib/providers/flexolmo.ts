@@ -9,6 +9,7 @@ import path from "node:path";
 import type { FlexOlmo } from "../../engine/moe";
 import { listConfigurations, type ModelConfiguration } from "../models/configurations";
 import { compactPrompt, truncateUtf8 } from "./prompt";
+import { stopAfterMinimum } from "./stop";
 import { type AnswerProvider, type CompletionRequest, ProviderError } from "./types";
 
 interface ManifestSummary {
@@ -100,11 +101,14 @@ export function flexOlmoProvider(opts: {
     if (signal.aborted) throw new ProviderError(`${opts.label} was stopped.`, "aborted");
   }
   return {
+    // Stops apply only after the first words (see stopAfterMinimum): a tiny model's leading blank line
+    // would otherwise end the answer empty and void the battle.
     answer: ({ question, passages, signal }) =>
-      run((bytes) => compactPrompt(question, passages, bytes), signal, {
-        temperature: 0.7,
-        stop: ["\n\n", "\nQuestion:"],
-      }),
+      stopAfterMinimum(
+        run((bytes) => compactPrompt(question, passages, bytes), signal, { temperature: 0.7, stop: [] }),
+        ["\n\n", "\nQuestion:"],
+        40,
+      ),
     // Raw prompts (judges): the system text and prompt as given, only cut in the middle to fit the context;
     // greedy decoding up to a blank line.
     complete: ({ system, prompt, signal, maxTokens }: CompletionRequest) =>
