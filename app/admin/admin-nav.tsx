@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/admin/export", label: "Export" },
   { href: "/admin/judges", label: "Judges" },
   { href: "/admin/agreement", label: "Agreement" },
+  { href: "/admin/voters", label: "Voters" },
 ];
 
 /** The admin section's sub-navigation (shown to admins only; see layout.tsx). */

@@ -192,7 +192,9 @@ export default async function Page({
         </div>
         <div className="card p-3">
           <dt className="muted text-xs">Excluded (flagged or excluded voters)</dt>
-          <dd className="text-xl font-semibold">{data?.excluded ?? 0}</dd>
+          <dd className="text-xl font-semibold" data-testid="excluded-count">
+            {data?.excluded ?? 0}
+          </dd>
         </div>
         <div className="card p-3">
           <dt className="muted text-xs">Last update</dt>

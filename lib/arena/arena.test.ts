@@ -321,5 +321,9 @@ test("filtered snapshots count only votes of that subject and date range; exclud
   const all = await refreshRatings(db, { bootstrapRounds: 5 });
   assert.equal(all.filter, "");
   assert.ok(all.voterCheck, "the unfiltered snapshot carries the voter check");
+  // Excluded voters are still checked, so an admin can see whether to include them again.
+  const voters = await db.vote.groupBy({ by: ["userId"], where: { battle: { flagged: false } } });
+  assert.ok(voters.some((v) => v.userId === carol));
+  assert.equal(all.voterCheck.checked, voters.length);
   assert.equal(all.computedIn, "worker");
 });

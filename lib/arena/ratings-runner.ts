@@ -53,6 +53,7 @@ export async function runRatingsJobOffThread(
       if (t.styleA) transfer.push(t.styleA.buffer);
       if (t.styleB) transfer.push(t.styleB.buffer);
       if (job.voter) transfer.push(job.voter.buffer);
+      if (job.anomalyExtra) for (const a of Object.values(job.anomalyExtra)) transfer.push(a.buffer);
       worker.postMessage(job, transfer as ArrayBuffer[]);
     });
     return { result, mode: "worker" };

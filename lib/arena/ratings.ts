@@ -127,6 +127,60 @@ export async function countedBattles(
   return { battles, voters, excluded: total - battles.length };
 }
 
+const OUTCOME: Record<string, number> = { a: 0, b: 1, tie: 2, bothbad: 3 };
+
+/** Votes (unflagged battles) of voters whose votes are excluded, on rated models, for the anomaly check. */
+async function excludedVotersVotes(
+  db: Db,
+  models: string[],
+  voterIndex: Map<string, number>,
+  voterIds: string[],
+) {
+  const modelIndex = new Map(models.map((m, i) => [m, i]));
+  const voter: number[] = [];
+  const modelA: number[] = [];
+  const modelB: number[] = [];
+  const outcome: number[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await db.vote.findMany({
+      where: { battle: { flagged: false }, user: { votesExcluded: true } },
+      orderBy: { id: "asc" },
+      take: PAGE,
+      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+      select: {
+        id: true,
+        userId: true,
+        choice: true,
+        battle: { select: { modelA: { select: { name: true } }, modelB: { select: { name: true } } } },
+      },
+    });
+    for (const v of page) {
+      const a = modelIndex.get(v.battle.modelA.name);
+      const b = modelIndex.get(v.battle.modelB.name);
+      if (a === undefined || b === undefined) continue;
+      let u = voterIndex.get(v.userId);
+      if (u === undefined) {
+        u = voterIds.length;
+        voterIndex.set(v.userId, u);
+        voterIds.push(v.userId);
+      }
+      voter.push(u);
+      modelA.push(a);
+      modelB.push(b);
+      outcome.push(OUTCOME[v.choice] ?? 2);
+    }
+    if (page.length < PAGE) break;
+    cursor = page[page.length - 1].id;
+  }
+  return {
+    voter: Int32Array.from(voter),
+    modelA: Int32Array.from(modelA),
+    modelB: Int32Array.from(modelB),
+    outcome: Uint8Array.from(outcome),
+  };
+}
+
 export interface RefreshOptions {
   filter?: LeaderboardFilter;
   bootstrapRounds?: number;
@@ -165,8 +219,15 @@ export async function refreshRatings(db: Db, opts: RefreshOptions | number = {})
   });
   const anomaly =
     key === "" && o.anomaly !== false ? { minVotes: 20, alpha: 0.001, ...(o.anomaly || {}) } : null;
+  const table = toBattleTable(sorted);
+  // Excluded voters are still checked (against ratings fitted without them), so admins see whether to
+  // include them again.
+  const anomalyExtra = anomaly
+    ? await excludedVotersVotes(db, table.models, voterIndex, voterIds)
+    : undefined;
   const { result, mode } = await runRatingsJobOffThread({
-    table: toBattleTable(sorted),
+    table,
+    anomalyExtra,
     voter: anomaly ? voter : undefined,
     leaderboard: { ties: "half", bootstrapRounds, seed: 0 },
     anomaly: anomaly ?? undefined,

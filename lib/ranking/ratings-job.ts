@@ -13,6 +13,11 @@ export interface RatingsJob {
   voter?: Int32Array;
   leaderboard: LeaderboardOptions;
   anomaly?: AnomalyOptions;
+  /**
+   * Votes checked for anomalies but not rated (e.g. of voters whose votes an admin excluded), with models
+   * as indices into `table.models`.
+   */
+  anomalyExtra?: { voter: Int32Array; modelA: Int32Array; modelB: Int32Array; outcome: Uint8Array };
 }
 
 export interface RatingsJobResult {
@@ -26,12 +31,20 @@ export function runRatingsJob(job: RatingsJob): RatingsJobResult {
   const bt = new Map(board.rows.map((r) => [r.model, r.bt]));
   const base = board.rows.length ? board.rows.reduce((s, r) => s + r.bt, 0) / board.rows.length : 0;
   const theta = job.table.models.map((m) => ((bt.get(m) ?? base) - base) / 400);
+  const x = job.anomalyExtra;
+  const cat = <T extends Int32Array | Uint8Array>(a: T, b: T | undefined): T => {
+    if (!b || b.length === 0) return a;
+    const out = new (a.constructor as new (n: number) => T)(a.length + b.length);
+    out.set(a);
+    out.set(b, a.length);
+    return out;
+  };
   const anomalies = detectAnomalousVoters(
     {
-      voter: job.voter,
-      modelA: job.table.modelA,
-      modelB: job.table.modelB,
-      outcome: job.table.outcome,
+      voter: cat(job.voter, x?.voter),
+      modelA: cat(job.table.modelA, x?.modelA),
+      modelB: cat(job.table.modelB, x?.modelB),
+      outcome: cat(job.table.outcome, x?.outcome),
       theta,
     },
     job.anomaly,
