@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
+import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { ADMIN, newEmail, signIn, signOut, signUp } from "./helpers";
 
@@ -90,6 +92,7 @@ test.describe("arena", () => {
     await main
       .getByLabel("Your question")
       .fill("How can data owners opt out of FlexOlmo experts? <b>bold?</b>");
+    await main.getByLabel("Field").selectOption("Computer science");
     await main.getByRole("button", { name: "Ask both models" }).click();
     // HTML in a question is shown as text, never interpreted.
     await expect(
@@ -128,6 +131,8 @@ test.describe("arena", () => {
     await page.screenshot({ path: "/tmp/arena-voted.png", fullPage: true });
 
     await main.getByRole("link", { name: "See the leaderboard" }).click();
+    // Wait for the navigation, or the reload below would reload the arena page.
+    await expect(page).toHaveURL(/\/leaderboard$/);
     await expect(async () => {
       await page.reload();
       await expect(page.getByRole("rowheader", { name: modelA, exact: true }).first()).toBeVisible({
@@ -140,6 +145,92 @@ test.describe("arena", () => {
     await expect(page.getByTestId("battles-counted")).not.toHaveText("0");
     await expect(page.getByRole("heading", { name: "Win rate" })).toBeVisible();
     await page.screenshot({ path: "/tmp/arena-leaderboard.png", fullPage: true });
+
+    // Filters: the vote counts under its field and today's date, not under another field.
+    const today = new Date().toISOString().slice(0, 10);
+    const filters = page.getByRole("form", { name: "Filters" });
+    await filters.getByLabel("Field").selectOption("Computer science");
+    await filters.getByLabel("Votes from").fill(today);
+    await filters.getByLabel("Votes until").fill(today);
+    await filters.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(new RegExp(`subject=Computer\\+science&from=${today}&to=${today}`));
+    await expect(page.getByTestId("filter-description")).toContainText(
+      `Computer science, ${today} to ${today}`,
+    );
+    // Computed in the background: "computing…" until the snapshot is ready, then the page refreshes itself.
+    await expect(page.getByRole("rowheader", { name: modelA, exact: true }).first()).toBeVisible({
+      timeout: 30_000,
+    });
+    await expect(page.getByTestId("battles-counted")).toHaveText("1");
+    await page.screenshot({ path: "/tmp/arena-leaderboard-filtered.png", fullPage: true });
+    await page.goto(`/leaderboard?subject=Humanities&from=${today}`);
+    await expect(page.getByRole("main").getByText("No counted votes match these filters.")).toBeVisible({
+      timeout: 30_000,
+    });
+    await page.goto("/leaderboard?subject=Astrology&from=tomorrow");
+    const alert = page.getByRole("main").getByRole("alert");
+    await expect(alert).toContainText('Unknown field "Astrology"');
+    await expect(alert).toContainText("not a date");
+    await page.getByRole("main").getByRole("link", { name: "Clear filters" }).waitFor({ state: "detached" });
+    await expect(page.getByTestId("filter-description")).toContainText("all votes");
+  });
+
+  test("an admin sees a voter who always disagrees flagged, excludes their votes and bans them", async ({
+    page,
+  }) => {
+    test.setTimeout(90_000);
+    const outlier = newEmail("outlier");
+    execFileSync(
+      path.join("node_modules", ".bin", "tsx"),
+      ["scripts/e2e-seed-voters.ts", "--outlier", outlier],
+      {
+        env: { ...process.env, DATA_DIR: path.resolve(".e2e-data"), DATABASE_URL: "" },
+        stdio: "pipe",
+      },
+    );
+    // The check runs with the background ratings refresh that the leaderboard triggers after new votes.
+    await page.goto("/leaderboard");
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto("/admin");
+    await page
+      .getByRole("navigation", { name: "Admin sections" })
+      .getByRole("link", { name: "Voters" })
+      .click();
+    await expect(page).toHaveURL(/\/admin\/voters$/);
+    const main = page.getByRole("main");
+    const row = main.getByRole("row", { name: new RegExp(outlier) });
+    await expect(async () => {
+      await page.reload();
+      await expect(row).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 40_000 });
+    await expect(row).toContainText("flagged");
+    await expect(row).toContainText("0%");
+    await expect(main.getByTestId("voter-check-summary")).toContainText("voters checked");
+    // The consistent voters are not flagged.
+    await expect(main.getByRole("row", { name: /consistent-/ })).toHaveCount(0);
+    await page.screenshot({ path: "/tmp/admin-voters.png", fullPage: true });
+
+    await row.getByRole("button", { name: `Exclude votes (${outlier})` }).click();
+    await expect(row).toContainText("votes excluded");
+    await expect(row.getByRole("button", { name: `Include votes (${outlier})` })).toBeVisible();
+    await row.getByRole("button", { name: `Ban (${outlier})` }).click();
+    await expect(row).toContainText("banned");
+    await expect(row.getByRole("button", { name: `Unban (${outlier})` })).toBeVisible();
+    // The leaderboard leaves the excluded votes out once refreshed.
+    await expect(async () => {
+      await page.goto("/leaderboard");
+      const excluded = Number((await page.getByTestId("excluded-count").textContent()) ?? "0");
+      expect(excluded).toBeGreaterThanOrEqual(30);
+    }).toPass({ timeout: 30_000 });
+    await page.goto("/admin/voters");
+    await row.getByRole("button", { name: `Include votes (${outlier})` }).click();
+    await expect(row.getByRole("button", { name: `Exclude votes (${outlier})` })).toBeVisible();
+  });
+
+  test("researchers cannot open the voters page", async ({ page }) => {
+    await signUp(page, newEmail());
+    await page.goto("/admin/voters");
+    await expect(page.getByRole("heading", { name: "Voters" })).toHaveCount(0);
   });
 
   test("an empty or over-long question is refused, in the page and by the API", async ({ page }) => {

@@ -1,0 +1,68 @@
+/**
+ * Test-only seeding for the Playwright voter-check spec: voted battles between two seeded models by three
+ * consistent voters and one voter who always picks the other side, written straight into the e2e database.
+ * A CLI script, not a route; it refuses to run on any data folder but the e2e one (.e2e-data).
+ *
+ *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-voters.ts --outlier x@e2e.test
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createDb } from "../lib/db/create";
+import { applyMigrations } from "../lib/db/migrate";
+import { databaseTarget } from "../lib/db/target";
+
+const { values } = parseArgs({ options: { outlier: { type: "string" } } });
+const dataDir = process.env.DATA_DIR ?? "";
+if (path.basename(path.resolve(dataDir)) !== ".e2e-data" || process.env.DATABASE_URL) {
+  console.error("e2e-seed-voters: refusing to run outside DATA_DIR=.e2e-data");
+  process.exit(2);
+}
+if (!values.outlier) {
+  console.error("usage: DATA_DIR=.e2e-data tsx scripts/e2e-seed-voters.ts --outlier EMAIL");
+  process.exit(2);
+}
+const target = databaseTarget(undefined);
+await applyMigrations(target);
+const db = createDb(target);
+const [strong, weak] = await Promise.all(
+  ["e2e-voters-strong", "e2e-voters-weak"].map((name) =>
+    db.modelProvider.upsert({
+      where: { name },
+      // Disabled: the arena never samples them; they only name the sides of the seeded battles.
+      create: { name, kind: "openai", baseUrl: "http://127.0.0.1:9/v1", modelName: name, enabled: false },
+      update: {},
+    }),
+  ),
+);
+const tag = Date.now().toString(36);
+const voters = [
+  ...[1, 2, 3].map((i) => ({ email: `consistent-${i}-${tag}@e2e.test`, votes: 40, outlier: false })),
+  { email: values.outlier.toLowerCase(), votes: 30, outlier: true },
+];
+for (const v of voters) {
+  const user = await db.user.upsert({ where: { email: v.email }, create: { email: v.email }, update: {} });
+  for (let i = 0; i < v.votes; i++) {
+    // Consistent voters pick the strong model 9 times in 10; the outlier always picks the weak one.
+    const strongWins = !v.outlier && i % 10 !== 9;
+    const swap = i % 2 === 1;
+    const battle = await db.battle.create({
+      data: {
+        userId: user.id,
+        question: `Seeded question ${i}`,
+        passages: "[]",
+        modelAId: swap ? weak.id : strong.id,
+        modelBId: swap ? strong.id : weak.id,
+        answerA: "An answer.",
+        answerB: "Another answer.",
+        status: "voted",
+        subject: "Engineering",
+        answeredAt: new Date(),
+        votedAt: new Date(),
+      },
+    });
+    const choice = strongWins === !swap ? "a" : "b";
+    await db.vote.create({ data: { battleId: battle.id, userId: user.id, choice } });
+  }
+}
+await db.$disconnect();
+console.log(`seeded ${voters.reduce((s, v) => s + v.votes, 0)} votes`);
