@@ -1,0 +1,27 @@
+/** The part of autocannon's API that bench/arena.ts uses (the package ships no types). */
+declare module "autocannon" {
+  import type { EventEmitter } from "node:events";
+
+  interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
+  interface Options {
+    url: string;
+    connections?: number;
+    amount?: number;
+    duration?: number;
+    timeout?: number;
+    requests?: { setupRequest?: (req: RequestParams) => RequestParams }[];
+  }
+  interface Result {
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+  }
+  type Instance = EventEmitter & PromiseLike<Result>;
+  function autocannon(opts: Options): Instance;
+  export default autocannon;
+}
