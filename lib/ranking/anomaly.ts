@@ -89,14 +89,23 @@ export function detectAnomalousVoters(input: AnomalyInput, options: AnomalyOptio
     const key = pairOf(a, b);
     const s = slot(a < b ? 0 : 1, input.outcome[i]);
     let t = total.get(key);
-    if (!t) total.set(key, (t = [0, 0, 0]));
+    if (!t) {
+      t = [0, 0, 0];
+      total.set(key, t);
+    }
     t[s]++;
     const ok = `${input.voter[i]}:${key}`;
     let o = own.get(ok);
-    if (!o) own.set(ok, (o = [0, 0, 0]));
+    if (!o) {
+      o = [0, 0, 0];
+      own.set(ok, o);
+    }
     o[s]++;
     let list = byVoter.get(input.voter[i]);
-    if (!list) byVoter.set(input.voter[i], (list = []));
+    if (!list) {
+      list = [];
+      byVoter.set(input.voter[i], list);
+    }
     list.push(i);
   }
 
