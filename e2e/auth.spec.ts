@@ -89,7 +89,7 @@ test.describe("roles", () => {
     await expect(page.getByRole("heading", { name: "Admin", exact: true })).toBeVisible();
     const row = page.getByRole("row").filter({ hasText: email });
     await row.getByRole("button", { name: "Ban" }).click();
-    await expect(row.getByText("banned")).toBeVisible();
+    await expect(row.getByText("banned", { exact: true })).toBeVisible();
 
     // The banned user's open session stops working at once.
     await other.goto("/");

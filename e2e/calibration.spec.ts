@@ -73,7 +73,11 @@ test("an admin marks a battle and publishes a dataset; researchers judge them; t
   await adminMain.getByRole("button", { name: "Import" }).click();
   await expect(adminMain.getByRole("status").filter({ hasText: `Imported "${datasetName}"` })).toBeVisible();
 
+  // Other specs vote on many battles: find this one by its question.
   await admin.goto("/admin/agreement");
+  await adminMain.getByLabel("Find a battle by its question").fill(QUESTION);
+  await adminMain.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(adminMain.getByRole("heading", { name: "Voted battles matching your search" })).toBeVisible();
   const battleRow = adminMain.getByRole("row").filter({ hasText: QUESTION });
   await battleRow.getByRole("button", { name: "Mark for calibration" }).click();
   await expect(battleRow.getByRole("button", { name: "Stop calibration" })).toBeVisible();

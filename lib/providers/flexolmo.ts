@@ -66,7 +66,7 @@ export function flexOlmoProvider(opts: {
   async function* run(
     build: (promptBytes: number) => string,
     signal: AbortSignal,
-    sampling: { temperature: number; maxTokens?: number; stop: string[] },
+    sampling: { temperature: number; maxTokens?: number; stop: string[]; seed?: number },
   ): AsyncGenerator<string> {
     let model: FlexOlmo;
     try {
@@ -86,6 +86,7 @@ export function flexOlmoProvider(opts: {
       topP: 0.95,
       maxTokens: Math.min(room, sampling.maxTokens ?? room),
       stop: sampling.stop,
+      seed: sampling.seed,
       signal: combined,
     });
     try {
@@ -102,13 +103,23 @@ export function flexOlmoProvider(opts: {
   }
   return {
     // Stops apply only after the first words (see stopAfterMinimum): a tiny model's leading blank line
-    // would otherwise end the answer empty and void the battle.
+    // would otherwise end the answer empty and void the battle. A small model can also fall into a loop of
+    // blank characters; nothing has been shown then (leading whitespace is held back), so it samples again
+    // with another seed and a little more temperature, up to three times, before the battle is voided.
     answer: ({ question, passages, signal }) =>
-      stopAfterMinimum(
-        run((bytes) => compactPrompt(question, passages, bytes), signal, { temperature: 0.7, stop: [] }),
-        ["\n\n", "\nQuestion:"],
-        40,
-      ),
+      (async function* () {
+        const seed = Math.floor(Math.random() * 2 ** 31);
+        for (let attempt = 0; attempt < 3 && !signal.aborted; attempt++) {
+          const sampling = { temperature: 0.7 + 0.2 * attempt, stop: [], seed: seed + attempt };
+          const stream = run((bytes) => compactPrompt(question, passages, bytes), signal, sampling);
+          let said = false;
+          for await (const piece of stopAfterMinimum(stream, ["\n\n", "\nQuestion:"], 40)) {
+            said = true;
+            yield piece;
+          }
+          if (said) return;
+        }
+      })(),
     // Raw prompts (judges): the system text and prompt as given, only cut in the middle to fit the context;
     // greedy decoding up to a blank line.
     complete: ({ system, prompt, signal, maxTokens }: CompletionRequest) =>

@@ -11,8 +11,10 @@ export const dynamic = "force-dynamic";
 const fmt = (x: number | null, digits = 3) => (x === null ? "—" : x.toFixed(digits));
 const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
 
-export default async function AgreementPage() {
+export default async function AgreementPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   await requirePageUser("admin");
+  // Admins find any voted battle by words of its question; without a search, the 30 most recent.
+  const q = ((await searchParams).q ?? "").trim().slice(0, 200);
   const [report, datasets, published, recent] = await Promise.all([
     agreementReport(db()),
     listDatasets(db()),
@@ -22,7 +24,7 @@ export default async function AgreementPage() {
       _count: { _all: true },
     }),
     db().battle.findMany({
-      where: { vote: { isNot: null }, flagged: false },
+      where: { vote: { isNot: null }, flagged: false, ...(q ? { question: { contains: q } } : {}) },
       orderBy: { votedAt: "desc" },
       take: 30,
       select: { id: true, question: true, subject: true, votedAt: true, vote: { select: { choice: true } } },
@@ -162,10 +164,28 @@ export default async function AgreementPage() {
 
       <section aria-labelledby="battles-heading" className="space-y-3">
         <h2 id="battles-heading" className="text-lg font-semibold">
-          Recent voted battles
+          {q ? "Voted battles matching your search" : "Recent voted battles"}
         </h2>
+        <form
+          method="get"
+          role="search"
+          aria-label="Search voted battles"
+          className="flex flex-wrap items-end gap-2"
+        >
+          <div className="min-w-[16rem] flex-1">
+            <label htmlFor="battle-search" className="mb-1 block text-sm font-medium">
+              Find a battle by its question
+            </label>
+            <input id="battle-search" name="q" defaultValue={q} maxLength={200} className="input" />
+          </div>
+          <button type="submit" className="btn-secondary">
+            Search
+          </button>
+        </form>
         {recent.length === 0 ? (
-          <p className="muted text-sm">No voted battles yet.</p>
+          <p className="muted text-sm">
+            {q ? "No voted battle has that in its question." : "No voted battles yet."}
+          </p>
         ) : (
           <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
             <table className="w-full text-left text-sm">
