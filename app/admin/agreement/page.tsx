@@ -166,12 +166,7 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
         <h2 id="battles-heading" className="text-lg font-semibold">
           {q ? "Voted battles matching your search" : "Recent voted battles"}
         </h2>
-        <form
-          method="get"
-          role="search"
-          aria-label="Search voted battles"
-          className="flex flex-wrap items-end gap-2"
-        >
+        <form method="get" aria-label="Search voted battles" className="flex flex-wrap items-end gap-2">
           <div className="min-w-[16rem] flex-1">
             <label htmlFor="battle-search" className="mb-1 block text-sm font-medium">
               Find a battle by its question
