@@ -53,8 +53,13 @@ build_app() {
   if [ ! -f .next/BUILD_ID ]; then
     stale=yes
   else
-    stale=$(find app lib engine public prisma instrumentation.ts instrumentation-node.ts next.config.js postcss.config.mjs \
-      tsconfig.json package-lock.json -type f -newer .next/BUILD_ID -not -path 'lib/db/generated/*' 2>/dev/null | head -1)
+    local paths=() p
+    for p in app lib engine public prisma instrumentation.ts instrumentation-node.ts next.config.js postcss.config.mjs \
+      tsconfig.json package-lock.json; do
+      [ -e "$p" ] && paths+=("$p")
+    done
+    # `|| true`: under pipefail, head closing the pipe early must not end the script.
+    stale=$(find "${paths[@]}" -type f -newer .next/BUILD_ID -not -path 'lib/db/generated/*' 2>/dev/null | head -1 || true)
   fi
   if [ -n "$stale" ]; then
     log "building the app (next build)"
