@@ -278,7 +278,8 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
       progressOf(k, "write", sizes[k]);
     };
     const nWorkers = Math.min(opts.workers ?? 2, inputs.length);
-    const workerUrl = nWorkers > 0 ? resolveWorker("fm-build-worker") : null;
+    const workerUrl =
+      nWorkers > 0 ? resolveWorker("fm-build-worker", import.meta.url, "./build-worker.ts") : null;
     // Largest shards first so the parallel build finishes together.
     const order = inputs
       .map((_, k) => k)

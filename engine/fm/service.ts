@@ -225,6 +225,7 @@ export async function createIndexService(opts: IndexServiceOptions): Promise<Ind
   const index = new FmIndex(manifest, files, true);
   const maxQueryBytes = opts.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
   index.maxQueryBytes = maxQueryBytes;
-  const url = nWorkers > 0 ? resolveWorker("fm-service-worker") : null;
+  const url =
+    nWorkers > 0 ? resolveWorker("fm-service-worker", import.meta.url, "./service-worker.ts") : null;
   return new IndexService(index, files, url, nWorkers, maxQueryBytes);
 }

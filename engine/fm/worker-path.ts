@@ -1,12 +1,13 @@
 /**
- * Where the worker-thread entry files are.
+ * Where the worker-thread entry files are: one rule for every worker of the project (FM-index build and
+ * queries, tracing, ratings).
  *
- * Rule: `FM_WORKER_DIR` (if set) holds the bundled `<name>.js`. Otherwise, when this module runs from its
- * TypeScript source (under tsx, whose loader worker threads inherit through execArgv), the sibling
- * `<source>.ts` is used. Otherwise (a plain-JS bundle: `dist/engine/*.js`, or a Next.js server bundle) the
- * bundled `<name>.js` is taken from beside this module if present, else from `<cwd>/dist/engine/`, which
- * `npx tsx scripts/build-engine.ts` writes. Returns null when no worker file exists (callers then work
- * in-process).
+ * Rule: `FM_WORKER_DIR` (if set) holds the bundled `<name>.js`. Otherwise, when the calling module runs from
+ * its TypeScript source (under tsx, whose loader worker threads inherit through execArgv), its `source`
+ * (a path relative to the caller) is used. Otherwise (a plain-JS bundle: `dist/engine/*.js`, or a Next.js
+ * server bundle) the bundled `<name>.js` is taken from beside the caller if present, else from
+ * `<cwd>/dist/engine/`, which `npx tsx scripts/build-engine.ts` writes. Returns null when no worker file
+ * exists (callers then work in-process).
  */
 
 import { existsSync } from "node:fs";
@@ -14,23 +15,21 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
-export type WorkerName = "fm-build-worker" | "fm-service-worker";
-
-const SOURCE: Record<WorkerName, string> = {
-  "fm-build-worker": "./build-worker.ts",
-  "fm-service-worker": "./service-worker.ts",
-};
-
-export function resolveWorker(name: WorkerName): URL | null {
+/**
+ * @param name    the bundle's base name in dist/engine (`fm-service-worker`, `trace-worker`, ...)
+ * @param caller  the calling module's `import.meta.url`
+ * @param source  the worker's TypeScript source, relative to the caller (`./service-worker.ts`)
+ */
+export function resolveWorker(name: string, caller: string, source: string): URL | null {
   const dir = process.env.FM_WORKER_DIR;
   if (dir) {
     const p = join(dir, `${name}.js`);
     return existsSync(p) ? new URL(`file://${p}`) : null;
   }
-  const here = import.meta.url;
+  const here = caller;
   // A Next.js (Turbopack) server bundle reports the source file's URL here too, but cannot run TypeScript
   // workers; only a real ESM loader (tsx) has import.meta.resolve.
-  if (here.endsWith(".ts") && typeof import.meta.resolve === "function") return new URL(SOURCE[name], here);
+  if (here.endsWith(".ts") && typeof import.meta.resolve === "function") return new URL(source, here);
   if (here.startsWith("file:")) {
     // A path, not `new URL(\`./${name}.js\`, import.meta.url)`: bundlers (Turbopack) try to resolve that
     // pattern at build time and fail the build when the file is not there.

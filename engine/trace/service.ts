@@ -12,13 +12,10 @@
  * `npm run build:engine`). With `workers: 0`, or no worker entry, traces run on the calling thread.
  */
 
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { Manifest } from "../fm/build";
 import { FmIndex, loadIndexFiles, type ShardInfo } from "../fm/index";
-import { startWorker } from "../fm/worker-path";
+import { resolveWorker, startWorker } from "../fm/worker-path";
 import { deserializeTraceError, TraceError } from "./errors";
 import { runTraceJob, type TraceJob } from "./jobs";
 import type { DocumentContext, TraceInput, TraceResult } from "./trace";
@@ -29,27 +26,9 @@ export interface TraceServiceOptions {
   workers?: number;
 }
 
-/** Where the trace worker's entry file is (see the module comment); null when there is none. */
+/** Where the trace worker's entry file is (see engine/fm/worker-path.ts); null when there is none. */
 export function resolveTraceWorker(): URL | null {
-  const dir = process.env.FM_WORKER_DIR;
-  if (dir) {
-    const p = join(dir, "trace-worker.js");
-    if (existsSync(p)) return new URL(`file://${p}`);
-  }
-  const here = import.meta.url;
-  // Paths, not `new URL("./trace-worker.js", import.meta.url)`: bundlers (Turbopack) resolve that pattern
-  // at build time and fail the build when the file is not there.
-  // A Next.js (Turbopack) server bundle reports the source file's URL too but cannot start TypeScript
-  // workers; only a real ESM loader (tsx) has import.meta.resolve.
-  if (here.endsWith(".ts") && typeof import.meta.resolve === "function") {
-    return pathToFileURL(join(dirname(fileURLToPath(here)), "trace-worker.ts"));
-  }
-  if (here.startsWith("file:")) {
-    const sibling = join(dirname(fileURLToPath(here)), "trace-worker.js");
-    if (existsSync(sibling)) return pathToFileURL(sibling);
-  }
-  const fromCwd = join(process.cwd(), "dist", "engine", "trace-worker.js");
-  return existsSync(fromCwd) ? new URL(`file://${fromCwd}`) : null;
+  return resolveWorker("trace-worker", import.meta.url, "./trace-worker.ts");
 }
 
 interface Pending {

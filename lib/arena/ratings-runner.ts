@@ -2,29 +2,15 @@
  * Runs a RatingsJob off the main thread: in a worker thread on the bundled dist/engine/ratings-worker.js
  * (or the .ts source under tsx), so a refresh over many votes never blocks requests. Falls back to running
  * in-process when no worker file exists (e.g. before `npx tsx scripts/build-engine.ts`) or the worker
- * cannot start. Path lookup as in engine/fm/worker-path.ts: no `new URL("./x.js", import.meta.url)`, which
- * Turbopack tries to resolve at build time.
+ * cannot start. The entry is found by engine/fm/worker-path.ts's `resolveWorker`, like every other worker.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { startWorker } from "../../engine/fm/worker-path";
+import { resolveWorker, startWorker } from "../../engine/fm/worker-path";
 import { type RatingsJob, type RatingsJobResult, runRatingsJob } from "../ranking/ratings-job";
-
-const SOURCE = "../ranking/ratings-worker.ts";
 
 /** The worker entry, or null when there is none (callers then compute in-process). */
 export function resolveRatingsWorker(): URL | null {
   if (process.env.RATINGS_WORKER === "off") return null;
-  const dir = process.env.FM_WORKER_DIR;
-  if (dir) {
-    const p = join(dir, "ratings-worker.js");
-    return existsSync(p) ? pathToFileURL(p) : null;
-  }
-  const here = import.meta.url;
-  if (here.endsWith(".ts") && typeof import.meta.resolve === "function") return new URL(SOURCE, here);
-  const fromCwd = join(process.cwd(), "dist", "engine", "ratings-worker.js");
-  return existsSync(fromCwd) ? pathToFileURL(fromCwd) : null;
+  return resolveWorker("ratings-worker", import.meta.url, "../ranking/ratings-worker.ts");
 }
 
 export type RunMode = "worker" | "in-process";
