@@ -1,10 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
+import { ActionButton } from "../components/action-button";
 import { Field } from "../components/field";
 import { changeUserAction, createApiKeyAction, revokeApiKeyAction } from "./actions";
 
-function ActionButton({
+function UserButton({
   email,
   change,
   label,
@@ -15,24 +16,13 @@ function ActionButton({
   label: string;
   danger?: boolean;
 }) {
-  const [state, action, pending] = useActionState(changeUserAction, undefined);
   return (
-    <form action={action} className="inline">
-      <input type="hidden" name="email" value={email} />
-      <input type="hidden" name="change" value={change} />
-      <button
-        type="submit"
-        className={danger ? "btn-danger px-2 py-1 text-xs" : "btn-secondary px-2 py-1 text-xs"}
-        disabled={pending}
-      >
-        {label}
-      </button>
-      {state && !state.ok && (
-        <span role="alert" className="field-error ml-2 text-xs">
-          {state.message}
-        </span>
-      )}
-    </form>
+    <ActionButton
+      action={changeUserAction}
+      fields={{ email, change }}
+      label={label}
+      variant={danger ? "danger" : "secondary"}
+    />
   );
 }
 
@@ -46,20 +36,20 @@ export function UserActions(props: {
   return (
     <div className="flex flex-wrap gap-1">
       {props.role === "admin" ? (
-        !props.self && <ActionButton email={props.email} change="make-researcher" label="Make researcher" />
+        !props.self && <UserButton email={props.email} change="make-researcher" label="Make researcher" />
       ) : (
-        <ActionButton email={props.email} change="make-admin" label="Make admin" />
+        <UserButton email={props.email} change="make-admin" label="Make admin" />
       )}
-      <ActionButton
+      <UserButton
         email={props.email}
         change={props.trusted ? "untrust" : "trust"}
         label={props.trusted ? "Untrust" : "Trust"}
       />
       {!props.self &&
         (props.banned ? (
-          <ActionButton email={props.email} change="unban" label="Unban" />
+          <UserButton email={props.email} change="unban" label="Unban" />
         ) : (
-          <ActionButton email={props.email} change="ban" label="Ban" danger />
+          <UserButton email={props.email} change="ban" label="Ban" danger />
         ))}
     </div>
   );
@@ -104,18 +94,12 @@ export function ApiKeyForm() {
 }
 
 export function RevokeKeyButton({ id, name }: { id: string; name: string }) {
-  const [, action, pending] = useActionState(revokeApiKeyAction, undefined);
   return (
-    <form action={action}>
-      <input type="hidden" name="id" value={id} />
-      <button
-        type="submit"
-        className="btn-secondary px-2 py-1 text-xs"
-        disabled={pending}
-        aria-label={`Revoke key ${name}`}
-      >
-        Revoke
-      </button>
-    </form>
+    <ActionButton
+      action={revokeApiKeyAction}
+      fields={{ id }}
+      label="Revoke"
+      ariaLabel={`Revoke key ${name}`}
+    />
   );
 }

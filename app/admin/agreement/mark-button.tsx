@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { ActionButton } from "../../components/action-button";
 import { markCalibrationAction, publishDatasetAction } from "./actions";
 
 export function MarkButton({
@@ -12,20 +12,12 @@ export function MarkButton({
   active: boolean;
   label: string;
 }) {
-  const [state, action, pending] = useActionState(markCalibrationAction, undefined);
   return (
-    <form action={action} className="inline">
-      <input type="hidden" name="battleId" value={battleId} />
-      <input type="hidden" name="active" value={String(active)} />
-      <button type="submit" className="btn-secondary px-2 py-1 text-xs" disabled={pending}>
-        {label}
-      </button>
-      {state && !state.ok && (
-        <span role="alert" className="field-error ml-2 text-xs">
-          {state.message}
-        </span>
-      )}
-    </form>
+    <ActionButton
+      action={markCalibrationAction}
+      fields={{ battleId, active: String(active) }}
+      label={label}
+    />
   );
 }
 
@@ -38,19 +30,11 @@ export function PublishButton({
   active: boolean;
   label: string;
 }) {
-  const [state, action, pending] = useActionState(publishDatasetAction, undefined);
   return (
-    <form action={action} className="inline">
-      <input type="hidden" name="datasetId" value={datasetId} />
-      <input type="hidden" name="active" value={String(active)} />
-      <button type="submit" className="btn-secondary px-2 py-1 text-xs" disabled={pending}>
-        {label}
-      </button>
-      {state && !state.ok && (
-        <span role="alert" className="field-error ml-2 text-xs">
-          {state.message}
-        </span>
-      )}
-    </form>
+    <ActionButton
+      action={publishDatasetAction}
+      fields={{ datasetId, active: String(active) }}
+      label={label}
+    />
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ActionButton } from "../../components/action-button";
 import { Field } from "../../components/field";
 import { importPapersAction, registerModelAction, setVoteCapAction, toggleModelAction } from "./actions";
 
@@ -87,25 +88,14 @@ export function RegisterModelForm() {
 }
 
 export function ToggleModelButton({ id, name, enabled }: { id: string; name: string; enabled: boolean }) {
-  const [state, action, pending] = useActionState(toggleModelAction, undefined);
   return (
-    <form action={action} className="inline">
-      <input type="hidden" name="id" value={id} />
-      <input type="hidden" name="enabled" value={enabled ? "false" : "true"} />
-      <button
-        type="submit"
-        className={enabled ? "btn-secondary px-2 py-1 text-xs" : "btn-primary px-2 py-1 text-xs"}
-        disabled={pending}
-        aria-label={`${enabled ? "Disable" : "Enable"} ${name}`}
-      >
-        {enabled ? "Disable" : "Enable"}
-      </button>
-      {state && !state.ok && (
-        <span role="alert" className="field-error ml-2 text-xs">
-          {state.message}
-        </span>
-      )}
-    </form>
+    <ActionButton
+      action={toggleModelAction}
+      fields={{ id, enabled: enabled ? "false" : "true" }}
+      label={enabled ? "Disable" : "Enable"}
+      ariaLabel={`${enabled ? "Disable" : "Enable"} ${name}`}
+      variant={enabled ? "secondary" : "primary"}
+    />
   );
 }
 

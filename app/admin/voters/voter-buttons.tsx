@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { ActionButton } from "../../components/action-button";
 import { changeVoterAction } from "./actions";
 
 function VoterButton(props: {
@@ -10,28 +10,15 @@ function VoterButton(props: {
   label: string;
   danger?: boolean;
 }) {
-  const [state, action, pending] = useActionState(changeVoterAction, undefined);
   return (
-    <form action={action} className="inline">
-      <input type="hidden" name="userId" value={props.userId} />
-      <input type="hidden" name="change" value={props.change} />
-      <button
-        type="submit"
-        className={props.danger ? "btn-danger px-2 py-1 text-xs" : "btn-secondary px-2 py-1 text-xs"}
-        disabled={pending}
-        aria-label={`${props.label} (${props.email})`}
-      >
-        {props.label}
-      </button>
-      {state && (
-        <span
-          role={state.ok ? "status" : "alert"}
-          className={state.ok ? "sr-only" : "field-error ml-2 text-xs"}
-        >
-          {state.message}
-        </span>
-      )}
-    </form>
+    <ActionButton
+      action={changeVoterAction}
+      fields={{ userId: props.userId, change: props.change }}
+      label={props.label}
+      ariaLabel={`${props.label} (${props.email})`}
+      variant={props.danger ? "danger" : "secondary"}
+      announceSuccess
+    />
   );
 }
 
