@@ -6,6 +6,7 @@ import { isSubject, SUBJECTS, type Subject } from "@/lib/arena/subjects";
 import type { ArenaPassage } from "@/lib/providers/types";
 import { TraceButton } from "../trace/trace-link";
 import { AnswerText } from "./answer-text";
+import { PassageList } from "./passage-list";
 
 type Side = "a" | "b";
 type Phase = "idle" | "starting" | "streaming" | "answered" | "voided" | "voting" | "voted";
@@ -240,27 +241,7 @@ export function ArenaClient() {
             <span className="whitespace-pre-wrap font-medium">{asked}</span>
           </p>
 
-          {passages.length > 0 && (
-            <details className="card p-4">
-              <summary className="cursor-pointer text-sm font-medium">
-                Retrieved passages ({passages.length}) given to both models
-              </summary>
-              <ol className="mt-3 space-y-3 text-sm">
-                {passages.map((p) => (
-                  <li key={p.n} id={`passage-${p.n}`}>
-                    <p className="font-medium">
-                      [{p.n}] {p.paper.title}
-                    </p>
-                    <p className="muted text-xs">
-                      {p.paper.authors.join(", ")} · {p.paper.year}
-                      {p.paper.venue ? ` · ${p.paper.venue}` : ""}
-                    </p>
-                    <p className="mt-1 line-clamp-4">{p.text}</p>
-                  </li>
-                ))}
-              </ol>
-            </details>
-          )}
+          {passages.length > 0 && <PassageList passages={passages} className="card p-4" />}
           {phase !== "starting" && passages.length === 0 && (
             <p className="muted text-sm">
               No passages matched this question; the models answer without literature.

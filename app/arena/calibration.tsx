@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { ArenaPassage } from "@/lib/providers/types";
 import { AnswerText } from "./answer-text";
+import { PassageList } from "./passage-list";
 
 /**
  * "Help calibrate": on request, a researcher judges a saved pair (an admin-marked battle or a pair of a
@@ -138,25 +139,10 @@ export function CalibrationPanel() {
             <span className="whitespace-pre-wrap font-medium">{task.question}</span>
           </p>
           {passages.length > 0 && (
-            <details className="rounded-md border border-slate-200 p-3 dark:border-slate-800">
-              <summary className="cursor-pointer text-sm font-medium">
-                Retrieved passages ({passages.length}) given to both models
-              </summary>
-              <ol className="mt-3 space-y-3 text-sm">
-                {passages.map((p) => (
-                  <li key={p.n}>
-                    <p className="font-medium">
-                      [{p.n}] {p.paper.title}
-                    </p>
-                    <p className="muted text-xs">
-                      {p.paper.authors.join(", ")} · {p.paper.year}
-                      {p.paper.venue ? ` · ${p.paper.venue}` : ""}
-                    </p>
-                    <p className="mt-1 line-clamp-4">{p.text}</p>
-                  </li>
-                ))}
-              </ol>
-            </details>
+            <PassageList
+              passages={passages}
+              className="rounded-md border border-slate-200 p-3 dark:border-slate-800"
+            />
           )}
           <div className="grid gap-4 md:grid-cols-2">
             {(["a", "b"] as const).map((side) => {
