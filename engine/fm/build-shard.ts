@@ -175,15 +175,38 @@ export function buildShard(
   const n = textBytes + docs + 1;
   if (textBytes > MAX_SHARD_BYTES) throw new Error(`shard ${input.name} exceeds ${MAX_SHARD_BYTES} bytes`);
 
-  // Text in symbols, and document start offsets.
-  let s: Int32Array | null = new Int32Array(n);
+  // Text in symbols, and document start offsets. Suffix sorting only compares symbols, so it runs on any
+  // order-preserving renumbering: when the shard uses at most 254 distinct byte values (always true of
+  // UTF-8 text, which never contains 0xC0, 0xC1 or 0xF5-0xFF), bytes are renumbered to 2 + their rank among
+  // the used values and the text takes one byte per symbol; otherwise two (b + 2). `symbolOf` maps back.
+  const byteCount = new Float64Array(256);
+  const text = input.text;
+  for (let i = 0; i < textBytes; i++) byteCount[text[i]]++;
+  const code = new Uint16Array(256);
+  const symbolOf = new Uint16Array(SYMBOLS);
+  symbolOf[SEPARATOR] = SEPARATOR;
+  let alphabet = 2;
+  for (let b = 0; b < 256; b++) {
+    if (byteCount[b] === 0) continue;
+    code[b] = alphabet;
+    symbolOf[alphabet++] = b + 2;
+  }
+  const narrow = alphabet <= 256;
+  if (!narrow) {
+    alphabet = SYMBOLS;
+    for (let b = 0; b < 256; b++) {
+      code[b] = b + 2;
+      symbolOf[b + 2] = b + 2;
+    }
+  }
+  let s: Uint8Array | Uint16Array | null = narrow ? new Uint8Array(n) : new Uint16Array(n);
   const docStarts = new Uint32Array(docs + 1);
   let p = 0;
   let q = 0;
   for (let d = 0; d < docs; d++) {
     docStarts[d] = p;
     const len = input.docLengths[d];
-    for (let i = 0; i < len; i++) s[p++] = input.text[q++] + 2;
+    for (let i = 0; i < len; i++) s[p++] = code[text[q++]];
     s[p++] = SEPARATOR;
   }
   docStarts[docs] = p;
@@ -194,24 +217,30 @@ export function buildShard(
 
   progress?.("suffix-array", 0);
   const sa = new Int32Array(n);
-  suffixArray(s, sa, n, SYMBOLS - 1);
+  suffixArray(s, sa, n, alphabet - 1);
   progress?.("bwt", textBytes * 0.7);
 
-  // One pass over SA: BWT (written over SA, which is no longer needed), SA samples (rows i % saRate == 0),
-  // ISA samples (positions j % isaRate == 0). The text is dropped afterwards.
-  const bwt = sa;
+  // SA samples (rows i % saRate == 0, a strided read), ISA samples (positions j % isaRate == 0), then the
+  // BWT written over SA, which is no longer needed; the text is dropped afterwards. The BWT is a
+  // permutation of the text, so its symbol frequencies are the text's: no counting in the BWT loop, whose
+  // cost is one random text read per row.
   const nSa = Math.floor((n - 1) / saRate) + 1;
   const nIsa = Math.floor((n - 1) / isaRate) + 1;
   const saSamples = new Uint32Array(nSa);
   const isaSamples = new Uint32Array(nIsa);
-  const freq = new Float64Array(SYMBOLS);
+  for (let r = 0; r < nSa; r++) saSamples[r] = sa[r * saRate];
   for (let i = 0; i < n; i++) {
     const j = sa[i];
-    const c = j > 0 ? s[j - 1] : SENTINEL;
-    bwt[i] = c;
-    freq[c]++;
-    if (i % saRate === 0) saSamples[i / saRate] = j;
     if (j % isaRate === 0) isaSamples[j / isaRate] = i;
+  }
+  const freq = new Float64Array(SYMBOLS);
+  freq[SENTINEL] = 1;
+  freq[SEPARATOR] = docs;
+  for (let b = 0; b < 256; b++) freq[b + 2] = byteCount[b];
+  const bwt = sa;
+  for (let i = 0; i < n; i++) {
+    const j = sa[i];
+    bwt[i] = j > 0 ? symbolOf[s[j - 1]] : SENTINEL;
   }
   s = null;
   const C = new Float64Array(SYMBOLS + 1);

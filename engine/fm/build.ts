@@ -161,10 +161,24 @@ export function parseRecord(value: unknown, fallbackId: string): CorpusDoc {
   };
 }
 
+/** A shard handed to the builders: its result is written to `part-<job>.fmi` and renamed at the end. */
+interface ShardJob {
+  job: number;
+  bytes: number;
+  meta?: ShardMeta;
+  fileBytes?: number;
+  sha256?: string;
+}
+
 /**
  * Builds an index folder. Time O(N) for N corpus bytes (SA-IS, linear BWT and wavelet construction),
- * shards built in parallel by `workers` threads. Peak memory about 13 bytes per byte of each shard
- * being built, times the number of workers, plus the corpus held once in memory.
+ * shards built in parallel by `workers` threads. A shard is handed to a worker as soon as it is complete
+ * (the next document of its domain would overflow it), while the input is still being read, and the main
+ * thread keeps no copy of its text; the shards still open when the input ends go largest first. File
+ * names and order do not depend on that timing: shards are numbered at the end, by domain name, then by
+ * position within the domain. Peak memory about 6 bytes per byte of each shard being built (SA-IS: text
+ * n, SA 4n; more only for shards whose bytes take more than 254 distinct values), times the number of
+ * workers, plus the shards still being read.
  */
 export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
@@ -187,111 +201,142 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
     opts.onProgress({ ...p, elapsedMs, rate, etaMs });
   };
 
-  // 1. Read and group documents by domain, splitting at maxShard.
-  const groups = new Map<string, ShardAccumulator[]>();
-  let skipped = 0;
-  const addDoc = (doc: CorpusDoc) => {
-    const bytes = typeof doc.text === "string" ? encoder.encode(doc.text) : doc.text;
-    const metaJson = encoder.encode(JSON.stringify({ id: doc.id, meta: doc.meta ?? {} }));
-    let list = groups.get(doc.domain);
-    if (!list) {
-      list = [new ShardAccumulator(doc.domain)];
-      groups.set(doc.domain, list);
-    }
-    let acc = list[list.length - 1];
-    if (acc.textLen > 0 && acc.textLen + bytes.length > maxShard) {
-      acc = new ShardAccumulator(doc.domain);
-      list.push(acc);
-    }
-    acc.add(bytes, metaJson);
-  };
-  for (const path of opts.inputs ?? []) {
-    const name = basename(path);
-    for await (const { line, value } of readJsonl(path, {
-      skipBad: opts.skipBad,
-      onSkip: () => skipped++,
-      hash,
-      onBytes: (b) => report({ stage: "read", doneBytes: readBytesBefore + b, totalBytes: totalInputBytes }),
-    })) {
-      let doc: CorpusDoc;
-      try {
-        doc = parseRecord(value, `${name}:${line}`);
-      } catch (e) {
-        if (opts.skipBad) {
-          skipped++;
-          continue;
-        }
-        throw new FmInputError(path, line, (e as Error).message);
-      }
-      addDoc(doc);
-    }
-    readBytesBefore += statSync(path).size;
-    sourceBytes += statSync(path).size;
-  }
-  for (const doc of opts.docs ?? []) {
-    const bytes = typeof doc.text === "string" ? encoder.encode(doc.text) : doc.text;
-    hash.update(encoder.encode(JSON.stringify([doc.id, doc.domain, doc.meta ?? {}, bytes.length])));
-    hash.update(bytes);
-    sourceBytes += bytes.length;
-    addDoc(doc);
-  }
-
-  // 2. Name shards: the domain itself, or domain-k when the domain is split.
-  const inputs: ShardInput[] = [];
-  for (const [domain, list] of [...groups.entries()].sort((a, b) =>
-    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
-  )) {
-    list.forEach((acc, k) => {
-      inputs.push(acc.toInput(list.length === 1 ? domain : `${domain}-${k}`, saRate, isaRate));
-    });
-  }
-  groups.clear();
-  const totalBytes = inputs.reduce((s, i) => s + i.text.length, 0);
-
-  // 3. Build shards (in parallel when a worker entry is available) into a temporary folder.
   const out = resolve(opts.out);
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}-${Date.now().toString(36)}`;
   mkdirSync(tmp, { recursive: true });
+  const partFile = (job: number) => join(tmp, `part-${job}.fmi`);
+
+  // Builders: worker threads when a worker entry is available, else this thread. Build progress is
+  // reported once reading is over (the total is not known before).
+  const jobs: ShardJob[] = [];
+  const done = new Map<number, number>();
+  let reading = true;
+  let totalBytes = 0;
+  const progressOf = (job: number, stage: BuildProgress["stage"], bytes: number) => {
+    done.set(job, bytes);
+    if (reading) return;
+    let sum = 0;
+    for (const v of done.values()) sum += v;
+    report({ stage, doneBytes: sum, totalBytes });
+  };
+  const save = (job: ShardJob, bytes: Uint8Array, meta: ShardMeta) => {
+    writeFileSync(partFile(job.job), bytes);
+    job.meta = meta;
+    job.fileBytes = bytes.length;
+    job.sha256 = createHash("sha256").update(bytes).digest("hex");
+    progressOf(job.job, "write", job.bytes);
+  };
+  const nWorkers = Math.max(0, opts.workers ?? 2);
+  const workerUrl =
+    nWorkers > 0 ? resolveWorker("fm-build-worker", import.meta.url, "./build-worker.ts") : null;
+  const pool = workerUrl ? new WorkerPool(workerUrl, nWorkers, progressOf) : null;
+  const pending: Promise<void>[] = [];
+  const local: { job: ShardJob; input: ShardInput }[] = [];
+  const submit = (input: ShardInput) => {
+    const job: ShardJob = { job: jobs.length, bytes: input.text.length };
+    jobs.push(job);
+    if (!pool) {
+      local.push({ job, input });
+      return job;
+    }
+    const p = pool.run(job.job, input).then(({ bytes, meta }) => save(job, bytes, meta));
+    // Failures surface from Promise.all below; this keeps an early one from counting as unhandled.
+    p.catch(() => {});
+    pending.push(p);
+    return job;
+  };
+
   try {
-    const done = new Float64Array(inputs.length);
-    const sizes = inputs.map((i) => i.text.length);
-    const progressOf = (k: number, stage: BuildProgress["stage"], bytes: number) => {
-      done[k] = bytes;
-      report({ stage, doneBytes: done.reduce((a, b) => a + b, 0), totalBytes });
+    // 1. Read and group documents by domain, splitting at maxShard; a full shard goes to a builder at once.
+    const groups = new Map<string, { open: ShardAccumulator; sealed: ShardJob[] }>();
+    let skipped = 0;
+    const addDoc = (doc: CorpusDoc) => {
+      const bytes = typeof doc.text === "string" ? encoder.encode(doc.text) : doc.text;
+      const metaJson = encoder.encode(JSON.stringify({ id: doc.id, meta: doc.meta ?? {} }));
+      let group = groups.get(doc.domain);
+      if (!group) {
+        group = { open: new ShardAccumulator(doc.domain), sealed: [] };
+        groups.set(doc.domain, group);
+      }
+      const acc = group.open;
+      if (acc.textLen > 0 && acc.textLen + bytes.length > maxShard) {
+        // The domain is split, so this shard's name is final: domain-k.
+        group.sealed.push(submit(acc.toInput(`${doc.domain}-${group.sealed.length}`, saRate, isaRate)));
+        group.open = new ShardAccumulator(doc.domain);
+      }
+      group.open.add(bytes, metaJson);
     };
-    const shards: ManifestShard[] = new Array(inputs.length);
-    const metas: ShardMeta[] = new Array(inputs.length);
-    const save = (k: number, bytes: Uint8Array, meta: ShardMeta) => {
+    for (const path of opts.inputs ?? []) {
+      const name = basename(path);
+      for await (const { line, value } of readJsonl(path, {
+        skipBad: opts.skipBad,
+        onSkip: () => skipped++,
+        hash,
+        onBytes: (b) =>
+          report({ stage: "read", doneBytes: readBytesBefore + b, totalBytes: totalInputBytes }),
+      })) {
+        let doc: CorpusDoc;
+        try {
+          doc = parseRecord(value, `${name}:${line}`);
+        } catch (e) {
+          if (opts.skipBad) {
+            skipped++;
+            continue;
+          }
+          throw new FmInputError(path, line, (e as Error).message);
+        }
+        addDoc(doc);
+      }
+      readBytesBefore += statSync(path).size;
+      sourceBytes += statSync(path).size;
+    }
+    for (const doc of opts.docs ?? []) {
+      const bytes = typeof doc.text === "string" ? encoder.encode(doc.text) : doc.text;
+      hash.update(encoder.encode(JSON.stringify([doc.id, doc.domain, doc.meta ?? {}, bytes.length])));
+      hash.update(bytes);
+      sourceBytes += bytes.length;
+      addDoc(doc);
+    }
+
+    // 2. The last shard of each domain: named after the domain alone when the domain was not split.
+    // Largest first, so that the parallel builds finish together.
+    const last = [...groups.entries()]
+      .map(([domain, g]) => ({
+        g,
+        name: g.sealed.length === 0 ? domain : `${domain}-${g.sealed.length}`,
+      }))
+      .sort((a, b) => b.g.open.textLen - a.g.open.textLen || (a.name < b.name ? -1 : 1));
+    for (const { g, name } of last) g.sealed.push(submit(g.open.toInput(name, saRate, isaRate)));
+    // Order in the manifest: by domain name, then by position within the domain.
+    const ordered = [...groups.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .flatMap(([, g]) => g.sealed);
+    groups.clear();
+    totalBytes = jobs.reduce((sum, j) => sum + j.bytes, 0);
+    reading = false;
+
+    // 3. Wait for the builders (or build here, largest first), then number the files.
+    local.sort((a, b) => b.job.bytes - a.job.bytes || a.job.job - b.job.job);
+    for (const { job, input } of local.splice(0)) {
+      const { bytes, meta } = buildShard(input, (stage, b) => progressOf(job.job, stage, b));
+      save(job, bytes, meta);
+    }
+    await Promise.all(pending);
+    const shards: ManifestShard[] = ordered.map((job, k) => {
       const file = `${String(k).padStart(3, "0")}.fmi`;
-      writeFileSync(join(tmp, file), bytes);
-      metas[k] = meta;
-      shards[k] = {
+      renameSync(partFile(job.job), join(tmp, file));
+      const meta = job.meta!;
+      return {
         name: meta.name,
         file,
         domain: meta.domain,
         docs: meta.docs,
         bytes: meta.textBytes,
-        fileBytes: bytes.length,
-        sha256: createHash("sha256").update(bytes).digest("hex"),
+        fileBytes: job.fileBytes!,
+        sha256: job.sha256!,
       };
-      progressOf(k, "write", sizes[k]);
-    };
-    const nWorkers = Math.min(opts.workers ?? 2, inputs.length);
-    const workerUrl =
-      nWorkers > 0 ? resolveWorker("fm-build-worker", import.meta.url, "./build-worker.ts") : null;
-    // Largest shards first so the parallel build finishes together.
-    const order = inputs
-      .map((_, k) => k)
-      .sort((a, b) => inputs[b].text.length - inputs[a].text.length || a - b);
-    if (workerUrl && nWorkers > 0) {
-      await runInWorkers(workerUrl, nWorkers, order, inputs, save, progressOf);
-    } else {
-      for (const k of order) {
-        const { bytes, meta } = buildShard(inputs[k], (stage, b) => progressOf(k, stage, b));
-        save(k, bytes, meta);
-      }
-    }
+    });
     const manifest: Manifest = {
       format: "flexmix-fm-index",
       version: FORMAT_VERSION,
@@ -316,71 +361,90 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    pool?.close();
   }
 }
 
-function runInWorkers(
-  url: URL,
-  nWorkers: number,
-  order: number[],
-  inputs: ShardInput[],
-  save: (k: number, bytes: Uint8Array, meta: ShardMeta) => void,
-  progressOf: (k: number, stage: BuildProgress["stage"], bytes: number) => void,
-): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const queue = [...order];
-    let running = 0;
-    let failed = false;
-    const workers: Worker[] = [];
-    const finish = (err?: Error) => {
-      if (failed) return;
-      if (err) failed = true;
-      if (err || (queue.length === 0 && running === 0)) {
-        for (const w of workers) void w.terminate();
-        if (err) reject(err);
-        else resolvePromise();
+interface WorkerReply {
+  id: number;
+  type: string;
+  stage?: string;
+  doneBytes?: number;
+  bytes?: Uint8Array;
+  meta?: ShardMeta;
+  message?: string;
+}
+
+/**
+ * Up to `size` worker threads, started on demand, each building one shard at a time; jobs wait in
+ * submission order. A shard's text buffer is transferred, not copied.
+ */
+class WorkerPool {
+  private idle: Worker[] = [];
+  private all: Worker[] = [];
+  private queue: { id: number; input: ShardInput }[] = [];
+  private waiting = new Map<
+    number,
+    { resolve: (r: { bytes: Uint8Array; meta: ShardMeta }) => void; reject: (e: Error) => void; name: string }
+  >();
+  /** Set once the pool is closed: by the first failure, or when the build ends. */
+  private stopped: Error | null = null;
+
+  constructor(
+    private readonly url: URL,
+    private readonly size: number,
+    private readonly progressOf: (job: number, stage: BuildProgress["stage"], bytes: number) => void,
+  ) {}
+
+  run(id: number, input: ShardInput): Promise<{ bytes: Uint8Array; meta: ShardMeta }> {
+    return new Promise((resolvePromise, reject) => {
+      if (this.stopped) {
+        reject(this.stopped);
+        return;
       }
-    };
-    const feed = (w: Worker) => {
-      const k = queue.shift();
-      if (k === undefined) return;
-      running++;
-      const input = inputs[k];
-      w.postMessage({ id: k, input }, [input.text.buffer as ArrayBuffer]);
-    };
-    for (let i = 0; i < nWorkers; i++) {
-      const w = startWorker(url);
-      workers.push(w);
-      w.on(
-        "message",
-        (msg: {
-          id: number;
-          type: string;
-          stage?: string;
-          doneBytes?: number;
-          bytes?: Uint8Array;
-          meta?: ShardMeta;
-          message?: string;
-        }) => {
-          if (msg.type === "progress")
-            progressOf(msg.id, msg.stage as BuildProgress["stage"], msg.doneBytes ?? 0);
-          else if (msg.type === "error")
-            finish(new Error(`building shard ${inputs[msg.id].name}: ${msg.message}`));
-          else if (msg.type === "done") {
-            running--;
-            try {
-              save(msg.id, msg.bytes!, msg.meta!);
-            } catch (e) {
-              finish(e as Error);
-              return;
-            }
-            feed(w);
-            finish();
-          }
-        },
-      );
-      w.on("error", (e) => finish(e));
-      feed(w);
+      this.waiting.set(id, { resolve: resolvePromise, reject, name: input.name });
+      this.queue.push({ id, input });
+      this.dispatch();
+    });
+  }
+
+  close(err = new Error("build stopped")): void {
+    this.stopped ??= err;
+    for (const w of this.all) void w.terminate();
+    for (const [, job] of this.waiting) job.reject(this.stopped);
+    this.waiting.clear();
+    this.queue = [];
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0 && !this.stopped) {
+      let w = this.idle.pop();
+      if (!w) {
+        if (this.all.length >= this.size) return;
+        w = this.start();
+      }
+      const { id, input } = this.queue.shift()!;
+      w.postMessage({ id, input }, [input.text.buffer as ArrayBuffer]);
     }
-  });
+  }
+
+  private start(): Worker {
+    const w = startWorker(this.url);
+    this.all.push(w);
+    w.on("message", (msg: WorkerReply) => {
+      const job = this.waiting.get(msg.id);
+      if (msg.type === "progress")
+        this.progressOf(msg.id, msg.stage as BuildProgress["stage"], msg.doneBytes ?? 0);
+      else if (msg.type === "error") this.close(new Error(`building shard ${job?.name}: ${msg.message}`));
+      else if (msg.type === "done") {
+        this.waiting.delete(msg.id);
+        this.idle.push(w);
+        this.dispatch();
+        job?.resolve({ bytes: msg.bytes!, meta: msg.meta! });
+      }
+    });
+    w.on("error", (e) => this.close(e));
+    return w;
+  }
 }

@@ -1,13 +1,39 @@
 /**
  * Suffix array construction by induced sorting (SA-IS).
  *
- * Reference: G. Nong, S. Zhang, W. H. Chan, "Two Efficient Algorithms for Linear Time Suffix Array
- * Construction", IEEE Trans. Computers 2011. This is a direct port of the authors' reference code,
- * specialised to Int32Array input so V8 keeps every loop monomorphic.
+ * The algorithm is Nong, Zhang and Chan's ("Two Efficient Algorithms for Linear Time Suffix Array
+ * Construction", IEEE Trans. Computers 2011); the engineering follows the ideas of Yuta Mori's sais-lite:
+ *   - No type array. An entry of SA carries, in its sign, whether the suffix before it must be induced in
+ *     the current pass; that is decided when the entry is written, by comparing s[j-1] with s[j] (adjacent,
+ *     one cache line), so induction does one random text read per element instead of two (text and types),
+ *     and the n bytes of flags are gone.
+ *   - The bucket pointer of the current character lives in a local while the character repeats.
+ *   - LMS positions are found by scanning runs of non-increasing / non-decreasing characters; LMS substrings
+ *     are named by comparing their lengths first, then their characters (equal characters and equal length
+ *     imply equal types, because both substrings end in an S-type position).
+ *   - The reduced problem and its buckets live inside SA: the reduced string in SA[n-m, n), its suffix
+ *     array in SA[0, m) and, when there is room, its bucket arrays in the free space between the two.
  *
- * Time: O(n). Space: the output array (4n bytes) plus n bytes of type flags and O(K) buckets per
- * recursion level; the reduced problem is solved inside the output array.
+ * Texts are Uint16Array at the top level (2 bytes per symbol) and Int32Array in the recursion (names can
+ * exceed 2^16). V8 compiles a function that has seen both array types into slower polymorphic loads, so the
+ * code is written once in `createSais` and instantiated twice: as compiled from this file (Int32Array, the
+ * recursion) and as a second copy compiled from the same source text (Uint16Array, the top level), each
+ * with its own type feedback.
+ *
+ * Time O(n). Space: the text, SA (4n bytes) and O(alphabet) buckets at the top level; the recursion works
+ * inside SA and allocates only when its alphabet does not fit in the free part of SA (then 4 bytes per name).
  */
+
+type Text = Uint8Array | Uint16Array | Int32Array;
+type Kernel = (
+  T: Text,
+  SA: Int32Array,
+  n: number,
+  k: number,
+  C: Int32Array,
+  B: Int32Array,
+  recurse: Kernel,
+) => void;
 
 /**
  * Sorts the suffixes of `s[0, n)`.
@@ -16,123 +42,259 @@
  * `[0, alphabetMax]`; `sa.length >= n`.
  * post: `sa[0, n)` holds the starting positions of the suffixes in lexicographic order (`sa[0] === n-1`).
  */
-export function suffixArray(s: Int32Array, sa: Int32Array, n: number, alphabetMax: number): void {
+export function suffixArray(s: Text, sa: Int32Array, n: number, alphabetMax: number): void {
   if (n === 0) return;
   if (n === 1) {
     sa[0] = 0;
     return;
   }
-  sais(s, 0, sa, n, alphabetMax);
+  const k = alphabetMax + 1;
+  const view = sa.length === n ? sa : sa.subarray(0, n);
+  kernelFor(s)(s, view, n, k, new Int32Array(k), new Int32Array(k), kernelFor(view));
 }
 
-function getBuckets(s: Int32Array, sOff: number, bkt: Int32Array, n: number, k: number, end: boolean): void {
-  bkt.fill(0, 0, k + 1);
-  for (let i = 0; i < n; i++) bkt[s[sOff + i]]++;
-  let sum = 0;
-  for (let i = 0; i <= k; i++) {
-    sum += bkt[i];
-    bkt[i] = end ? sum : sum - bkt[i];
+/**
+ * The SA-IS kernel and its helpers, self-contained (no reference to anything outside this function) so
+ * that its source text can be compiled a second time. Entries of SA during induction:
+ *   L pass: j > 0  -> suffix j's predecessor j-1 is L-type and is induced now; ~j -> left for the S pass.
+ *   S pass: j > 0  -> j-1 is S-type and is induced now; ~j -> done.
+ * Each pass flips the sign of what it leaves behind, so the final SA comes out with plain positions.
+ */
+function createSais(): Kernel {
+  /** B[c] = start (end = false) or end of bucket c. Recounts the text when the counts share B's memory. */
+  function buckets(T: Text, C: Int32Array, B: Int32Array, n: number, k: number, end: boolean): void {
+    if (C === B) {
+      B.fill(0, 0, k);
+      for (let i = 0; i < n; i++) B[T[i]]++;
+    }
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      const x = C[c];
+      sum += x;
+      B[c] = end ? sum : sum - x;
+    }
   }
-}
 
-function induceL(
-  t: Uint8Array,
-  sa: Int32Array,
-  s: Int32Array,
-  sOff: number,
-  bkt: Int32Array,
-  n: number,
-  k: number,
-): void {
-  getBuckets(s, sOff, bkt, n, k, false);
-  for (let i = 0; i < n; i++) {
-    const j = sa[i] - 1;
-    if (j >= 0 && t[j] === 0) sa[bkt[s[sOff + j]]++] = j;
-  }
-}
-
-function induceS(
-  t: Uint8Array,
-  sa: Int32Array,
-  s: Int32Array,
-  sOff: number,
-  bkt: Int32Array,
-  n: number,
-  k: number,
-): void {
-  getBuckets(s, sOff, bkt, n, k, true);
-  for (let i = n - 1; i >= 0; i--) {
-    const j = sa[i] - 1;
-    if (j >= 0 && t[j] === 1) sa[--bkt[s[sOff + j]]] = j;
-  }
-}
-
-/** s is read at s[sOff + i]; at the top level sOff = 0, in recursion s is `sa` itself. */
-function sais(s: Int32Array, sOff: number, sa: Int32Array, n: number, k: number): void {
-  // t[i] = 1 for S-type suffixes, 0 for L-type.
-  const t = new Uint8Array(n);
-  t[n - 1] = 1;
-  if (n >= 2) t[n - 2] = 0;
-  for (let i = n - 3; i >= 0; i--) {
-    const a = s[sOff + i];
-    const b = s[sOff + i + 1];
-    t[i] = a < b || (a === b && t[i + 1] === 1) ? 1 : 0;
-  }
-  const isLms = (i: number) => i > 0 && t[i] === 1 && t[i - 1] === 0;
-
-  // Stage 1: sort LMS substrings by induction.
-  let bkt = new Int32Array(k + 1);
-  getBuckets(s, sOff, bkt, n, k, true);
-  sa.fill(-1, 0, n);
-  for (let i = 1; i < n; i++) if (t[i] === 1 && t[i - 1] === 0) sa[--bkt[s[sOff + i]]] = i;
-  induceL(t, sa, s, sOff, bkt, n, k);
-  induceS(t, sa, s, sOff, bkt, n, k);
-
-  // Compact the sorted LMS substrings into sa[0, n1).
-  let n1 = 0;
-  for (let i = 0; i < n; i++) if (isLms(sa[i])) sa[n1++] = sa[i];
-
-  // Name the LMS substrings; equal substrings share a name.
-  sa.fill(-1, n1, n);
-  let name = 0;
-  let prev = -1;
-  for (let i = 0; i < n1; i++) {
-    const pos = sa[i];
-    let diff = false;
-    for (let d = 0; d < n; d++) {
-      if (prev === -1 || s[sOff + pos + d] !== s[sOff + prev + d] || t[pos + d] !== t[prev + d]) {
-        diff = true;
-        break;
+  /**
+   * Visits the LMS positions right to left (the sentinel n-1 first) by skipping runs: from an L-type
+   * position, left while s[i-1] >= s[i] (still L); then one S-type step; then left while s[i-1] <= s[i]
+   * (still S); the position where that stops is LMS. mode 0: put each at the end of its bucket (B = ends);
+   * mode 1: write them in text order into SA[n-m, n); mode 2: store each one's LMS-substring length
+   * (through the next LMS position, inclusive) at SA[base + (p >> 1)]. Returns m, the number of LMS
+   * positions. Time O(n).
+   */
+  function scanLms(T: Text, SA: Int32Array, B: Int32Array, n: number, mode: number, base: number): number {
+    let m = 0;
+    let next = n - 1;
+    const emit = (p: number) => {
+      if (mode === 0) SA[--B[T[p]]] = p;
+      else if (mode === 1) SA[n - 1 - m] = p;
+      else {
+        SA[base + (p >> 1)] = next - p + 1;
+        next = p;
       }
-      if (d > 0 && (isLms(pos + d) || isLms(prev + d))) break;
+      m++;
+    };
+    emit(n - 1);
+    // s[n-2] > s[n-1] (the sentinel is the unique smallest), so n-2 is L-type.
+    let i = n - 2;
+    let c = T[i];
+    while (i > 0) {
+      let p = T[i - 1];
+      while (p >= c) {
+        i--;
+        c = p;
+        if (i === 0) return m;
+        p = T[i - 1];
+      }
+      i--;
+      c = p;
+      if (i === 0) return m;
+      p = T[i - 1];
+      while (p <= c) {
+        i--;
+        c = p;
+        if (i === 0) return m;
+        p = T[i - 1];
+      }
+      emit(i);
+      i--;
+      c = p;
     }
-    if (diff) {
-      name++;
-      prev = pos;
+    return m;
+  }
+
+  /**
+   * Induces L-type then S-type suffixes from the seeds (positive entries at the bucket ends). With
+   * `clear`, every processed entry is zeroed, so that afterwards only the LMS suffixes induced by the S
+   * pass remain, as ~p, in LMS-substring order (stage 1); otherwise SA ends up holding the sorted suffixes
+   * (stage 3). Time O(n).
+   */
+  function induce(
+    T: Text,
+    SA: Int32Array,
+    C: Int32Array,
+    B: Int32Array,
+    n: number,
+    k: number,
+    clear: boolean,
+  ) {
+    buckets(T, C, B, n, k, false);
+    let c1 = 0;
+    let b = B[0];
+    for (let i = 0; i < n; i++) {
+      let j = SA[i];
+      if (j > 0) {
+        j--;
+        const c0 = T[j];
+        if (c0 !== c1) {
+          B[c1] = b;
+          c1 = c0;
+          b = B[c0];
+        }
+        // j is L-type; its predecessor is S-type iff s[j-1] < s[j].
+        SA[b++] = j > 0 && T[j - 1] < c0 ? ~j : j;
+        SA[i] = clear ? 0 : ~(j + 1);
+      } else if (j < 0) SA[i] = ~j;
+      else if (!clear) SA[i] = -1;
     }
-    sa[n1 + (pos >>> 1)] = name - 1;
+    buckets(T, C, B, n, k, true);
+    c1 = 0;
+    b = B[0];
+    for (let i = n - 1; i >= 0; i--) {
+      let j = SA[i];
+      if (j > 0) {
+        j--;
+        const c0 = T[j];
+        if (c0 !== c1) {
+          B[c1] = b;
+          c1 = c0;
+          b = B[c0];
+        }
+        // j is S-type; its predecessor is L-type iff s[j-1] > s[j] (then j is LMS). Position 0 has no
+        // predecessor: stored as ~0 = -1, which the collection after stage 1 skips (LMS are never 0).
+        SA[--b] = j === 0 || T[j - 1] > c0 ? ~j : j;
+        if (clear) SA[i] = 0;
+      } else if (!clear) SA[i] = ~j;
+    }
   }
-  for (let i = n - 1, j = n - 1; i >= n1; i--) if (sa[i] >= 0) sa[j--] = sa[i];
 
-  // Stage 2: solve the reduced problem s1 = sa[n-n1, n), result in sa[0, n1).
-  const s1Off = n - n1;
-  if (name < n1) {
-    sais(sa, s1Off, sa, n1, name - 1);
-  } else {
-    for (let i = 0; i < n1; i++) sa[sa[s1Off + i]] = i;
+  /**
+   * Names the m sorted LMS substrings in SA[0, m) and writes the reduced string (names in text order,
+   * the sentinel named 0) to SA[n-m, n). Returns the number of distinct names. Time O(n).
+   */
+  function nameLms(T: Text, SA: Int32Array, n: number, m: number): number {
+    SA.fill(0, m, n);
+    scanLms(T, SA, SA, n, 2, m);
+    let names = 0;
+    let prev = 0;
+    let prevLen = 0;
+    for (let i = 0; i < m; i++) {
+      const p = SA[i];
+      const slot = m + (p >> 1);
+      const len = SA[slot];
+      let diff = len !== prevLen;
+      for (let d = 0; !diff && d < len; d++) diff = T[p + d] !== T[prev + d];
+      if (diff) {
+        names++;
+        prev = p;
+        prevLen = len;
+      }
+      SA[slot] = names; // name + 1, so that 0 still marks "no LMS position here"
+    }
+    for (let i = n - 1, j = n - 1; i >= m; i--) {
+      const v = SA[i];
+      if (v !== 0) SA[j--] = v - 1;
+    }
+    return names;
   }
 
-  // Stage 3: induce the full order from the sorted LMS suffixes.
-  bkt = new Int32Array(k + 1);
-  getBuckets(s, sOff, bkt, n, k, true);
-  for (let i = 1, j = 0; i < n; i++) if (isLms(i)) sa[s1Off + j++] = i;
-  for (let i = 0; i < n1; i++) sa[i] = sa[s1Off + sa[i]];
-  sa.fill(-1, n1, n);
-  for (let i = n1 - 1; i >= 0; i--) {
-    const j = sa[i];
-    sa[i] = -1;
-    sa[--bkt[s[sOff + j]]] = j;
+  return function sais(T, SA, n, k, C, B, recurse) {
+    if (C !== B) {
+      C.fill(0, 0, k);
+      for (let i = 0; i < n; i++) C[T[i]]++;
+    }
+
+    // Stage 1: sort the LMS substrings by one induction from the LMS positions in any order.
+    SA.fill(0, 0, n);
+    buckets(T, C, B, n, k, true);
+    const m = scanLms(T, SA, B, n, 0, 0);
+    induce(T, SA, C, B, n, k, true);
+    // The sentinel is the smallest LMS substring; the induction zeroed its seed in SA[0].
+    SA[0] = n - 1;
+    for (let i = 1, j = 1; i < n; i++) {
+      const v = SA[i];
+      if (v < -1) SA[j++] = ~v;
+    }
+
+    // Stage 2: name them; solve the reduced problem recursively when names repeat.
+    const names = nameLms(T, SA, n, m);
+    if (names < m) {
+      const free = n - 2 * m;
+      let C1: Int32Array;
+      let B1: Int32Array;
+      if (free >= 2 * names) {
+        C1 = SA.subarray(m, m + names);
+        B1 = SA.subarray(m + names, m + 2 * names);
+      } else {
+        C1 = free >= names ? SA.subarray(m, m + names) : new Int32Array(names);
+        B1 = C1;
+      }
+      recurse(SA.subarray(n - m, n), SA.subarray(0, m), m, names, C1, B1, recurse);
+    } else {
+      for (let i = 0; i < m; i++) SA[SA[n - m + i]] = i;
+    }
+
+    // Stage 3: the sorted LMS suffixes (SA[0, m) holds their indexes in text order) go to the ends of
+    // their buckets, largest first so that no slot is overwritten before it is read; then one induction.
+    scanLms(T, SA, B, n, 1, 0);
+    for (let i = 0; i < m; i++) SA[i] = SA[n - m + SA[i]];
+    SA.fill(0, m, n);
+    buckets(T, C, B, n, k, true);
+    for (let i = m - 1; i >= 0; i--) {
+      const p = SA[i];
+      SA[i] = 0;
+      SA[--B[T[p]]] = p;
+    }
+    induce(T, SA, C, B, n, k, false);
+  };
+}
+
+/** Instances by text type: the direct one for Int32Array, compiled copies for the narrower types. */
+const instances = new Map<string, Kernel>();
+
+/**
+ * The instance for `T`'s array type. A copy is compiled from `createSais`'s source text (one per type, the
+ * type's name in a comment keeps the copies' source texts, and so their compilations and type feedback,
+ * apart); if that is not possible (a runtime without `Function`, or a bundler that made the text depend
+ * on outer names) or the copy does not sort a small check string correctly, the direct instance is used
+ * (correct, slower).
+ */
+function kernelFor(T: Text): Kernel {
+  const type = T.constructor.name;
+  let kernel = instances.get(type);
+  if (kernel) return kernel;
+  const int32 = instances.get("Int32Array") ?? createSais();
+  instances.set("Int32Array", int32);
+  kernel = int32;
+  if (type !== "Int32Array") {
+    try {
+      // `__name` is the helper some transpilers (esbuild with keepNames, as tsx runs it) insert after
+      // named inner functions; inside the copy it only needs to return its argument.
+      const factory = new Function("__name", `// ${type}\nreturn (${createSais.toString()})();`) as (
+        keep: (f: unknown) => unknown,
+      ) => Kernel;
+      const copy = factory((f) => f);
+      const check = [3, 2, 3, 2, 3, 1, 2, 2, 3, 0];
+      const want = [9, 5, 6, 7, 3, 1, 8, 4, 2, 0];
+      const got = new Int32Array(check.length);
+      const text = new (T.constructor as Uint8ArrayConstructor)(check);
+      copy(text, got, check.length, 4, new Int32Array(4), new Int32Array(4), int32);
+      if (want.every((v, i) => v === got[i])) kernel = copy;
+    } catch {
+      kernel = int32;
+    }
   }
-  induceL(t, sa, s, sOff, bkt, n, k);
-  induceS(t, sa, s, sOff, bkt, n, k);
+  instances.set(type, kernel);
+  return kernel;
 }
