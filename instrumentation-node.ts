@@ -1,7 +1,9 @@
+import { channel } from "node:diagnostics_channel";
 import { prepareArena } from "./lib/arena/startup";
 import { applyMigrations } from "./lib/db/migrate";
 import { databaseTarget } from "./lib/db/target";
 import { EnvError, parseEnv } from "./lib/env";
+import { SERVER_READY } from "./lib/server-ready";
 
 /**
  * Validates the configuration (a wrong value stops the app with a message naming the variable) and
@@ -25,6 +27,11 @@ export async function startServer() {
   const arena = await prepareArena(target, { modelDir: parseEnv().modelDir });
   if (arena.providersCreated > 0) console.log(`arena: added ${arena.providersCreated} built-in models`);
   if (arena.papersImported > 0) console.log(`arena: imported ${arena.papersImported} sample papers`);
+  // New votes (from the Next.js route or the production server's fast route) refresh the leaderboard.
+  const { refreshRatingsAfterVotes } = await import("./lib/arena/service");
+  refreshRatingsAfterVotes();
+  // The production server's fast routes wait for this (the schema is current, the arena seeded).
+  channel(SERVER_READY).publish({});
   // Load the model and the index now rather than on the first request, so a missing or corrupted file is
   // reported at start-up (the app still serves the features that don't need it; /api/health names the file).
   void preload();

@@ -1,5 +1,6 @@
 /**
- * Arena bench against the production server on loopback (`npx next start`, the current .next build), on a
+ * Arena bench against the production server on loopback (dist/server/index.cjs, as `npm start` runs it,
+ * with the current .next build; the server bundle is rebuilt first), on a
  * temporary DATA_DIR with users and battles seeded straight into its SQLite database:
  *
  *  1. Vote submission: `--votes` POST /api/arena/battles/:id/vote requests at `--connections` concurrent
@@ -11,11 +12,12 @@
  *     refresh reads and rates the 1M votes, and again once the new snapshot is stored.
  *
  *   npm run bench:arena [-- --votes 5000 --battles 4000 --connections 50 --leaderboard-votes 1000000]
+ *   (--cpu-prof DIR writes V8 CPU profiles of the server into DIR, one per server run)
  *
  * Bounded: each phase has a time limit; loopback only; the server and the temporary folder are removed at
  * the end (--keep keeps the folder).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     "ttfb-requests": { type: "string", default: "20" },
     "refresh-timeout": { type: "string", default: "420" },
     keep: { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
   },
 });
 const VOTES = Number(values.votes);
@@ -70,9 +73,10 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 let server: ChildProcess | null = null;
 
 async function startServer(port: number): Promise<void> {
+  const prof = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
   server = spawn(
-    path.join("node_modules", ".bin", "next"),
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
+    process.execPath,
+    [...prof, path.join("dist", "server", "index.cjs"), "-p", String(port), "-H", "127.0.0.1"],
     {
       env: {
         ...process.env,
@@ -111,7 +115,8 @@ async function stopServer() {
   // connections). Its own process group (detached), so nothing else is hit.
   const exited = new Promise((r) => s.once("exit", r));
   try {
-    process.kill(-s.pid, "SIGKILL");
+    // With --cpu-prof the server must exit normally to write its profile.
+    process.kill(-s.pid, values["cpu-prof"] ? "SIGTERM" : "SIGKILL");
   } catch {}
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
 }
@@ -239,6 +244,13 @@ function snapshotVotes(): number {
 
 async function main() {
   console.log(`bench:arena — DATA_DIR ${dir}`);
+  execFileSync(
+    process.execPath,
+    [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/build-engine.ts"],
+    {
+      stdio: "ignore",
+    },
+  );
   await migrate();
   const battles = seedVoteBattles();
   const port = await freePort();

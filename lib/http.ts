@@ -1,11 +1,11 @@
 import "server-only";
-import { z } from "zod";
+import type { z } from "zod";
 import type { PublicUser } from "./auth/accounts";
 import { type ApiKeyScope, userForApiKey } from "./auth/api-keys";
 import { AuthError, currentUser } from "./auth/session";
 import { db } from "./db/client";
 
-import { HttpError } from "./http-error";
+import { errorBody, HttpError, parseJsonText } from "./http-error";
 
 export { HttpError };
 
@@ -15,25 +15,8 @@ export function json(body: unknown, init?: number | ResponseInit): Response {
 }
 
 export function errorResponse(e: unknown): Response {
-  if (e instanceof HttpError)
-    return json({ error: e.message, ...(e.details ? { details: e.details } : {}) }, e.status);
-  if (e instanceof AuthError) return json({ error: e.message }, e.status);
-  if (e instanceof z.ZodError) {
-    return json(
-      {
-        error: "Invalid request",
-        details: e.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      },
-      400,
-    );
-  }
-  // Engine and library errors carry a `status` (4xx) when the caller caused them.
-  const status = (e as { status?: unknown }).status;
-  if (typeof status === "number" && status >= 400 && status < 500) {
-    return json({ error: (e as Error).message, code: (e as { code?: string }).code }, status);
-  }
-  console.error(e);
-  return json({ error: "Internal error" }, 500);
+  const { status, body } = errorBody(e);
+  return json(body, status);
 }
 
 export type Access = "public" | "user" | "admin" | { apiKey: ApiKeyScope; orSession?: "user" | "admin" };
@@ -62,24 +45,20 @@ export async function authorize(req: Request, access: Access): Promise<PublicUse
   throw new AuthError(401, "Send an API key as `Authorization: Bearer <key>`.");
 }
 
+/** A request body's text, refused with a 413 when its declared length is over `maxBytes`. */
+export async function readText(req: Request, maxBytes: number): Promise<string> {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > maxBytes) throw new HttpError(413, `The request body is over ${maxBytes} bytes.`);
+  return req.text();
+}
+
 /** Parses a JSON body with a size limit and a schema; bad input becomes a 400 or 413 with a message. */
 export async function readJson<T extends z.ZodType>(
   req: Request,
   schema: T,
   maxBytes = 1_000_000,
 ): Promise<z.infer<T>> {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > maxBytes) throw new HttpError(413, `The request body is over ${maxBytes} bytes.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes)
-    throw new HttpError(413, `The request body is over ${maxBytes} bytes.`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new HttpError(400, "The request body is not valid JSON.");
-  }
-  return schema.parse(body);
+  return parseJsonText(await readText(req, maxBytes), schema, maxBytes);
 }
 
 /**

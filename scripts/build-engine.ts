@@ -5,6 +5,8 @@
  *   fm-service-worker.js  worker of createIndexService
  *   trace-worker.js       worker of createTraceService (engine/trace: whole traces off the main thread)
  *   ratings-worker.js     worker of the arena's ratings refresh (lib/ranking/ratings-worker.ts; see lib/arena/ratings-runner.ts)
+ * and the production HTTP server (server/index.ts) into dist/server/index.cjs: CommonJS like Next.js itself,
+ * packages left to node_modules, `server-only` as its empty server build (no React Server Components here).
  * When the engine runs from a bundle (not from .ts sources under tsx), it looks for the workers beside
  * itself, then in <cwd>/dist/engine (see engine/fm/worker-path.ts).
  */
@@ -31,4 +33,18 @@ await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
+});
+
+await build({
+  entryPoints: { index: "server/index.ts" },
+  outdir: "dist/server",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  packages: "external",
+  alias: { "server-only": "./node_modules/server-only/empty.js" },
+  sourcemap: true,
+  logLevel: "info",
 });

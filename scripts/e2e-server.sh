@@ -12,4 +12,4 @@ unset DATABASE_URL
 rm -rf "$DATA_DIR"
 mkdir -p "$DATA_DIR"
 npx tsx scripts/admin.ts create --email admin@e2e.test --password "e2e-admin-password" --name "E2E Admin" >/dev/null
-exec npx next start -p "$PORT"
+exec node dist/server/index.cjs -p "$PORT"

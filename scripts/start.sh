@@ -15,4 +15,4 @@ build_engine
 build_app
 PORT="${PORT:-3000}"
 log "LM Research is starting at http://localhost:${PORT}"
-exec npx next start -p "$PORT"
+exec node dist/server/index.cjs -p "$PORT"

@@ -32,7 +32,7 @@ else
 fi
 
 log "unit and database tests (node --test)"
-mapfile -t UNIT < <(find app lib engine scripts bench -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
+mapfile -t UNIT < <(find app lib engine server scripts bench -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
 set +e
 node --import tsx --test --test-concurrency=2 --test-reporter=spec "${UNIT[@]}" 2>&1 | tee "$LOGS/unit.log"
 unit_status=${PIPESTATUS[0]}

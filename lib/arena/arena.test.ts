@@ -10,6 +10,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { createDb, type Db } from "../db/create";
 import { applyMigrations } from "../db/migrate";
+import { createSql, type SqlClient } from "../db/sql";
 import { databaseTarget } from "../db/target";
 import { registerOpenAiProvider, seedDefaultProviders } from "../providers/registry";
 import { openSecret } from "../providers/secret-box";
@@ -22,6 +23,7 @@ import { castVote } from "./votes";
 
 let dir: string;
 let db: Db;
+let sqlc: SqlClient;
 let alice: string;
 let bob: string;
 let models: string[];
@@ -61,6 +63,7 @@ before(async () => {
   const target = databaseTarget(`file:${path.join(dir, "app.db")}`);
   await applyMigrations(target);
   db = createDb(target);
+  sqlc = createSql(target);
   alice = (await db.user.create({ data: { email: "alice@example.org" } })).id;
   bob = (await db.user.create({ data: { email: "bob@example.org" } })).id;
   await seedDefaultProviders(db, path.join(dir, "no-model"));
@@ -85,6 +88,7 @@ before(async () => {
 
 after(async () => {
   await db.$disconnect();
+  await sqlc.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -170,7 +174,7 @@ test("a failing provider voids the battle and stores no answer", async () => {
   assert.equal(row.answerA, null);
   assert.equal(row.answerB, null);
   await assert.rejects(
-    castVote(db, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 }),
+    castVote(sqlc, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 }),
     (e: { status?: number }) => e.status === 409,
   );
 });
@@ -199,9 +203,9 @@ test("an answer naming a model is flagged and left out of the ratings", async ()
   const row = await db.battle.findUniqueOrThrow({ where: { id: b.id } });
   assert.equal(row.flagged, true);
   assert.match(row.flagReason ?? "", /llama/);
-  await castVote(db, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 });
+  await castVote(sqlc, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 });
   const clean = await answeredBattle(alice);
-  await castVote(db, { battleId: clean.id, userId: alice, choice: "b", dailyCap: 100 });
+  await castVote(sqlc, { battleId: clean.id, userId: alice, choice: "b", dailyCap: 100 });
   const snap = await refreshRatings(db, 10);
   assert.equal(snap.totalBattles, 1, "only the unflagged battle counts");
   assert.ok(snap.excluded >= 1);
@@ -215,30 +219,30 @@ test("votes: before both answers, by someone else, once, and concurrently once",
     candidates: models.map((id) => ({ id, weight: 1 })),
   });
   await assert.rejects(
-    castVote(db, { battleId: pending.id, userId: alice, choice: "a", dailyCap: 100 }),
+    castVote(sqlc, { battleId: pending.id, userId: alice, choice: "a", dailyCap: 100 }),
     (e: { status?: number; message: string }) => e.status === 409 && /both answers/.test(e.message),
   );
   const b = await answeredBattle(alice);
   await assert.rejects(
-    castVote(db, { battleId: b.id, userId: bob, choice: "a", dailyCap: 100 }),
+    castVote(sqlc, { battleId: b.id, userId: bob, choice: "a", dailyCap: 100 }),
     (e: { status?: number }) => e.status === 403,
   );
   await assert.rejects(
-    castVote(db, { battleId: "nope", userId: alice, choice: "a", dailyCap: 100 }),
+    castVote(sqlc, { battleId: "nope", userId: alice, choice: "a", dailyCap: 100 }),
     (e: { status?: number }) => e.status === 404,
   );
   const results = await Promise.all(
     Array.from({ length: 8 }, () =>
-      castVote(db, { battleId: b.id, userId: alice, choice: "tie", dailyCap: 100 }),
+      castVote(sqlc, { battleId: b.id, userId: alice, choice: "tie", dailyCap: 100 }),
     ),
   );
   assert.equal(results.filter((r) => !r.repeated).length, 1, "stored exactly once");
   assert.ok(results.every((r) => r.choice === "tie" && r.modelA && r.modelB && r.modelA !== r.modelB));
   assert.equal(await db.vote.count({ where: { battleId: b.id } }), 1);
-  const again = await castVote(db, { battleId: b.id, userId: alice, choice: "tie", dailyCap: 100 });
+  const again = await castVote(sqlc, { battleId: b.id, userId: alice, choice: "tie", dailyCap: 100 });
   assert.equal(again.repeated, true);
   await assert.rejects(
-    castVote(db, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 }),
+    castVote(sqlc, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 }),
     (e: { status?: number; message: string }) => e.status === 409 && /cannot be changed/.test(e.message),
   );
   assert.equal((await db.battle.findUniqueOrThrow({ where: { id: b.id } })).status, "voted");
@@ -249,12 +253,12 @@ test("the daily vote cap refuses votes past it and resets the next UTC day", asy
   const day = new Date("2030-01-02T10:00:00Z");
   const first = await answeredBattle(carol);
   const second = await answeredBattle(carol);
-  await castVote(db, { battleId: first.id, userId: carol, choice: "a", dailyCap: 1, now: day });
+  await castVote(sqlc, { battleId: first.id, userId: carol, choice: "a", dailyCap: 1, now: day });
   await assert.rejects(
-    castVote(db, { battleId: second.id, userId: carol, choice: "a", dailyCap: 1, now: day }),
+    castVote(sqlc, { battleId: second.id, userId: carol, choice: "a", dailyCap: 1, now: day }),
     (e: { status?: number; message: string }) => e.status === 429 && /limit of 1 vote/.test(e.message),
   );
-  const next = await castVote(db, {
+  const next = await castVote(sqlc, {
     battleId: second.id,
     userId: carol,
     choice: "a",
@@ -288,7 +292,7 @@ test("filtered snapshots count only votes of that subject and date range; exclud
   for (let i = 0; i < 3; i++) {
     const b = await answeredBattle(carol);
     await db.battle.update({ where: { id: b.id }, data: { subject: "Medicine" } });
-    await castVote(db, { battleId: b.id, userId: carol, choice: "a", dailyCap: 100 });
+    await castVote(sqlc, { battleId: b.id, userId: carol, choice: "a", dailyCap: 100 });
     med.push(b.id);
   }
   // One old Medicine vote, outside a range that starts today.

@@ -1,4 +1,5 @@
 import "server-only";
+import { subscribe } from "node:diagnostics_channel";
 import type { PublicUser } from "../auth/accounts";
 import { db } from "../db/client";
 import { env } from "../env";
@@ -14,9 +15,8 @@ import { filterKey, type LeaderboardFilter } from "./leaderboard-filter";
 import { NotEnoughModelsError } from "./pairs";
 import { loadPapers, papersVersion } from "./papers";
 import { refreshRatings, type SnapshotData, voteWhere } from "./ratings";
-import { dailyVoteCap } from "./settings";
 import { isSubject, SUBJECTS } from "./subjects";
-import { castVote, type VoteChoice } from "./votes";
+import { VOTE_STORED } from "./vote-request";
 
 /** Passages given to both models per question. */
 export const PASSAGES_PER_QUESTION = 8;
@@ -27,6 +27,7 @@ const g = globalThis as unknown as {
   __lmrRatingsRunning?: Promise<unknown>;
   __lmrRatingsQueue?: Map<string, LeaderboardFilter>;
   __lmrRatingsCurrent?: string;
+  __lmrVoteWatch?: () => void;
 };
 
 export function providerKey(): Buffer {
@@ -119,15 +120,14 @@ export async function streamBattle(
   });
 }
 
-export async function voteOnBattle(user: PublicUser, battleId: string, choice: VoteChoice) {
-  const result = await castVote(db(), {
-    battleId,
-    userId: user.id,
-    choice,
-    dailyCap: await dailyVoteCap(db()),
-  });
-  if (!result.repeated) scheduleRatingsRefresh();
-  return result;
+/**
+ * Schedules a ratings refresh after every newly stored vote, whichever server path stored it (see
+ * ./vote-request.ts). Called once at start-up; later calls do nothing.
+ */
+export function refreshRatingsAfterVotes() {
+  if (g.__lmrVoteWatch) return;
+  g.__lmrVoteWatch = () => scheduleRatingsRefresh();
+  subscribe(VOTE_STORED, g.__lmrVoteWatch);
 }
 
 /** Seconds after the last new vote before the ratings are recomputed (votes in a burst share one run). */

@@ -2,12 +2,14 @@
  * Votes: one per battle, by the researcher who asked, after both answers finished, within a daily cap.
  *
  * Idempotency: the Vote row's unique battleId is the arbiter. A repeated submission (same or concurrent)
- * finds the existing vote and returns it; a concurrent insert that loses the race gets P2002 from the unique
- * index and is answered the same way, so every vote is stored exactly once. A repeat with a different
+ * finds the existing vote and returns it; a concurrent insert that loses the race gets a unique violation
+ * and is answered the same way, so every vote is stored exactly once. A repeat with a different
  * choice is refused: a vote is final.
  */
-import type { Db } from "../db/create";
+import { randomBytes } from "node:crypto";
+import { isUniqueViolation, type SqlClient } from "../db/sql";
 import { HttpError } from "../http-error";
+import { dailyVoteCapIn } from "./settings";
 
 export const VOTE_CHOICES = ["a", "b", "tie", "bothbad"] as const;
 export type VoteChoice = (typeof VOTE_CHOICES)[number];
@@ -27,62 +29,79 @@ export function utcDayStart(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }
 
+interface BattleRow {
+  userId: string;
+  status: string;
+  flagged: number | boolean;
+  modelA: string;
+  modelB: string;
+  voted: string | null;
+}
+
+const BATTLE_FOR_VOTE = `SELECT b."userId", b."status", b."flagged", a."name" AS "modelA", m."name" AS "modelB", v."choice" AS "voted"
+  FROM "Battle" b
+  JOIN "ModelProvider" a ON a."id" = b."modelAId"
+  JOIN "ModelProvider" m ON m."id" = b."modelBId"
+  LEFT JOIN "Vote" v ON v."battleId" = b."id"
+  WHERE b."id" = ?`;
+
+/**
+ * Stores a vote (plain SQL through lib/db/sql: this is the arena's hottest write). One transaction reads
+ * the battle, checks who may vote and when, counts today's votes against the cap (the admin setting
+ * unless `dailyCap` is given), inserts the vote and marks the battle voted.
+ */
 export async function castVote(
-  db: Db,
-  input: { battleId: string; userId: string; choice: VoteChoice; dailyCap: number; now?: Date },
+  sql: SqlClient,
+  input: { battleId: string; userId: string; choice: VoteChoice; dailyCap?: number; now?: Date },
 ): Promise<VoteResult> {
   const now = input.now ?? new Date();
-  const battle = await db.battle.findUnique({
-    where: { id: input.battleId },
-    select: {
-      userId: true,
-      status: true,
-      flagged: true,
-      vote: { select: { choice: true } },
-      modelA: { select: { name: true } },
-      modelB: { select: { name: true } },
-    },
-  });
-  if (!battle) throw new HttpError(404, "There is no such battle.");
-  if (battle.userId !== input.userId)
-    throw new HttpError(403, "Only the researcher who asked can vote on this battle.");
-  const reveal = (choice: string, repeated: boolean): VoteResult => ({
+  const reveal = (battle: BattleRow, choice: string, repeated: boolean): VoteResult => ({
     choice: choice as VoteChoice,
     repeated,
-    modelA: battle.modelA.name,
-    modelB: battle.modelB.name,
-    flagged: battle.flagged,
+    modelA: battle.modelA,
+    modelB: battle.modelB,
+    flagged: Boolean(battle.flagged),
   });
-  if (battle.vote) return repeatOf(battle.vote.choice, input.choice, reveal);
-  if (battle.status === "voided")
-    throw new HttpError(409, "This battle was voided; ask again for a new one.");
-  if (battle.status !== "answered" && battle.status !== "voted")
-    throw new HttpError(409, "Wait until both answers have finished before voting.");
-  const today = await db.vote.count({
-    where: { userId: input.userId, createdAt: { gte: utcDayStart(now) } },
-  });
-  if (today >= input.dailyCap)
-    throw new HttpError(
-      429,
-      `You have reached today's limit of ${input.dailyCap} votes. Come back tomorrow.`,
-    );
   try {
-    await db.$transaction([
-      db.vote.create({
-        data: { battleId: input.battleId, userId: input.userId, choice: input.choice, createdAt: now },
-      }),
-      db.battle.update({ where: { id: input.battleId }, data: { status: "voted", votedAt: now } }),
-    ]);
-  } catch (e) {
-    if ((e as { code?: string }).code !== "P2002") throw e;
-    const existing = await db.vote.findUnique({
-      where: { battleId: input.battleId },
-      select: { choice: true },
+    return await sql.transaction(async (tx) => {
+      const [battle] = await tx.all<BattleRow>(BATTLE_FOR_VOTE, [input.battleId]);
+      if (!battle) throw new HttpError(404, "There is no such battle.");
+      if (battle.userId !== input.userId)
+        throw new HttpError(403, "Only the researcher who asked can vote on this battle.");
+      if (battle.voted !== null) return repeatOf(battle.voted, input.choice, (c, r) => reveal(battle, c, r));
+      if (battle.status === "voided")
+        throw new HttpError(409, "This battle was voided; ask again for a new one.");
+      if (battle.status !== "answered" && battle.status !== "voted")
+        throw new HttpError(409, "Wait until both answers have finished before voting.");
+      const cap = input.dailyCap ?? (await dailyVoteCapIn(tx));
+      const [{ n: today }] = await tx.all<{ n: number | string }>(
+        `SELECT COUNT(*) AS "n" FROM "Vote" WHERE "userId" = ? AND "createdAt" >= ?`,
+        [input.userId, utcDayStart(now)],
+      );
+      if (Number(today) >= cap)
+        throw new HttpError(429, `You have reached today's limit of ${cap} votes. Come back tomorrow.`);
+      await tx.run(
+        `INSERT INTO "Vote" ("id", "battleId", "userId", "choice", "createdAt") VALUES (?, ?, ?, ?, ?)`,
+        [newId(), input.battleId, input.userId, input.choice, now],
+      );
+      await tx.run(`UPDATE "Battle" SET "status" = 'voted', "votedAt" = ? WHERE "id" = ?`, [
+        now,
+        input.battleId,
+      ]);
+      return reveal(battle, input.choice, false);
     });
-    if (!existing) throw e;
-    return repeatOf(existing.choice, input.choice, reveal);
+  } catch (e) {
+    // A concurrent submission (PostgreSQL: another transaction) stored the vote first.
+    if (!isUniqueViolation(e)) throw e;
+    const [battle] = await sql.all<BattleRow>(BATTLE_FOR_VOTE, [input.battleId]);
+    if (!battle?.voted) throw e;
+    return repeatOf(battle.voted, input.choice, (c, r) => reveal(battle, c, r));
   }
-  return reveal(input.choice, false);
+}
+
+/** A collision-resistant row id (time-ordered prefix, 80 random bits), like the cuids Prisma makes. */
+function newId(): string {
+  return `v${Date.now().toString(36)}${randomBytes(10).toString("hex")}`;
 }
 
 function repeatOf(

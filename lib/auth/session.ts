@@ -1,9 +1,10 @@
 import "server-only";
+import { cookies } from "next/headers";
 import { forbidden, unauthorized } from "next/navigation";
-import { getServerSession } from "next-auth";
-import { db } from "../db/client";
-import { type PublicUser, toPublicUser } from "./accounts";
-import { authOptions } from "./options";
+import { sql } from "../db/client";
+import { serverSecret } from "../secrets";
+import type { PublicUser } from "./accounts";
+import { sessionUser } from "./session-token";
 
 export class AuthError extends Error {
   constructor(
@@ -20,12 +21,17 @@ export class AuthError extends Error {
  * banned counts as signed out, so a ban takes effect on the user's next request.
  */
 export async function currentUser(): Promise<PublicUser | null> {
-  const session = await getServerSession(authOptions());
-  const id = session?.user?.id;
-  if (!id) return null;
-  const user = await db().user.findUnique({ where: { id } });
-  if (!user || user.banned) return null;
-  return toPublicUser(user);
+  const store = await cookies();
+  const session = await sessionUser(store, serverSecret(), sql());
+  if (!session) return null;
+  if (session.renewal) {
+    try {
+      store.set(session.renewal.name, session.renewal.value, session.renewal.options);
+    } catch {
+      // Rendering a page cannot set cookies; the next route handler or server action renews it.
+    }
+  }
+  return session.user;
 }
 
 /** For server actions and route handlers: the user, or an AuthError (401 signed out, 403 wrong role). */

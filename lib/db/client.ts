@@ -3,6 +3,7 @@ import { createDb, type Db } from "./create";
 import { databaseTarget } from "./target";
 
 export type { Db } from "./create";
+export { type SqlClient, sql } from "./sql";
 
 const globalForDb = globalThis as unknown as { __lmrDb?: Db };
 

@@ -3,8 +3,9 @@
  * server (the test command starts one when it runs as root).
  *
  * Each provider: the committed migrations apply to an empty database, twice without harm, produce
- * exactly the schema that Prisma derives from the models (no drift), and the generated client
- * reads and writes through its driver adapter, enforcing unique emails.
+ * exactly the schema that Prisma derives from the models (no drift), the generated client
+ * reads and writes through its driver adapter, enforcing unique emails, and the plain-SQL client
+ * (lib/db/sql.ts) agrees with Prisma on values and stores votes exactly once under concurrency.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -13,8 +14,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import pg from "pg";
+import { castVote } from "../arena/votes";
 import { createDb } from "./create";
 import { applyMigrations } from "./migrate";
+import { createSql, isUniqueViolation } from "./sql";
 import { type DatabaseTarget, databaseTarget } from "./target";
 
 const root = process.cwd();
@@ -79,6 +82,85 @@ async function exerciseClient(target: DatabaseTarget) {
   }
 }
 
+async function exerciseSql(target: DatabaseTarget) {
+  const db = createDb(target);
+  const sql = createSql(target);
+  try {
+    const when = new Date("2030-05-06T07:08:09.123Z");
+    const user = await db.user.create({ data: { email: "sql@example.org", trusted: true, createdAt: when } });
+    const [row] = await sql.all<{ id: string; trusted: unknown; banned: unknown }>(
+      `SELECT "id", "trusted", "banned" FROM "User" WHERE "email" = ?`,
+      ["sql@example.org"],
+    );
+    assert.equal(row.id, user.id);
+    assert.equal(Boolean(row.trusted), true);
+    assert.equal(Boolean(row.banned), false);
+    // Values written here read back through Prisma as the same booleans and instants.
+    assert.equal(
+      await sql.run(`UPDATE "User" SET "banned" = ?, "lastSignInAt" = ? WHERE "id" = ?`, [
+        true,
+        when,
+        user.id,
+      ]),
+      1,
+    );
+    const back = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    assert.equal(back.banned, true);
+    assert.equal(back.lastSignInAt?.toISOString(), when.toISOString());
+    const later = await sql.all<{ n: number | string }>(
+      `SELECT COUNT(*) AS "n" FROM "User" WHERE "createdAt" >= ?`,
+      [new Date(when.getTime() + 1)],
+    );
+    assert.equal(Number(later[0].n), 0, "dates compare as instants");
+    // A failing transaction leaves nothing behind; a unique violation is recognised on both databases.
+    await assert.rejects(
+      sql.transaction(async (tx) => {
+        await tx.run(`UPDATE "User" SET "name" = ? WHERE "id" = ?`, ["changed", user.id]);
+        await tx.run(
+          `INSERT INTO "User" ("id", "email", "role", "banned", "trusted", "votesExcluded", "createdAt", "updatedAt") VALUES (?, ?, 'researcher', ?, ?, ?, ?, ?)`,
+          ["dup", "sql@example.org", false, false, false, when, when],
+        );
+      }),
+      (e) => isUniqueViolation(e),
+    );
+    assert.equal((await db.user.findUniqueOrThrow({ where: { id: user.id } })).name, null);
+
+    // Votes: concurrent submissions store one row; the others are answered as repeats.
+    const [a, b] = await Promise.all(
+      ["m-a", "m-b"].map((name) => db.modelProvider.create({ data: { name, kind: "openai" } })),
+    );
+    const battle = await db.battle.create({
+      data: {
+        userId: user.id,
+        question: "q",
+        passages: "[]",
+        modelAId: a.id,
+        modelBId: b.id,
+        status: "answered",
+      },
+    });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => castVote(sql, { battleId: battle.id, userId: user.id, choice: "b" })),
+    );
+    assert.equal(results.filter((r) => !r.repeated).length, 1);
+    assert.ok(results.every((r) => r.choice === "b" && r.modelA === "m-a" && r.modelB === "m-b"));
+    const vote = await db.vote.findUniqueOrThrow({ where: { battleId: battle.id } });
+    assert.equal(vote.choice, "b");
+    assert.ok(
+      Math.abs(vote.createdAt.getTime() - Date.now()) < 60_000,
+      "the vote's time reads back through Prisma",
+    );
+    assert.equal((await db.battle.findUniqueOrThrow({ where: { id: battle.id } })).status, "voted");
+    await assert.rejects(
+      castVote(sql, { battleId: battle.id, userId: user.id, choice: "a" }),
+      (e: { status?: number }) => e.status === 409,
+    );
+  } finally {
+    await sql.close();
+    await db.$disconnect();
+  }
+}
+
 describe("SQLite", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "lmr-db-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,6 +185,12 @@ describe("SQLite", () => {
     const target = databaseTarget(`file:${path.join(dir, "client.db")}`);
     await applyMigrations(target);
     await exerciseClient(target);
+  });
+
+  test("the plain-SQL client matches Prisma's values and stores votes once", async () => {
+    const target = databaseTarget(`file:${path.join(dir, "sql.db")}`);
+    await applyMigrations(target);
+    await exerciseSql(target);
   });
 });
 
@@ -168,5 +256,9 @@ describe("PostgreSQL", {
 
   test("the client reads and writes through the adapter", async () => {
     await exerciseClient(databaseTarget(urlFor(dbName)));
+  });
+
+  test("the plain-SQL client matches Prisma's values and stores votes once", async () => {
+    await exerciseSql(databaseTarget(urlFor(dbName)));
   });
 });

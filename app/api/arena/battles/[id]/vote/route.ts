@@ -1,17 +1,12 @@
-import { z } from "zod";
-import { voteOnBattle } from "@/lib/arena/service";
-import { VOTE_CHOICES } from "@/lib/arena/votes";
-import { handler, json, readJson } from "@/lib/http";
+import { submitVote, VOTE_BODY_LIMIT } from "@/lib/arena/vote-request";
+import { handler, json, readText } from "@/lib/http";
 
 /**
  * POST /api/arena/battles/:id/vote {choice: "a"|"b"|"tie"|"bothbad"} -> {choice, repeated, modelA, modelB, flagged}.
  * Only the asker, once both answers finished; repeats are idempotent (same answer), a different choice is 409.
+ * The production server answers this path itself (server/fast-routes.ts) through the same submitVote;
+ * this route serves it under `next dev` and `next start`.
  */
-export const POST = handler<{ id: string }>("user", async (req, { user, params }) => {
-  const { choice } = await readJson(
-    req,
-    z.object({ choice: z.enum(VOTE_CHOICES, { message: 'choice must be "a", "b", "tie" or "bothbad"' }) }),
-    1_000,
-  );
-  return json(await voteOnBattle(user!, params.id, choice));
-});
+export const POST = handler<{ id: string }>("user", async (req, { user, params }) =>
+  json(await submitVote(user, params.id, await readText(req, VOTE_BODY_LIMIT))),
+);

@@ -1,0 +1,150 @@
+/**
+ * The production server's fast vote route over real HTTP on a temporary SQLite database: the same
+ * answers as the Next.js route (statuses, messages, reveal), the security headers next.config.js sets,
+ * and requests left to Next.js until the app reports it is ready.
+ */
+import assert from "node:assert/strict";
+import { channel } from "node:diagnostics_channel";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { encode } from "next-auth/jwt";
+import { createDb, type Db } from "../lib/db/create";
+import { applyMigrations } from "../lib/db/migrate";
+import { sql } from "../lib/db/sql";
+import { databaseTarget } from "../lib/db/target";
+import { SERVER_READY } from "../lib/server-ready";
+import { fastRoutes, parseCookies, SECURITY_HEADERS } from "./fast-routes";
+
+const secret = "fast-route-test-secret-0123456789abcdef";
+const dir = mkdtempSync(path.join(tmpdir(), "fast-routes-"));
+let db: Db;
+let server: Server;
+let base: string;
+let alice: string;
+let bob: string;
+let aliceCookie: string;
+const leftToNext: string[] = [];
+
+async function battle(userId: string, status = "answered") {
+  const [a, b] = await db.modelProvider.findMany({ orderBy: { name: "asc" }, take: 2 });
+  return db.battle.create({
+    data: { userId, question: "q", passages: "[]", modelAId: a.id, modelBId: b.id, status },
+  });
+}
+
+before(async () => {
+  process.env.DATABASE_URL = `file:${path.join(dir, "app.db")}`;
+  const target = databaseTarget(process.env.DATABASE_URL);
+  await applyMigrations(target);
+  db = createDb(target);
+  alice = (await db.user.create({ data: { email: "alice@example.org" } })).id;
+  bob = (await db.user.create({ data: { email: "bob@example.org" } })).id;
+  for (const name of ["model-one", "model-two"])
+    await db.modelProvider.create({ data: { name, kind: "openai" } });
+  aliceCookie = `next-auth.session-token=${await encode({ token: { uid: alice }, secret })}`;
+  const route = fastRoutes(() => secret);
+  server = createServer((req, res) => {
+    if (route(req, res)) return;
+    leftToNext.push(req.url ?? "");
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+after(async () => {
+  server.close();
+  await db.$disconnect();
+  await sql().close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function vote(id: string, body: string, cookie?: string) {
+  return fetch(`${base}/api/arena/battles/${id}/vote`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+    body,
+  });
+}
+
+test("until the app is ready every request is left to Next.js; then votes are answered here", async () => {
+  const b = await battle(alice);
+  const early = await vote(b.id, '{"choice":"a"}', aliceCookie);
+  assert.equal(early.status, 404, "the stand-in for Next.js answered");
+  assert.equal(leftToNext.length, 1);
+  channel(SERVER_READY).publish({});
+  const res = await vote(b.id, '{"choice":"a"}', aliceCookie);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), {
+    choice: "a",
+    repeated: false,
+    modelA: "model-one",
+    modelB: "model-two",
+    flagged: false,
+  });
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers.get(k), v);
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  const again = await vote(b.id, '{"choice":"a"}', aliceCookie);
+  assert.equal(((await again.json()) as { repeated: boolean }).repeated, true);
+  const changed = await vote(b.id, '{"choice":"b"}', aliceCookie);
+  assert.equal(changed.status, 409);
+  assert.match(((await changed.json()) as { error: string }).error, /cannot be changed/);
+  assert.equal(await db.vote.count({ where: { battleId: b.id } }), 1);
+  assert.equal(leftToNext.length, 1, "nothing else went to Next.js");
+});
+
+test("bad requests get the same statuses and messages as the Next.js route", async () => {
+  channel(SERVER_READY).publish({});
+  const b = await battle(alice);
+  const cases: [string, string, string | undefined, number, RegExp][] = [
+    [b.id, '{"choice":"a"}', undefined, 401, /Sign in/],
+    [b.id, '{"choice":"a"}', "next-auth.session-token=forged", 401, /Sign in/],
+    [b.id, "not json", aliceCookie, 400, /not valid JSON/],
+    [b.id, '{"choice":"maybe"}', aliceCookie, 400, /Invalid request/],
+    [b.id, JSON.stringify({ choice: "a", pad: "x".repeat(2000) }), aliceCookie, 413, /over 1000 bytes/],
+    ["no-such-battle", '{"choice":"a"}', aliceCookie, 404, /no such battle/],
+    [(await battle(bob)).id, '{"choice":"a"}', aliceCookie, 403, /Only the researcher who asked/],
+    [(await battle(alice, "streaming")).id, '{"choice":"a"}', aliceCookie, 409, /both answers/],
+  ];
+  for (const [id, body, cookie, status, message] of cases) {
+    const res = await vote(id, body, cookie);
+    assert.equal(res.status, status, `${body.slice(0, 30)} -> ${status}`);
+    assert.match(((await res.json()) as { error: string }).error, message);
+  }
+  const details = await (await vote(b.id, '{"choice":"maybe"}', aliceCookie)).json();
+  assert.match(JSON.stringify(details), /choice must be/);
+  // A banned researcher counts as signed out on the next request.
+  await db.user.update({ where: { id: alice }, data: { banned: true } });
+  assert.equal((await vote(b.id, '{"choice":"a"}', aliceCookie)).status, 401);
+  await db.user.update({ where: { id: alice }, data: { banned: false } });
+  assert.equal((await vote(b.id, '{"choice":"a"}', aliceCookie)).status, 200);
+  // Other methods and paths are not fast routes.
+  const before = leftToNext.length;
+  await fetch(`${base}/api/arena/battles/${b.id}/vote`);
+  await fetch(`${base}/api/arena/battles/${b.id}/vote/extra`, { method: "POST", body: "{}" });
+  assert.equal(leftToNext.length, before + 2);
+});
+
+test("the fast routes send the security headers next.config.js sets on every response", async () => {
+  const config = (await import(pathToFileURL(path.resolve("next.config.js")).href)) as {
+    default: { headers: () => Promise<{ headers: { key: string; value: string }[] }[]> };
+  };
+  const rules = await config.default.headers();
+  const configured = Object.fromEntries(rules.flatMap((r) => r.headers).map((h) => [h.key, h.value]));
+  assert.deepEqual(configured, SECURITY_HEADERS);
+});
+
+test("cookie headers parse like browsers send them", () => {
+  const jar = parseCookies('a=1; b="quoted"; c=%41%42; a=2; bad; =x; d=%E0%A4%A');
+  assert.equal(jar.get("a"), "1", "the first of two same-named cookies wins");
+  assert.equal(jar.get("b"), "quoted");
+  assert.equal(jar.get("c"), "AB");
+  assert.equal(jar.get("d"), "%E0%A4%A", "a malformed escape is kept as sent");
+  assert.equal(jar.has("bad"), false);
+  assert.equal(jar.size, 4);
+});
