@@ -4,7 +4,7 @@
  *   fm-build-worker.js    worker of buildFmIndex (parallel shard builds)
  *   fm-service-worker.js  worker of createIndexService
  *   trace-worker.js       worker of createTraceService (engine/trace: whole traces off the main thread)
- *   ratings-worker.js     worker of the arena's ratings refresh (lib/ranking/ratings-worker.ts; see lib/arena/ratings-runner.ts)
+ *   ratings-worker.js     worker of the arena's leaderboard refresh (lib/arena/ratings-worker.ts; see lib/arena/ratings-runner.ts)
  * and the production HTTP server (server/index.ts) into dist/server/index.cjs: CommonJS like Next.js itself,
  * packages left to node_modules, `server-only` as its empty server build (no React Server Components here).
  * When the engine runs from a bundle (not from .ts sources under tsx), it looks for the workers beside
@@ -18,7 +18,7 @@ const entryPoints = {
   "fm-build-worker": "engine/fm/build-worker.ts",
   "fm-service-worker": "engine/fm/service-worker.ts",
   "trace-worker": "engine/trace/trace-worker.ts",
-  "ratings-worker": "lib/ranking/ratings-worker.ts",
+  "ratings-worker": "lib/arena/ratings-worker.ts",
 };
 
 await build({
@@ -30,6 +30,8 @@ await build({
   target: "node20",
   sourcemap: true,
   logLevel: "info",
+  // Native and driver packages load from node_modules (the ratings worker opens the database itself).
+  external: ["better-sqlite3", "pg", "pg-native"],
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },

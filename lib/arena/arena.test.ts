@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import { createDb, type Db } from "../db/create";
 import { applyMigrations } from "../db/migrate";
 import { createSql, type SqlClient } from "../db/sql";
-import { databaseTarget } from "../db/target";
+import { type DatabaseTarget, databaseTarget } from "../db/target";
 import { registerOpenAiProvider, seedDefaultProviders } from "../providers/registry";
 import { openSecret } from "../providers/secret-box";
 import { type AnswerProvider, type ArenaPassage, ProviderError } from "../providers/types";
@@ -23,6 +23,7 @@ import { castVote } from "./votes";
 
 let dir: string;
 let db: Db;
+let target: DatabaseTarget;
 let sqlc: SqlClient;
 let alice: string;
 let bob: string;
@@ -60,7 +61,7 @@ function failing(message: string): AnswerProvider {
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "arena-test-"));
-  const target = databaseTarget(`file:${path.join(dir, "app.db")}`);
+  target = databaseTarget(`file:${path.join(dir, "app.db")}`);
   await applyMigrations(target);
   db = createDb(target);
   sqlc = createSql(target);
@@ -206,7 +207,7 @@ test("an answer naming a model is flagged and left out of the ratings", async ()
   await castVote(sqlc, { battleId: b.id, userId: alice, choice: "a", dailyCap: 100 });
   const clean = await answeredBattle(alice);
   await castVote(sqlc, { battleId: clean.id, userId: alice, choice: "b", dailyCap: 100 });
-  const snap = await refreshRatings(db, 10);
+  const snap = await refreshRatings(db, target, 10);
   assert.equal(snap.totalBattles, 1, "only the unflagged battle counts");
   assert.ok(snap.excluded >= 1);
 });
@@ -301,28 +302,28 @@ test("filtered snapshots count only votes of that subject and date range; exclud
     data: { createdAt: new Date("2020-01-01T12:00:00Z") },
   });
   const today = new Date().toISOString().slice(0, 10);
-  const medicine = await refreshRatings(db, { filter: { subject: "Medicine" }, bootstrapRounds: 5 });
+  const medicine = await refreshRatings(db, target, { filter: { subject: "Medicine" }, bootstrapRounds: 5 });
   assert.equal(medicine.totalBattles, 3);
   assert.equal(medicine.filter, "subject=Medicine");
   assert.equal(medicine.voterCheck, undefined, "the anomaly check runs on the unfiltered snapshot only");
-  const recent = await refreshRatings(db, {
+  const recent = await refreshRatings(db, target, {
     filter: { subject: "Medicine", from: today },
     bootstrapRounds: 5,
   });
   assert.equal(recent.totalBattles, 2);
-  const old = await refreshRatings(db, { filter: { to: "2020-01-01" }, bootstrapRounds: 5 });
+  const old = await refreshRatings(db, target, { filter: { to: "2020-01-01" }, bootstrapRounds: 5 });
   assert.equal(old.totalBattles, 1);
-  const none = await refreshRatings(db, { filter: { subject: "Humanities" }, bootstrapRounds: 5 });
+  const none = await refreshRatings(db, target, { filter: { subject: "Humanities" }, bootstrapRounds: 5 });
   assert.equal(none.totalBattles, 0);
   assert.equal(none.rows.length, 0);
   const keys = await db.ratingsSnapshot.findMany({ select: { filter: true } });
   assert.ok(keys.some((k) => k.filter === `subject=Medicine&from=${today}`));
   // Excluding carol's votes removes them from the filtered and unfiltered ratings.
   await db.user.update({ where: { id: carol }, data: { votesExcluded: true } });
-  const after = await refreshRatings(db, { filter: { subject: "Medicine" }, bootstrapRounds: 5 });
+  const after = await refreshRatings(db, target, { filter: { subject: "Medicine" }, bootstrapRounds: 5 });
   assert.equal(after.totalBattles, 0);
   assert.equal(after.excluded, 3);
-  const all = await refreshRatings(db, { bootstrapRounds: 5 });
+  const all = await refreshRatings(db, target, { bootstrapRounds: 5 });
   assert.equal(all.filter, "");
   assert.ok(all.voterCheck, "the unfiltered snapshot carries the voter check");
   // Excluded voters are still checked, so an admin can see whether to include them again.

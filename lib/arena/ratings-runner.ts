@@ -1,46 +1,81 @@
 /**
- * Runs a RatingsJob off the main thread: in a worker thread on the bundled dist/engine/ratings-worker.js
- * (or the .ts source under tsx), so a refresh over many votes never blocks requests. Falls back to running
- * in-process when no worker file exists (e.g. before `npx tsx scripts/build-engine.ts`) or the worker
- * cannot start. The entry is found by engine/fm/worker-path.ts's `resolveWorker`, like every other worker.
+ * Runs a leaderboard refresh off the main thread: a worker thread (the bundled
+ * dist/engine/ratings-worker.js, or the .ts source under tsx) opens its own database connection, reads the
+ * counted votes (./ratings-read.ts) and computes the leaderboard and the voter anomaly check, so a refresh
+ * over a million votes never blocks requests. Falls back to running in-process when no worker file exists
+ * (e.g. before `npx tsx scripts/build-engine.ts`) or the worker cannot start. The entry is found by
+ * engine/fm/worker-path.ts's `resolveWorker`, like every other worker.
  */
 import { resolveWorker, startWorker } from "../../engine/fm/worker-path";
-import { type RatingsJob, type RatingsJobResult, runRatingsJob } from "../ranking/ratings-job";
+import { createSql } from "../db/sql";
+import type { DatabaseTarget } from "../db/target";
+import type { AnomalyOptions } from "../ranking/anomaly";
+import type { LeaderboardOptions } from "../ranking/leaderboard";
+import { type RatingsJobResult, runRatingsJob } from "../ranking/ratings-job";
+import type { LeaderboardFilter } from "./leaderboard-filter";
+import { readRatingsInput } from "./ratings-read";
+
+export interface RefreshJob {
+  target: DatabaseTarget;
+  filter: LeaderboardFilter;
+  leaderboard: LeaderboardOptions;
+  /** Run the voter anomaly check (votes of excluded voters included in the check, not the ratings). */
+  anomaly?: AnomalyOptions;
+}
+
+export interface RefreshJobResult extends RatingsJobResult {
+  voterIds: string[];
+  /** Votes inside the filter, and those left out of the ratings. */
+  votes: number;
+  excluded: number;
+}
+
+/** Reads and computes (in whichever thread calls it). */
+export async function runRefreshJob(job: RefreshJob): Promise<RefreshJobResult> {
+  const sql = createSql(job.target);
+  try {
+    const input = await readRatingsInput(sql, { filter: job.filter, withExcludedVoters: !!job.anomaly });
+    const result = runRatingsJob({
+      table: input.table,
+      voter: job.anomaly ? input.voter : undefined,
+      anomalyExtra: input.anomalyExtra,
+      leaderboard: job.leaderboard,
+      anomaly: job.anomaly,
+    });
+    return { ...result, voterIds: input.voterIds, votes: input.votes, excluded: input.excluded };
+  } finally {
+    await sql.close();
+  }
+}
 
 /** The worker entry, or null when there is none (callers then compute in-process). */
 export function resolveRatingsWorker(): URL | null {
   if (process.env.RATINGS_WORKER === "off") return null;
-  return resolveWorker("ratings-worker", import.meta.url, "../ranking/ratings-worker.ts");
+  return resolveWorker("ratings-worker", import.meta.url, "./ratings-worker.ts");
 }
 
 export type RunMode = "worker" | "in-process";
 
-export async function runRatingsJobOffThread(
-  job: RatingsJob,
-): Promise<{ result: RatingsJobResult; mode: RunMode }> {
+export async function runRefreshJobOffThread(
+  job: RefreshJob,
+): Promise<{ result: RefreshJobResult; mode: RunMode }> {
   const url = resolveRatingsWorker();
-  if (!url) return { result: runRatingsJob(job), mode: "in-process" };
+  if (!url) return { result: await runRefreshJob(job), mode: "in-process" };
   let worker: ReturnType<typeof startWorker>;
   try {
     worker = startWorker(url);
   } catch (e) {
     console.warn("ratings worker did not start; computing in-process:", e);
-    return { result: runRatingsJob(job), mode: "in-process" };
+    return { result: await runRefreshJob(job), mode: "in-process" };
   }
   try {
-    const result = await new Promise<RatingsJobResult>((resolve, reject) => {
-      worker.once("message", (m: { ok: true; result: RatingsJobResult } | { ok: false; error: string }) =>
+    const result = await new Promise<RefreshJobResult>((resolve, reject) => {
+      worker.once("message", (m: { ok: true; result: RefreshJobResult } | { ok: false; error: string }) =>
         m.ok ? resolve(m.result) : reject(new Error(m.error)),
       );
       worker.once("error", reject);
       worker.once("exit", (code) => reject(new Error(`ratings worker exited with code ${code}`)));
-      const t = job.table;
-      const transfer = [t.modelA.buffer, t.modelB.buffer, t.outcome.buffer, t.tstamp.buffer];
-      if (t.styleA) transfer.push(t.styleA.buffer);
-      if (t.styleB) transfer.push(t.styleB.buffer);
-      if (job.voter) transfer.push(job.voter.buffer);
-      if (job.anomalyExtra) for (const a of Object.values(job.anomalyExtra)) transfer.push(a.buffer);
-      worker.postMessage(job, transfer as ArrayBuffer[]);
+      worker.postMessage(job);
     });
     return { result, mode: "worker" };
   } finally {

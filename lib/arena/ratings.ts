@@ -1,16 +1,14 @@
 /**
  * Battles in the database -> lib/ranking's input, and the snapshots the leaderboard reads. Counted: voted,
  * not flagged, voter's votes not excluded by an admin, and inside the snapshot's filter (subject, vote dates).
- * The computation (leaderboard + voter anomaly check) runs in a worker thread (ratings-runner.ts); only the
- * paged database read happens on the main thread.
+ * The read (ratings-read.ts) and the computation (leaderboard + voter anomaly check) run in a worker thread
+ * with its own database connection (ratings-runner.ts); this thread only stores the snapshot.
  */
 import type { Db, Prisma } from "../db/create";
-import { type Battle, extractStyleFeatures, toBattleTable, type Winner } from "../ranking";
+import type { DatabaseTarget } from "../db/target";
 import type { AnomalyOptions } from "../ranking/anomaly";
 import { filterKey, filterRange, type LeaderboardFilter } from "./leaderboard-filter";
-import { type RunMode, runRatingsJobOffThread } from "./ratings-runner";
-
-const WINNER: Record<string, Winner> = { a: "model_a", b: "model_b", tie: "tie", bothbad: "tie (bothbad)" };
+import { type RunMode, runRefreshJobOffThread } from "./ratings-runner";
 
 export interface SnapshotRow {
   model: string;
@@ -62,122 +60,12 @@ export interface SnapshotData {
   computeMs?: number;
 }
 
-/** Rows read per query, so memory stays flat with many votes. */
-const PAGE = 5000;
-
 /** Votes inside a filter (any status of the voter and battle). */
 export function voteWhere(filter: LeaderboardFilter = {}): Prisma.VoteWhereInput {
   const range = filterRange(filter);
   return {
     ...(filter.subject ? { battle: { subject: filter.subject } } : {}),
     ...(range.gte || range.lt ? { createdAt: range } : {}),
-  };
-}
-
-export async function countedBattles(
-  db: Db,
-  filter: LeaderboardFilter = {},
-): Promise<{ battles: Battle[]; voters: string[]; excluded: number }> {
-  const battles: Battle[] = [];
-  const voters: string[] = [];
-  const inFilter = voteWhere(filter);
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await db.vote.findMany({
-      where: {
-        ...inFilter,
-        battle: { flagged: false, ...(filter.subject ? { subject: filter.subject } : {}) },
-        user: { votesExcluded: false },
-      },
-      orderBy: { id: "asc" },
-      take: PAGE,
-      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-      select: {
-        id: true,
-        userId: true,
-        choice: true,
-        createdAt: true,
-        battle: {
-          select: {
-            answerA: true,
-            answerB: true,
-            modelA: { select: { name: true } },
-            modelB: { select: { name: true } },
-          },
-        },
-      },
-    });
-    for (const v of page) {
-      battles.push({
-        modelA: v.battle.modelA.name,
-        modelB: v.battle.modelB.name,
-        winner: WINNER[v.choice] ?? "tie",
-        tstamp: v.createdAt.getTime() / 1000,
-        styleA: extractStyleFeatures(v.battle.answerA ?? ""),
-        styleB: extractStyleFeatures(v.battle.answerB ?? ""),
-      });
-      voters.push(v.userId);
-    }
-    if (page.length < PAGE) break;
-    cursor = page[page.length - 1].id;
-    // Let requests in between pages.
-    await new Promise((r) => setImmediate(r));
-  }
-  const total = await db.vote.count({ where: inFilter });
-  return { battles, voters, excluded: total - battles.length };
-}
-
-const OUTCOME: Record<string, number> = { a: 0, b: 1, tie: 2, bothbad: 3 };
-
-/** Votes (unflagged battles) of voters whose votes are excluded, on rated models, for the anomaly check. */
-async function excludedVotersVotes(
-  db: Db,
-  models: string[],
-  voterIndex: Map<string, number>,
-  voterIds: string[],
-) {
-  const modelIndex = new Map(models.map((m, i) => [m, i]));
-  const voter: number[] = [];
-  const modelA: number[] = [];
-  const modelB: number[] = [];
-  const outcome: number[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await db.vote.findMany({
-      where: { battle: { flagged: false }, user: { votesExcluded: true } },
-      orderBy: { id: "asc" },
-      take: PAGE,
-      ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-      select: {
-        id: true,
-        userId: true,
-        choice: true,
-        battle: { select: { modelA: { select: { name: true } }, modelB: { select: { name: true } } } },
-      },
-    });
-    for (const v of page) {
-      const a = modelIndex.get(v.battle.modelA.name);
-      const b = modelIndex.get(v.battle.modelB.name);
-      if (a === undefined || b === undefined) continue;
-      let u = voterIndex.get(v.userId);
-      if (u === undefined) {
-        u = voterIds.length;
-        voterIndex.set(v.userId, u);
-        voterIds.push(v.userId);
-      }
-      voter.push(u);
-      modelA.push(a);
-      modelB.push(b);
-      outcome.push(OUTCOME[v.choice] ?? 2);
-    }
-    if (page.length < PAGE) break;
-    cursor = page[page.length - 1].id;
-  }
-  return {
-    voter: Int32Array.from(voter),
-    modelA: Int32Array.from(modelA),
-    modelB: Int32Array.from(modelB),
-    outcome: Uint8Array.from(outcome),
   };
 }
 
@@ -192,8 +80,15 @@ export interface RefreshOptions {
 export const KEEP_UNFILTERED = 10;
 export const KEEP_FILTERS = 30;
 
-/** Computes and stores a new snapshot for a filter (in a worker thread); prunes old ones. */
-export async function refreshRatings(db: Db, opts: RefreshOptions | number = {}): Promise<SnapshotData> {
+/**
+ * Computes and stores a new snapshot for a filter; prunes old ones. The read and the computation run in a
+ * worker thread on its own connection to `target` (the database `db` is a client of).
+ */
+export async function refreshRatings(
+  db: Db,
+  target: DatabaseTarget,
+  opts: RefreshOptions | number = {},
+): Promise<SnapshotData> {
   const o: RefreshOptions = typeof opts === "number" ? { bootstrapRounds: opts } : opts;
   const filter = o.filter ?? {};
   const key = filterKey(filter);
@@ -201,37 +96,15 @@ export async function refreshRatings(db: Db, opts: RefreshOptions | number = {})
   // The snapshot is stamped with the start of the read: votes cast during the run count as pending.
   const startedAt = new Date();
   const started = startedAt.getTime();
-  const { battles, voters, excluded } = await countedBattles(db, filter);
-  // Online Elo runs in time order.
-  const order = battles.map((_, i) => i).sort((x, y) => (battles[x].tstamp ?? 0) - (battles[y].tstamp ?? 0));
-  const sorted = order.map((i) => battles[i]);
-  const voterIds: string[] = [];
-  const voterIndex = new Map<string, number>();
-  const voter = new Int32Array(order.length);
-  order.forEach((i, j) => {
-    let v = voterIndex.get(voters[i]);
-    if (v === undefined) {
-      v = voterIds.length;
-      voterIndex.set(voters[i], v);
-      voterIds.push(voters[i]);
-    }
-    voter[j] = v;
-  });
   const anomaly =
     key === "" && o.anomaly !== false ? { minVotes: 20, alpha: 0.001, ...(o.anomaly || {}) } : null;
-  const table = toBattleTable(sorted);
-  // Excluded voters are still checked (against ratings fitted without them), so admins see whether to
-  // include them again.
-  const anomalyExtra = anomaly
-    ? await excludedVotersVotes(db, table.models, voterIndex, voterIds)
-    : undefined;
-  const { result, mode } = await runRatingsJobOffThread({
-    table,
-    anomalyExtra,
-    voter: anomaly ? voter : undefined,
+  const { result, mode } = await runRefreshJobOffThread({
+    target,
+    filter,
     leaderboard: { ties: "half", bootstrapRounds, seed: 0 },
     anomaly: anomaly ?? undefined,
   });
+  const { voterIds, excluded } = result;
   const board = result.board;
   const data: SnapshotData = {
     rows: board.rows,
@@ -270,7 +143,7 @@ export async function refreshRatings(db: Db, opts: RefreshOptions | number = {})
     data: {
       data: JSON.stringify(data),
       battles: board.totalBattles,
-      votes: battles.length + excluded,
+      votes: result.votes,
       filter: key,
       createdAt: startedAt,
     },

@@ -2,6 +2,7 @@ import "server-only";
 import { subscribe } from "node:diagnostics_channel";
 import type { PublicUser } from "../auth/accounts";
 import { db } from "../db/client";
+import { databaseTarget } from "../db/target";
 import { env } from "../env";
 import { HttpError } from "../http-error";
 import { modelService } from "../models/flexolmo";
@@ -149,7 +150,7 @@ function drainRatingsQueue() {
       const [key, filter] = next.value;
       queue().delete(key);
       g.__lmrRatingsCurrent = key;
-      await refreshRatings(db(), { filter }).catch((e) =>
+      await refreshRatings(db(), databaseTarget(process.env.DATABASE_URL), { filter }).catch((e) =>
         console.error(`ratings refresh (${key || "all"}) failed:`, e),
       );
     }

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import pg from "pg";
+import { runRefreshJob } from "../arena/ratings-runner";
 import { castVote } from "../arena/votes";
 import { createDb } from "./create";
 import { applyMigrations } from "./migrate";
@@ -155,6 +156,14 @@ async function exerciseSql(target: DatabaseTarget) {
       castVote(sql, { battleId: battle.id, userId: user.id, choice: "a" }),
       (e: { status?: number }) => e.status === 409,
     );
+    // The leaderboard read (plain SQL, timestamps as text) sees the vote inside today's range only.
+    const today = new Date().toISOString().slice(0, 10);
+    const rate = (filter: { from?: string; to?: string }) =>
+      runRefreshJob({ target, filter, leaderboard: { bootstrapRounds: 2, seed: 0 } });
+    const current = await rate({ from: today, to: today });
+    assert.equal(current.board.totalBattles, 1);
+    assert.deepEqual([...current.board.models].sort(), ["m-a", "m-b"]);
+    assert.equal((await rate({ to: "2020-01-01" })).votes, 0);
   } finally {
     await sql.close();
     await db.$disconnect();

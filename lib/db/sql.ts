@@ -9,7 +9,8 @@
  * The SQL must be portable between SQLite and PostgreSQL: write `?` placeholders (numbered for
  * PostgreSQL here) and double-quoted identifiers. Values follow Prisma's storage: booleans are 0/1 in
  * SQLite, DateTime is ISO 8601 text in SQLite ("...+00:00") and UTC digits in PostgreSQL's
- * `timestamp(3)`; read booleans with `Boolean()` and avoid reading dates through this client.
+ * `timestamp(3)`. Read booleans with `Boolean()` and timestamps with `parseDbTime` (both databases'
+ * timestamps come back as text here, never as a Date shifted by the local time zone).
  *
  * Transactions: SQLite has one connection here and better-sqlite3 is synchronous, so a transaction holds
  * a lock (other statements of this client wait for it) and starts with BEGIN IMMEDIATE (the write lock
@@ -39,6 +40,17 @@ export interface SqlClient extends SqlRunner {
 export function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
+}
+
+/**
+ * A timestamp column's value as milliseconds since the epoch: SQLite's ISO text ("...T...+00:00") or
+ * PostgreSQL's `timestamp(3)` text ("2026-01-02 03:04:05.678", UTC digits by Prisma's convention).
+ */
+export function parseDbTime(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "number") return value;
+  const s = String(value).replace(" ", "T");
+  return Date.parse(/(Z|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s}Z`);
 }
 
 /** Prisma's SQLite DateTime text: ISO 8601 with milliseconds and "+00:00". */
@@ -139,6 +151,14 @@ class SqliteSql implements SqlClient {
   }
 }
 
+/** `timestamp` (oid 1114) values as their text, for parseDbTime; everything else parsed as pg does. */
+const TEXT_TIMESTAMPS = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 1114
+      ? (v: string) => v
+      : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
+};
+
 /** `?` placeholders -> `$1, $2, ...` (the SQL here never has `?` inside string literals). */
 function numbered(text: string): string {
   let i = 0;
@@ -172,7 +192,8 @@ class PostgresSql implements SqlClient {
   private runner(on: pg.Pool | pg.PoolClient): SqlRunner {
     return {
       all: async <T>(text: string, params: SqlValue[] = []) =>
-        (await on.query({ ...this.query(text), values: PostgresSql.bind(params) })).rows as T[],
+        (await on.query({ ...this.query(text), values: PostgresSql.bind(params), types: TEXT_TIMESTAMPS }))
+          .rows as T[],
       run: async (text: string, params: SqlValue[] = []) =>
         (await on.query({ ...this.query(text), values: PostgresSql.bind(params) })).rowCount ?? 0,
     };
