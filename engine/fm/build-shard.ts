@@ -7,6 +7,7 @@
  * Text layout: doc_0 SEP doc_1 SEP ... doc_{k-1} SEP $   (n = sum(len_i + 1) + 1 rows).
  */
 
+import { readFileSync, rmSync } from "node:fs";
 import { deflateRawSync } from "node:zlib";
 import { encodeFile, type SectionArray } from "./format";
 import { RrrVector } from "./rrr";
@@ -27,7 +28,11 @@ export const META_BLOCK_DOCS = 64;
 export interface ShardInput {
   name: string;
   domain: string;
-  /** Document bytes, concatenated without separators. */
+  /**
+   * Document bytes, each document followed by one free slot (for its separator), then one more (for the
+   * sentinel): the layout of the suffix sorter's text, so that when one byte per symbol suffices the text
+   * is converted in place. The slots' values are ignored. buildShard consumes it (overwrites, then drops it).
+   */
   text: Uint8Array;
   docLengths: Uint32Array;
   /** Per document the UTF-8 JSON `{"id":...,"meta":...}`, concatenated; doc d is metaJson[metaOffsets[d], metaOffsets[d+1]). */
@@ -50,6 +55,16 @@ export interface ShardMeta {
   saWidth: number;
   isaWidth: number;
   wtBits: number;
+}
+
+/**
+ * Reads (and deletes) a shard's text file written by build.ts, as a plain Uint8Array rather than the
+ * Buffer itself: the suffix sorter specialises its code by array type.
+ */
+export function readShardText(file: string): Uint8Array {
+  const buf = readFileSync(file);
+  rmSync(file);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }
 
 export type BuildStage = "read" | "suffix-array" | "bwt" | "wavelet-tree" | "write";
@@ -159,29 +174,40 @@ function compressMeta(json: Uint8Array, offsets: Uint32Array): { z: Uint8Array; 
 
 /**
  * Builds one shard and returns its file bytes.
- * Time O(n + n H0) where H0 is the BWT's zero-order entropy. Peak memory about 9 n bytes, during SA-IS
- * (text 4n, SA 4n, SA-IS flags n); then the BWT overwrites the SA, the text is dropped, and the plain
- * wavelet bits (~0.7n) are compressed into an RRR vector (~0.3n).
+ * Time O(n + n H0) where H0 is the BWT's zero-order entropy. Peak memory about 5n bytes, during SA-IS: the
+ * text (n, converted in place from the input) and SA (4n); 6n for a shard that needs two bytes per symbol.
+ * Then the BWT overwrites SA's memory, the text is dropped, and the plain wavelet bits (~0.6n) are
+ * compressed into an RRR vector (~0.3n).
  */
 export function buildShard(
   input: ShardInput,
   progress?: ShardProgress,
-  opts: { releaseText?: boolean } = {},
 ): { bytes: Uint8Array; meta: ShardMeta } {
   const saRate = input.saRate ?? DEFAULT_SA_RATE;
   const isaRate = input.isaRate ?? DEFAULT_ISA_RATE;
   const docs = input.docLengths.length;
-  const textBytes = input.text.length;
-  const n = textBytes + docs + 1;
+  const n = input.text.length;
+  const textBytes = n - docs - 1;
   if (textBytes > MAX_SHARD_BYTES) throw new Error(`shard ${input.name} exceeds ${MAX_SHARD_BYTES} bytes`);
+  let text: Uint8Array | null = input.text;
+  input.text = new Uint8Array(0);
 
-  // Text in symbols, and document start offsets. Suffix sorting only compares symbols, so it runs on any
-  // order-preserving renumbering: when the shard uses at most 254 distinct byte values (always true of
-  // UTF-8 text, which never contains 0xC0, 0xC1 or 0xF5-0xFF), bytes are renumbered to 2 + their rank among
-  // the used values and the text takes one byte per symbol; otherwise two (b + 2). `symbolOf` maps back.
+  // Byte frequencies (skipping the separator slots) and document start offsets.
   const byteCount = new Float64Array(256);
-  const text = input.text;
-  for (let i = 0; i < textBytes; i++) byteCount[text[i]]++;
+  const docStarts = new Uint32Array(docs + 1);
+  let p = 0;
+  for (let d = 0; d < docs; d++) {
+    docStarts[d] = p;
+    for (const e = p + input.docLengths[d]; p < e; p++) byteCount[text[p]]++;
+    p++;
+  }
+  docStarts[docs] = p;
+  if (p !== n - 1) throw new Error(`shard ${input.name}: text length does not match the document lengths`);
+
+  // Text in symbols. Suffix sorting only compares symbols, so it runs on any order-preserving renumbering:
+  // when the shard uses at most 254 distinct byte values (always true of UTF-8 text, which never contains
+  // 0xC0, 0xC1 or 0xF5-0xFF), byte b becomes 2 + its rank among the used values, in place, one byte per
+  // symbol; otherwise b + 2 in a new two-byte array. `symbolOf` maps a code back to its symbol.
   const code = new Uint16Array(256);
   const symbolOf = new Uint16Array(SYMBOLS);
   symbolOf[SEPARATOR] = SEPARATOR;
@@ -199,31 +225,22 @@ export function buildShard(
       symbolOf[b + 2] = b + 2;
     }
   }
-  let s: Uint8Array | Uint16Array | null = narrow ? new Uint8Array(n) : new Uint16Array(n);
-  const docStarts = new Uint32Array(docs + 1);
-  let p = 0;
-  let q = 0;
+  let s: Uint8Array | Uint16Array | null = narrow ? text : new Uint16Array(n);
   for (let d = 0; d < docs; d++) {
-    docStarts[d] = p;
-    const len = input.docLengths[d];
-    for (let i = 0; i < len; i++) s[p++] = code[text[q++]];
-    s[p++] = SEPARATOR;
+    for (let i = docStarts[d], e = docStarts[d + 1] - 1; i < e; i++) s[i] = code[text[i]];
+    s[docStarts[d + 1] - 1] = SEPARATOR;
   }
-  docStarts[docs] = p;
-  s[p] = SENTINEL;
-  // The caller may let go of the text once it is copied (a worker owns its transferred copy), so the
-  // text's n bytes can be reclaimed before SA-IS reaches its peak.
-  if (opts.releaseText) input.text = new Uint8Array(0);
+  s[n - 1] = SENTINEL;
+  text = null;
 
   progress?.("suffix-array", 0);
   const sa = new Int32Array(n);
   suffixArray(s, sa, n, alphabet - 1);
   progress?.("bwt", textBytes * 0.7);
 
-  // SA samples (rows i % saRate == 0, a strided read), ISA samples (positions j % isaRate == 0), then the
-  // BWT written over SA, which is no longer needed; the text is dropped afterwards. The BWT is a
-  // permutation of the text, so its symbol frequencies are the text's: no counting in the BWT loop, whose
-  // cost is one random text read per row.
+  // SA samples (rows i % saRate == 0, a strided read) and ISA samples (positions j % isaRate == 0); then the
+  // BWT, in symbol codes, written over SA's memory (byte or two-byte entry i lies within SA[0, i], already
+  // read). The BWT is a permutation of the text, so its symbol frequencies are the text's.
   const nSa = Math.floor((n - 1) / saRate) + 1;
   const nIsa = Math.floor((n - 1) / isaRate) + 1;
   const saSamples = new Uint32Array(nSa);
@@ -233,16 +250,16 @@ export function buildShard(
     const j = sa[i];
     if (j % isaRate === 0) isaSamples[j / isaRate] = i;
   }
+  const bwt = narrow ? new Uint8Array(sa.buffer, 0, n) : new Uint16Array(sa.buffer, 0, n);
+  for (let i = 0; i < n; i++) {
+    const j = sa[i];
+    bwt[i] = j > 0 ? s[j - 1] : SENTINEL;
+  }
+  s = null;
   const freq = new Float64Array(SYMBOLS);
   freq[SENTINEL] = 1;
   freq[SEPARATOR] = docs;
   for (let b = 0; b < 256; b++) freq[b + 2] = byteCount[b];
-  const bwt = sa;
-  for (let i = 0; i < n; i++) {
-    const j = sa[i];
-    bwt[i] = j > 0 ? symbolOf[s[j - 1]] : SENTINEL;
-  }
-  s = null;
   const C = new Float64Array(SYMBOLS + 1);
   for (let c = 0; c < SYMBOLS; c++) C[c + 1] = C[c] + freq[c];
   progress?.("wavelet-tree", textBytes * 0.8);
@@ -277,25 +294,30 @@ export function buildShard(
   const wtBits = off;
   // Plain wavelet bits (padded for 32-bit reads), compressed into an RRR vector below.
   const words = new Uint32Array(Math.ceil(wtBits / 32) + 2);
-  const cursor = new Float64Array(m);
+  // Int32 cursors, read as unsigned (>>> 0 semantics via >>> 5): all arithmetic stays in 32-bit integers.
+  const cursor = new Int32Array(m);
   for (let v = 0; v < m; v++) cursor[v] = nodes[5 * v];
-  // Flattened codes for the fill loop.
-  const pathStart = new Int32Array(SYMBOLS + 1);
-  for (let c = 0; c < SYMBOLS; c++) pathStart[c + 1] = pathStart[c] + codeNodes[c].length;
-  const pathNode = new Int32Array(pathStart[SYMBOLS]);
-  const pathBit = new Uint8Array(pathStart[SYMBOLS]);
-  for (let c = 0; c < SYMBOLS; c++) {
+  // Flattened codes for the fill loop, indexed by the BWT's symbol codes (x -> symbol symbolOf[x]).
+  const pathStart = new Int32Array(alphabet + 1);
+  for (let x = 0; x < alphabet; x++) pathStart[x + 1] = pathStart[x] + codeNodes[symbolOf[x]].length;
+  const pathNode = new Int32Array(pathStart[alphabet]);
+  const pathBit = new Int32Array(pathStart[alphabet]);
+  for (let x = 0; x < alphabet; x++) {
+    const c = symbolOf[x];
     for (let k = 0; k < codeNodes[c].length; k++) {
-      pathNode[pathStart[c] + k] = codeNodes[c][k];
-      pathBit[pathStart[c] + k] = codeBits[c][k];
+      pathNode[pathStart[x] + k] = codeNodes[c][k];
+      pathBit[pathStart[x] + k] = codeBits[c][k];
     }
   }
+  // Branch-free: the bit (0 or 1) is OR-ed in either way, as the branch would be mispredicted about half
+  // the time.
   for (let i = 0; i < n; i++) {
-    const c = bwt[i];
-    for (let k = pathStart[c], e = pathStart[c + 1]; k < e; k++) {
+    const x = bwt[i];
+    for (let k = pathStart[x], e = pathStart[x + 1]; k < e; k++) {
       const v = pathNode[k];
-      const pos = cursor[v]++;
-      if (pathBit[k] === 1) words[pos >>> 5] |= 1 << (pos & 31);
+      const pos = cursor[v];
+      cursor[v] = (pos + 1) | 0;
+      words[pos >>> 5] |= pathBit[k] << (pos & 31);
     }
   }
   const rrr = RrrVector.fromWords(words, wtBits);

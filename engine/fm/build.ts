@@ -5,7 +5,18 @@
  */
 
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  writevSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Worker } from "node:worker_threads";
 import {
@@ -13,6 +24,7 @@ import {
   DEFAULT_ISA_RATE,
   DEFAULT_SA_RATE,
   MAX_SHARD_BYTES,
+  readShardText,
   type ShardInput,
   type ShardMeta,
 } from "./build-shard";
@@ -90,29 +102,44 @@ export interface BuildResult {
 
 export const DEFAULT_MAX_SHARD_BYTES = 16 * 1024 * 1024;
 
-/** Accumulates one shard's documents into growable buffers. */
+/** The free slot written after each document (its separator) and at the end (the sentinel). */
+const SLOT = new Uint8Array(1);
+
+/**
+ * Accumulates one shard's documents: the text goes straight to a file in the suffix sorter's layout (each
+ * document followed by a free slot for its separator, then a slot for the sentinel; see ShardInput.text),
+ * which the builder reads back. So the reading thread holds no shard text: the text costs page cache, not
+ * memory of this process, and leaves nothing behind for the garbage collector. Metadata stays in memory.
+ */
 class ShardAccumulator {
-  text = new Uint8Array(1 << 16);
-  textLen = 0;
+  /** Document bytes added so far (without the separator slots). */
+  bytes = 0;
   lengths: number[] = [];
   meta: Uint8Array[] = [];
   metaLen = 0;
-  constructor(readonly domain: string) {}
+  private fd: number | null;
+  constructor(
+    readonly domain: string,
+    readonly file: string,
+  ) {
+    this.fd = openSync(file, "w");
+  }
   add(bytes: Uint8Array, metaJson: Uint8Array): void {
-    if (this.textLen + bytes.length > this.text.length) {
-      let cap = this.text.length;
-      while (cap < this.textLen + bytes.length) cap *= 2;
-      const grown = new Uint8Array(cap);
-      grown.set(this.text.subarray(0, this.textLen));
-      this.text = grown;
-    }
-    this.text.set(bytes, this.textLen);
-    this.textLen += bytes.length;
+    writevSync(this.fd!, [bytes, SLOT]);
+    this.bytes += bytes.length;
     this.lengths.push(bytes.length);
     this.meta.push(metaJson);
     this.metaLen += metaJson.length;
   }
+  /** Closes the file (idempotent); used on failure too. */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+  /** The shard, with an empty `text`: the builder reads it from `file`. */
   toInput(name: string, saRate: number, isaRate: number): ShardInput {
+    writeSync(this.fd!, SLOT);
+    this.close();
     const metaJson = new Uint8Array(this.metaLen);
     const metaOffsets = new Uint32Array(this.meta.length + 1);
     let off = 0;
@@ -125,8 +152,7 @@ class ShardAccumulator {
     return {
       name,
       domain: this.domain,
-      // A view, not a copy: the buffer is handed over (transferred to a worker) and not used here again.
-      text: this.text.subarray(0, this.textLen),
+      text: new Uint8Array(0),
       docLengths: Uint32Array.from(this.lengths),
       metaJson,
       metaOffsets,
@@ -231,20 +257,30 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
   const workerUrl =
     nWorkers > 0 ? resolveWorker("fm-build-worker", import.meta.url, "./build-worker.ts") : null;
   const pool = workerUrl ? new WorkerPool(workerUrl, nWorkers, progressOf) : null;
+  // Reading files takes a while: start the workers now, so their startup is not on the critical path.
+  if ((opts.inputs ?? []).length > 0) pool?.warm();
   const pending: Promise<void>[] = [];
-  const local: { job: ShardJob; input: ShardInput }[] = [];
-  const submit = (input: ShardInput) => {
-    const job: ShardJob = { job: jobs.length, bytes: input.text.length };
+  const local: { job: ShardJob; input: ShardInput; file: string }[] = [];
+  const submit = (acc: ShardAccumulator, name: string) => {
+    const input = acc.toInput(name, saRate, isaRate);
+    const job: ShardJob = { job: jobs.length, bytes: acc.bytes };
     jobs.push(job);
     if (!pool) {
-      local.push({ job, input });
+      local.push({ job, input, file: acc.file });
       return job;
     }
-    const p = pool.run(job.job, input).then(({ bytes, meta }) => save(job, bytes, meta));
+    const p = pool.run(job.job, input, acc.file).then(({ bytes, meta }) => save(job, bytes, meta));
     // Failures surface from Promise.all below; this keeps an early one from counting as unhandled.
     p.catch(() => {});
     pending.push(p);
     return job;
+  };
+  let textFiles = 0;
+  const open: ShardAccumulator[] = [];
+  const newShard = (domain: string) => {
+    const acc = new ShardAccumulator(domain, join(tmp, `text-${textFiles++}.bin`));
+    open.push(acc);
+    return acc;
   };
 
   try {
@@ -256,14 +292,14 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
       const metaJson = encoder.encode(JSON.stringify({ id: doc.id, meta: doc.meta ?? {} }));
       let group = groups.get(doc.domain);
       if (!group) {
-        group = { open: new ShardAccumulator(doc.domain), sealed: [] };
+        group = { open: newShard(doc.domain), sealed: [] };
         groups.set(doc.domain, group);
       }
       const acc = group.open;
-      if (acc.textLen > 0 && acc.textLen + bytes.length > maxShard) {
+      if (acc.bytes > 0 && acc.bytes + bytes.length > maxShard) {
         // The domain is split, so this shard's name is final: domain-k.
-        group.sealed.push(submit(acc.toInput(`${doc.domain}-${group.sealed.length}`, saRate, isaRate)));
-        group.open = new ShardAccumulator(doc.domain);
+        group.sealed.push(submit(acc, `${doc.domain}-${group.sealed.length}`));
+        group.open = newShard(doc.domain);
       }
       group.open.add(bytes, metaJson);
     };
@@ -306,8 +342,8 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
         g,
         name: g.sealed.length === 0 ? domain : `${domain}-${g.sealed.length}`,
       }))
-      .sort((a, b) => b.g.open.textLen - a.g.open.textLen || (a.name < b.name ? -1 : 1));
-    for (const { g, name } of last) g.sealed.push(submit(g.open.toInput(name, saRate, isaRate)));
+      .sort((a, b) => b.g.open.bytes - a.g.open.bytes || (a.name < b.name ? -1 : 1));
+    for (const { g, name } of last) g.sealed.push(submit(g.open, name));
     // Order in the manifest: by domain name, then by position within the domain.
     const ordered = [...groups.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -318,7 +354,8 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
 
     // 3. Wait for the builders (or build here, largest first), then number the files.
     local.sort((a, b) => b.job.bytes - a.job.bytes || a.job.job - b.job.job);
-    for (const { job, input } of local.splice(0)) {
+    for (const { job, input, file } of local.splice(0)) {
+      input.text = readShardText(file);
       const { bytes, meta } = buildShard(input, (stage, b) => progressOf(job.job, stage, b));
       save(job, bytes, meta);
     }
@@ -359,6 +396,7 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
     report({ stage: "done", doneBytes: totalBytes, totalBytes }, true);
     return { manifest, skipped, elapsedMs: performance.now() - t0 };
   } catch (e) {
+    for (const acc of open) acc.close();
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   } finally {
@@ -378,12 +416,12 @@ interface WorkerReply {
 
 /**
  * Up to `size` worker threads, started on demand, each building one shard at a time; jobs wait in
- * submission order. A shard's text buffer is transferred, not copied.
+ * submission order. A job's text is in a file, which the worker reads (and deletes).
  */
 class WorkerPool {
   private idle: Worker[] = [];
   private all: Worker[] = [];
-  private queue: { id: number; input: ShardInput }[] = [];
+  private queue: { id: number; input: ShardInput; file: string }[] = [];
   private waiting = new Map<
     number,
     { resolve: (r: { bytes: Uint8Array; meta: ShardMeta }) => void; reject: (e: Error) => void; name: string }
@@ -397,16 +435,21 @@ class WorkerPool {
     private readonly progressOf: (job: number, stage: BuildProgress["stage"], bytes: number) => void,
   ) {}
 
-  run(id: number, input: ShardInput): Promise<{ bytes: Uint8Array; meta: ShardMeta }> {
+  run(id: number, input: ShardInput, file: string): Promise<{ bytes: Uint8Array; meta: ShardMeta }> {
     return new Promise((resolvePromise, reject) => {
       if (this.stopped) {
         reject(this.stopped);
         return;
       }
       this.waiting.set(id, { resolve: resolvePromise, reject, name: input.name });
-      this.queue.push({ id, input });
+      this.queue.push({ id, input, file });
       this.dispatch();
     });
+  }
+
+  /** Starts all workers ahead of the first job. */
+  warm(): void {
+    while (this.all.length < this.size) this.idle.push(this.start());
   }
 
   close(err = new Error("build stopped")): void {
@@ -424,8 +467,7 @@ class WorkerPool {
         if (this.all.length >= this.size) return;
         w = this.start();
       }
-      const { id, input } = this.queue.shift()!;
-      w.postMessage({ id, input }, [input.text.buffer as ArrayBuffer]);
+      w.postMessage(this.queue.shift()!);
     }
   }
 

@@ -61,6 +61,11 @@ export function suffixArray(s: Text, sa: Int32Array, n: number, alphabetMax: num
  * Each pass flips the sign of what it leaves behind, so the final SA comes out with plain positions.
  */
 function createSais(): Kernel {
+  /** LMS positions per block when naming (see nameLms). */
+  const NAME_BLOCK = 256;
+  /** Keeps the values of reads that only warm the cache, so the compiler cannot drop them. */
+  const sink = { touched: 0 };
+
   /** B[c] = start (end = false) or end of bucket c. Recounts the text when the counts share B's memory. */
   function buckets(T: Text, C: Int32Array, B: Int32Array, n: number, k: number, end: boolean): void {
     if (C === B) {
@@ -139,43 +144,45 @@ function createSais(): Kernel {
     k: number,
     clear: boolean,
   ) {
+    // The predecessor's type becomes a sign mask by arithmetic ((x - y) >> 31 is -1 iff x < y; symbols are
+    // small), not by a branch that the text's irregular types would make mispredict about half the time.
     buckets(T, C, B, n, k, false);
     let c1 = 0;
     let b = B[0];
     for (let i = 0; i < n; i++) {
-      let j = SA[i];
-      if (j > 0) {
-        j--;
+      const e = SA[i];
+      // Left behind: stage 1 keeps only the entries for the S pass (~e for e < 0), stage 3 flips them all.
+      SA[i] = clear ? ~e & (e >> 31) : ~e;
+      if (e > 0) {
+        const j = e - 1;
         const c0 = T[j];
         if (c0 !== c1) {
           B[c1] = b;
           c1 = c0;
           b = B[c0];
         }
-        // j is L-type; its predecessor is S-type iff s[j-1] < s[j].
-        SA[b++] = j > 0 && T[j - 1] < c0 ? ~j : j;
-        SA[i] = clear ? 0 : ~(j + 1);
-      } else if (j < 0) SA[i] = ~j;
-      else if (!clear) SA[i] = -1;
+        // j is L-type; its predecessor is S-type iff s[j-1] < s[j]: then ~j. (j = 0: T[0] - c0 = 0, j.)
+        SA[b++] = j ^ ((T[j > 0 ? j - 1 : 0] - c0) >> 31);
+      }
     }
     buckets(T, C, B, n, k, true);
     c1 = 0;
     b = B[0];
     for (let i = n - 1; i >= 0; i--) {
-      let j = SA[i];
-      if (j > 0) {
-        j--;
+      const e = SA[i];
+      if (e > 0) {
+        const j = e - 1;
         const c0 = T[j];
         if (c0 !== c1) {
           B[c1] = b;
           c1 = c0;
           b = B[c0];
         }
-        // j is S-type; its predecessor is L-type iff s[j-1] > s[j] (then j is LMS). Position 0 has no
+        // j is S-type; its predecessor is L-type iff s[j-1] > s[j] (then j is LMS): ~j. Position 0 has no
         // predecessor: stored as ~0 = -1, which the collection after stage 1 skips (LMS are never 0).
-        SA[--b] = j === 0 || T[j - 1] > c0 ? ~j : j;
+        SA[--b] = j ^ (j > 0 ? (c0 - T[j - 1]) >> 31 : -1);
         if (clear) SA[i] = 0;
-      } else if (!clear) SA[i] = ~j;
+      } else if (!clear) SA[i] = ~e;
     }
   }
 
@@ -189,19 +196,32 @@ function createSais(): Kernel {
     let names = 0;
     let prev = 0;
     let prevLen = 0;
-    for (let i = 0; i < m; i++) {
-      const p = SA[i];
-      const slot = m + (p >> 1);
-      const len = SA[slot];
-      let diff = len !== prevLen;
-      for (let d = 0; !diff && d < len; d++) diff = T[p + d] !== T[prev + d];
-      if (diff) {
-        names++;
-        prev = p;
-        prevLen = len;
+    // Blocks of LMS positions: a branch-free first loop fetches each one's length and first symbol (random
+    // reads that the processor can overlap), so the comparisons in the second loop, whose branches cannot
+    // be predicted, find them in cache.
+    const lens = new Int32Array(NAME_BLOCK);
+    let touched = 0;
+    for (let i0 = 0; i0 < m; i0 += NAME_BLOCK) {
+      const i1 = Math.min(i0 + NAME_BLOCK, m);
+      for (let i = i0; i < i1; i++) {
+        const p = SA[i];
+        lens[i - i0] = SA[m + (p >> 1)];
+        touched ^= T[p];
       }
-      SA[slot] = names; // name + 1, so that 0 still marks "no LMS position here"
+      for (let i = i0; i < i1; i++) {
+        const p = SA[i];
+        const len = lens[i - i0];
+        let diff = len !== prevLen;
+        for (let d = 0; !diff && d < len; d++) diff = T[p + d] !== T[prev + d];
+        if (diff) {
+          names++;
+          prev = p;
+          prevLen = len;
+        }
+        SA[m + (p >> 1)] = names; // name + 1, so that 0 still marks "no LMS position here"
+      }
     }
+    sink.touched = touched;
     for (let i = n - 1, j = n - 1; i >= m; i--) {
       const v = SA[i];
       if (v !== 0) SA[j--] = v - 1;
@@ -271,7 +291,9 @@ const instances = new Map<string, Kernel>();
  * (correct, slower).
  */
 function kernelFor(T: Text): Kernel {
-  const type = T.constructor.name;
+  // By the three array types (a Buffer counts as a Uint8Array), whatever the subclass.
+  const type =
+    T instanceof Int32Array ? "Int32Array" : T instanceof Uint16Array ? "Uint16Array" : "Uint8Array";
   let kernel = instances.get(type);
   if (kernel) return kernel;
   const int32 = instances.get("Int32Array") ?? createSais();
@@ -288,7 +310,7 @@ function kernelFor(T: Text): Kernel {
       const check = [3, 2, 3, 2, 3, 1, 2, 2, 3, 0];
       const want = [9, 5, 6, 7, 3, 1, 8, 4, 2, 0];
       const got = new Int32Array(check.length);
-      const text = new (T.constructor as Uint8ArrayConstructor)(check);
+      const text = type === "Uint16Array" ? Uint16Array.from(check) : Uint8Array.from(check);
       copy(text, got, check.length, 4, new Int32Array(4), new Int32Array(4), int32);
       if (want.every((v, i) => v === got[i])) kernel = copy;
     } catch {
