@@ -2,7 +2,8 @@
  * The production HTTP server (`npm start`, the end-to-end tests, the arena bench): Next.js's own request
  * handler (the one `next start` uses) behind a few fast routes answered directly (./fast-routes.ts).
  *
- *   node dist/server/index.cjs [-p PORT] [-H HOST]      (PORT and HOSTNAME from the environment otherwise)
+ *   node dist/server/index.cjs [-p PORT] [-H HOST]      (PORT from the environment otherwise; all interfaces
+ *                                                      unless -H; HOSTNAME is not read: containers set it)
  *
  * Bundled by scripts/build-engine.ts. Stops cleanly on SIGINT/SIGTERM (open keep-alive connections are
  * closed), so profilers and test runners see a normal exit.
@@ -17,7 +18,7 @@ async function main() {
     options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
   });
   const port = Number(values.port ?? process.env.PORT ?? 3000);
-  const hostname = values.hostname ?? process.env.HOSTNAME;
+  const hostname = values.hostname;
   (process.env as Record<string, string>).NODE_ENV ??= "production";
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: process.cwd(), port, hostname: hostname ?? "localhost" });
