@@ -7,10 +7,11 @@
  * Text layout: doc_0 SEP doc_1 SEP ... doc_{k-1} SEP $   (n = sum(len_i + 1) + 1 rows).
  */
 
-import { readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, fstatSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { deflateRawSync } from "node:zlib";
 import { encodeFile, type SectionArray } from "./format";
-import { RrrVector } from "./rrr";
+import { RRR_BLOCK, RrrVector } from "./rrr";
 import { suffixArray } from "./sais";
 
 export const SYMBOLS = 258;
@@ -58,13 +59,57 @@ export interface ShardMeta {
 }
 
 /**
- * Reads (and deletes) a shard's text file written by build.ts, as a plain Uint8Array rather than the
- * Buffer itself: the suffix sorter specialises its code by array type.
+ * Buffers a builder keeps from one shard to the next (a worker builds several, largest first): reusing
+ * them means the next shard allocates nothing large, instead of depending on when the collector frees
+ * the previous shard's text and suffix array.
  */
-export function readShardText(file: string): Uint8Array {
-  const buf = readFileSync(file);
-  rmSync(file);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+export interface ShardScratch {
+  text?: Uint8Array;
+  sa?: Int32Array;
+}
+
+/**
+ * Reads (and deletes) a shard's text file written by build.ts, into `scratch.text` when it is large
+ * enough. A plain Uint8Array, not a Buffer: the suffix sorter specialises its code by array type.
+ */
+export function readShardText(file: string, scratch: ShardScratch = {}): Uint8Array {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (!scratch.text || scratch.text.length < size) scratch.text = new Uint8Array(size);
+    const text = scratch.text.subarray(0, size);
+    for (let off = 0; off < size; ) {
+      const got = readSync(fd, text, off, size - off, off);
+      if (got === 0) throw new Error(`${file}: unexpected end of file`);
+      off += got;
+    }
+    return text;
+  } finally {
+    closeSync(fd);
+    rmSync(file);
+  }
+}
+
+/** What build.ts records of a written shard file. */
+export interface WrittenShard {
+  meta: ShardMeta;
+  fileBytes: number;
+  sha256: string;
+}
+
+/**
+ * Builds a shard (see buildShard) and writes its file to `out`, in the thread that built it: the file's
+ * bytes never travel to (and linger in) the coordinating thread.
+ */
+export function buildShardFile(
+  input: ShardInput,
+  out: string,
+  progress?: ShardProgress,
+  scratch: ShardScratch = {},
+): WrittenShard {
+  const { bytes, meta } = buildShard(input, progress, scratch);
+  writeFileSync(out, bytes);
+  return { meta, fileBytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 export type BuildStage = "read" | "suffix-array" | "bwt" | "wavelet-tree" | "write";
@@ -182,6 +227,7 @@ function compressMeta(json: Uint8Array, offsets: Uint32Array): { z: Uint8Array; 
 export function buildShard(
   input: ShardInput,
   progress?: ShardProgress,
+  scratch: ShardScratch = {},
 ): { bytes: Uint8Array; meta: ShardMeta } {
   const saRate = input.saRate ?? DEFAULT_SA_RATE;
   const isaRate = input.isaRate ?? DEFAULT_ISA_RATE;
@@ -234,7 +280,8 @@ export function buildShard(
   text = null;
 
   progress?.("suffix-array", 0);
-  const sa = new Int32Array(n);
+  if (!scratch.sa || scratch.sa.length < n) scratch.sa = new Int32Array(n);
+  const sa = scratch.sa.subarray(0, n);
   suffixArray(s, sa, n, alphabet - 1);
   progress?.("bwt", textBytes * 0.7);
 
@@ -292,8 +339,17 @@ export function buildShard(
     off += nodeLen[v];
   }
   const wtBits = off;
-  // Plain wavelet bits (padded for 32-bit reads), compressed into an RRR vector below.
-  const words = new Uint32Array(Math.ceil(wtBits / 32) + 2);
+  // Plain wavelet bits (padded for 32-bit reads), compressed into an RRR vector below. Both buffers are
+  // taken from SA's memory past the BWT when they fit (always for one byte per symbol: BWT n, bits about
+  // 0.6n, RRR working buffer about 0.7n of 4n), so that a shard leaves no large garbage behind.
+  let spare = Math.ceil((n * bwt.BYTES_PER_ELEMENT) / 8) * 8;
+  const spareWords = (len: number) => {
+    if (spare + 4 * len > sa.buffer.byteLength) return new Uint32Array(len);
+    const a = new Uint32Array(sa.buffer, spare, len).fill(0);
+    spare += 4 * len;
+    return a;
+  };
+  const words = spareWords(Math.ceil(wtBits / 32) + 2);
   // Int32 cursors, read as unsigned (>>> 0 semantics via >>> 5): all arithmetic stays in 32-bit integers.
   const cursor = new Int32Array(m);
   for (let v = 0; v < m; v++) cursor[v] = nodes[5 * v];
@@ -320,7 +376,11 @@ export function buildShard(
       words[pos >>> 5] |= pathBit[k] << (pos & 31);
     }
   }
-  const rrr = RrrVector.fromWords(words, wtBits);
+  const rrr = RrrVector.fromWords(
+    words,
+    wtBits,
+    spareWords(Math.ceil((Math.ceil(wtBits / RRR_BLOCK) * 35) / 32) + 4),
+  );
   for (let v = 0; v < m; v++) nodes[5 * v + 2] = rrr.rank1(nodes[5 * v]);
   const meta = compressMeta(input.metaJson, input.metaOffsets);
   progress?.("write", textBytes * 0.95);

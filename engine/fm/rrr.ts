@@ -131,16 +131,21 @@ export class RrrVector {
 
   /**
    * Compresses bits [0, nBits) of a plain bitvector (`words[i >>> 5]` bit `i & 31`). Time O(n).
-   * pre: words holds at least ceil(nBits / 32) + 1 words (bits past nBits are ignored).
+   * pre: words holds at least ceil(nBits / 32) + 1 words (bits past nBits are ignored). `scratch`, if
+   * given and large enough, serves as the working buffer (its contents are overwritten).
    */
-  static fromWords(words: Uint32Array, nBits: number): RrrVector {
+  static fromWords(words: Uint32Array, nBits: number, scratch?: Uint32Array): RrrVector {
     const nBlocks = Math.ceil(nBits / RRR_BLOCK);
     const nSuper = Math.ceil(nBlocks / RRR_SUPER);
     const perHyper = RRR_HYPER / RRR_SUPER;
     const nHyper = Math.floor(nSuper / perHyper) + 1;
     const subBase = 2 * nHyper;
     const dir = new Uint32Array(subBase + nSuper + 1);
-    const out = new Uint32Array(Math.ceil((nBlocks * 35) / 32) + 4);
+    // Worst case 35 bits per block; the stream is copied out at its real size at the end, so the caller may
+    // lend memory for this working buffer.
+    const outLen = Math.ceil((nBlocks * 35) / 32) + 4;
+    const out =
+      scratch && scratch.length >= outLen ? scratch.subarray(0, outLen).fill(0) : new Uint32Array(outLen);
     let pos = 0;
     const put = (value: number, width: number) => {
       if (width === 0) return;
