@@ -423,9 +423,12 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
 async function bundledWorkerSource(url: URL): Promise<string | null> {
   if (!url.pathname.endsWith(".ts")) return null;
   try {
-    // A computed specifier: bundlers of the engine must not try to bundle esbuild itself.
+    // Bundlers of the engine (Next.js's Turbopack, esbuild) must not try to bundle esbuild itself: a
+    // computed specifier is constant-folded by Turbopack, so it is told to ignore the import as well.
     const specifier = "esbuild";
-    const esbuild = (await import(specifier)) as typeof import("esbuild");
+    const esbuild = (await import(
+      /* turbopackIgnore: true */ /* webpackIgnore: true */ specifier
+    )) as typeof import("esbuild");
     const out = await esbuild.build({
       entryPoints: [fileURLToPath(url)],
       bundle: true,
