@@ -66,7 +66,6 @@ export interface ShardMeta {
 export interface ShardScratch {
   text?: Uint8Array;
   sa?: Int32Array;
-  bwt?: Uint8Array;
 }
 
 /**
@@ -220,10 +219,10 @@ function compressMeta(json: Uint8Array, offsets: Uint32Array): { z: Uint8Array; 
 
 /**
  * Builds one shard and returns its file bytes.
- * Time O(n + n H0) where H0 is the BWT's zero-order entropy. Peak memory about 6n bytes, during SA-IS: the
- * text (n, converted in place from the input), SA (4n) and the BWT (n); 8n for a shard that needs two
- * bytes per symbol. Then the text is dropped, and the plain wavelet bits (~0.6n) are built in SA's memory
- * and compressed into an RRR vector (~0.3n).
+ * Time O(n + n H0) where H0 is the BWT's zero-order entropy. Peak memory about 5n bytes, during SA-IS: the
+ * text (n, converted in place from the input) and SA (4n); 6n for a shard that needs two bytes per symbol.
+ * Then the BWT overwrites SA's memory, the text is dropped, and the plain wavelet bits (~0.6n) are
+ * compressed into an RRR vector (~0.3n).
  */
 export function buildShard(
   input: ShardInput,
@@ -281,20 +280,14 @@ export function buildShard(
   text = null;
 
   progress?.("suffix-array", 0);
-  // The BWT (in symbol codes) comes out of the suffix sorter's last induction.
   if (!scratch.sa || scratch.sa.length < n) scratch.sa = new Int32Array(n);
   const sa = scratch.sa.subarray(0, n);
-  let bwt: Uint8Array | Uint16Array;
-  if (narrow) {
-    if (!scratch.bwt || scratch.bwt.length < n) scratch.bwt = new Uint8Array(n);
-    bwt = scratch.bwt.subarray(0, n);
-  } else bwt = new Uint16Array(n);
-  suffixArray(s, sa, n, alphabet - 1, bwt);
-  s = null;
+  suffixArray(s, sa, n, alphabet - 1);
   progress?.("bwt", textBytes * 0.7);
 
-  // SA samples (rows i % saRate == 0, a strided read) and ISA samples (positions j % isaRate == 0). The BWT is
-  // a permutation of the text, so its symbol frequencies are the text's.
+  // SA samples (rows i % saRate == 0, a strided read) and ISA samples (positions j % isaRate == 0); then the
+  // BWT, in symbol codes, written over SA's memory (byte or two-byte entry i lies within SA[0, i], already
+  // read). The BWT is a permutation of the text, so its symbol frequencies are the text's.
   const nSa = Math.floor((n - 1) / saRate) + 1;
   const nIsa = Math.floor((n - 1) / isaRate) + 1;
   const saSamples = new Uint32Array(nSa);
@@ -304,6 +297,12 @@ export function buildShard(
     const j = sa[i];
     if (j % isaRate === 0) isaSamples[j / isaRate] = i;
   }
+  const bwt = narrow ? new Uint8Array(sa.buffer, 0, n) : new Uint16Array(sa.buffer, 0, n);
+  for (let i = 0; i < n; i++) {
+    const j = sa[i];
+    bwt[i] = j > 0 ? s[j - 1] : SENTINEL;
+  }
+  s = null;
   const freq = new Float64Array(SYMBOLS);
   freq[SENTINEL] = 1;
   freq[SEPARATOR] = docs;
@@ -341,9 +340,9 @@ export function buildShard(
   }
   const wtBits = off;
   // Plain wavelet bits (padded for 32-bit reads), compressed into an RRR vector below. Both buffers are
-  // taken from SA's memory, no longer needed (bits at most ~1.1n bytes with Huffman codes of at most 9 bits
-  // on average, the RRR working buffer ~1.3n, of 4n), so that a shard leaves no large garbage behind.
-  let spare = 0;
+  // taken from SA's memory past the BWT when they fit (always for one byte per symbol: BWT n, bits about
+  // 0.6n, RRR working buffer about 0.7n of 4n), so that a shard leaves no large garbage behind.
+  let spare = Math.ceil((n * bwt.BYTES_PER_ELEMENT) / 8) * 8;
   const spareWords = (len: number) => {
     if (spare + 4 * len > sa.buffer.byteLength) return new Uint32Array(len);
     const a = new Uint32Array(sa.buffer, spare, len).fill(0);

@@ -33,7 +33,6 @@ type Kernel = (
   C: Int32Array,
   B: Int32Array,
   recurse: Kernel,
-  bwt: Text | null,
 ) => void;
 
 /**
@@ -42,22 +41,16 @@ type Kernel = (
  * pre: `s[n-1] === 0` and 0 occurs nowhere else (a unique smallest sentinel); every symbol is in
  * `[0, alphabetMax]`; `sa.length >= n`.
  * post: `sa[0, n)` holds the starting positions of the suffixes in lexicographic order (`sa[0] === n-1`).
- * With `bwt` (same array type as `s`, length >= n), also `bwt[i] = s[sa[i] - 1]` (0 where sa[i] = 0), the
- * Burrows-Wheeler transform: the last induction reads that symbol anyway to tell the predecessor's type, so
- * it costs one store per row instead of a later pass of random reads over the text.
  */
-export function suffixArray(s: Text, sa: Int32Array, n: number, alphabetMax: number, bwt?: Text): void {
+export function suffixArray(s: Text, sa: Int32Array, n: number, alphabetMax: number): void {
   if (n === 0) return;
   if (n === 1) {
     sa[0] = 0;
-    if (bwt) bwt[0] = 0;
     return;
   }
   const k = alphabetMax + 1;
   const view = sa.length === n ? sa : sa.subarray(0, n);
-  kernelFor(s)(s, view, n, k, new Int32Array(k), new Int32Array(k), kernelFor(view), bwt ?? null);
-  // Row 0 is the sentinel's suffix, the only one no induction writes.
-  if (bwt) bwt[0] = s[n - 2];
+  kernelFor(s)(s, view, n, k, new Int32Array(k), new Int32Array(k), kernelFor(view));
 }
 
 /**
@@ -150,7 +143,6 @@ function createSais(): Kernel {
     n: number,
     k: number,
     clear: boolean,
-    bwt: Text | null,
   ) {
     // The predecessor's type becomes a sign mask by arithmetic ((x - y) >> 31 is -1 iff x < y; symbols are
     // small), not by a branch that the text's irregular types would make mispredict about half the time.
@@ -170,9 +162,7 @@ function createSais(): Kernel {
           b = B[c0];
         }
         // j is L-type; its predecessor is S-type iff s[j-1] < s[j]: then ~j. (j = 0: T[0] - c0 = 0, j.)
-        const p = T[j > 0 ? j - 1 : 0];
-        if (bwt !== null) bwt[b] = j > 0 ? p : 0;
-        SA[b++] = j ^ ((p - c0) >> 31);
+        SA[b++] = j ^ ((T[j > 0 ? j - 1 : 0] - c0) >> 31);
       }
     }
     buckets(T, C, B, n, k, true);
@@ -190,9 +180,7 @@ function createSais(): Kernel {
         }
         // j is S-type; its predecessor is L-type iff s[j-1] > s[j] (then j is LMS): ~j. Position 0 has no
         // predecessor: stored as ~0 = -1, which the collection after stage 1 skips (LMS are never 0).
-        const p = j > 0 ? T[j - 1] : 0;
-        SA[--b] = j ^ (j > 0 ? (c0 - p) >> 31 : -1);
-        if (bwt !== null) bwt[b] = p;
+        SA[--b] = j ^ (j > 0 ? (c0 - T[j - 1]) >> 31 : -1);
         if (clear) SA[i] = 0;
       } else if (!clear) SA[i] = ~e;
     }
@@ -241,7 +229,7 @@ function createSais(): Kernel {
     return names;
   }
 
-  return function sais(T, SA, n, k, C, B, recurse, bwt) {
+  return function sais(T, SA, n, k, C, B, recurse) {
     if (C !== B) {
       C.fill(0, 0, k);
       for (let i = 0; i < n; i++) C[T[i]]++;
@@ -251,7 +239,7 @@ function createSais(): Kernel {
     SA.fill(0, 0, n);
     buckets(T, C, B, n, k, true);
     const m = scanLms(T, SA, B, n, 0, 0);
-    induce(T, SA, C, B, n, k, true, null);
+    induce(T, SA, C, B, n, k, true);
     // The sentinel is the smallest LMS substring; the induction zeroed its seed in SA[0].
     SA[0] = n - 1;
     for (let i = 1, j = 1; i < n; i++) {
@@ -272,7 +260,7 @@ function createSais(): Kernel {
         C1 = free >= names ? SA.subarray(m, m + names) : new Int32Array(names);
         B1 = C1;
       }
-      recurse(SA.subarray(n - m, n), SA.subarray(0, m), m, names, C1, B1, recurse, null);
+      recurse(SA.subarray(n - m, n), SA.subarray(0, m), m, names, C1, B1, recurse);
     } else {
       for (let i = 0; i < m; i++) SA[SA[n - m + i]] = i;
     }
@@ -288,7 +276,7 @@ function createSais(): Kernel {
       SA[i] = 0;
       SA[--B[T[p]]] = p;
     }
-    induce(T, SA, C, B, n, k, false, bwt);
+    induce(T, SA, C, B, n, k, false);
   };
 }
 
@@ -323,7 +311,7 @@ function kernelFor(T: Text): Kernel {
       const want = [9, 5, 6, 7, 3, 1, 8, 4, 2, 0];
       const got = new Int32Array(check.length);
       const text = type === "Uint16Array" ? Uint16Array.from(check) : Uint8Array.from(check);
-      copy(text, got, check.length, 4, new Int32Array(4), new Int32Array(4), int32, null);
+      copy(text, got, check.length, 4, new Int32Array(4), new Int32Array(4), int32);
       if (want.every((v, i) => v === got[i])) kernel = copy;
     } catch {
       kernel = int32;
