@@ -88,7 +88,7 @@ test.describe("roles", () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
     await expect(page.getByRole("heading", { name: "Admin", exact: true })).toBeVisible();
     const row = page.getByRole("row").filter({ hasText: email });
-    await row.getByRole("button", { name: "Ban" }).click();
+    await row.getByRole("button", { name: "Ban", exact: true }).click();
     await expect(row.getByText("banned", { exact: true })).toBeVisible();
 
     // The banned user's open session stops working at once.
@@ -111,5 +111,91 @@ test.describe("roles", () => {
     await page.reload();
     await expect(page.getByTestId("new-api-key")).toHaveCount(0);
     await expect(page.getByText("e2e script")).toBeVisible();
+  });
+});
+
+test.describe("passwords", () => {
+  test("a researcher changes their password on the account page; other sessions end", async ({
+    page,
+    browser,
+  }) => {
+    const email = newEmail("pw");
+    await signUp(page, email, "first password 1");
+    // A second browser signed in as the same researcher.
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await signIn(otherPage, email, "first password 1");
+
+    await page.getByLabel(`Account menu for ${email}`).click();
+    await page.getByRole("link", { name: "Account and password" }).click();
+    await expect(page.getByRole("heading", { name: "Account" })).toBeVisible();
+    await expect(page.getByText(email).first()).toBeVisible();
+    await page.getByLabel("Current password").fill("not my password");
+    await page.getByLabel("New password", { exact: true }).fill("second password 2");
+    await page.getByLabel("Repeat the new password").fill("second password 2");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("The current password is wrong").first()).toBeVisible();
+    await page.getByLabel("Current password").fill("first password 1");
+    await page.getByLabel("New password", { exact: true }).fill("second password 2");
+    await page.getByLabel("Repeat the new password").fill("different password 3");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("The passwords differ")).toBeVisible();
+    // Whole seconds separate the other session's issue time from the change (tokens carry seconds).
+    await page.waitForTimeout(1100);
+    await page.getByLabel("Current password").fill("first password 1");
+    await page.getByLabel("New password", { exact: true }).fill("second password 2");
+    await page.getByLabel("Repeat the new password").fill("second password 2");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await expect(page.getByText("Password changed. Your other sessions are signed out.")).toBeVisible();
+    await page.screenshot({ path: "test-results/account-password.png", fullPage: true });
+
+    // This browser stays signed in; the other one is signed out on its next request.
+    await page.reload();
+    await expect(page.getByLabel(`Account menu for ${email}`)).toBeVisible();
+    await otherPage.reload();
+    await expect(otherPage.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+    await other.close();
+
+    await signOut(page, email);
+    await page.goto("/signin");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("first password 1");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText(/wrong email or password/i)).toBeVisible();
+    await signIn(page, email, "second password 2");
+  });
+
+  test("an admin's one-time reset link lets a researcher set a new password", async ({ page, browser }) => {
+    const email = newEmail("reset");
+    await signUp(page, email, "forgotten password 1");
+    await signOut(page, email);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.goto("/admin");
+    await page.getByRole("button", { name: `Password reset link for ${email}` }).click();
+    const link = await page.getByTestId("reset-link").inputValue();
+    expect(link).toMatch(/\/reset-password\/[A-Za-z0-9_-]{40,}$/);
+    await page.screenshot({ path: "test-results/admin-reset-link.png", fullPage: true });
+
+    const visitor = await browser.newContext();
+    const p = await visitor.newPage();
+    await p.goto(link);
+    await expect(p.getByText(`New password for ${email}`)).toBeVisible();
+    await p.getByLabel("New password", { exact: true }).fill("short");
+    await p.getByLabel("Repeat the new password").fill("short");
+    await p.getByRole("button", { name: "Set password" }).click();
+    await expect(p.getByText(/at least 10 characters/i).first()).toBeVisible();
+    await p.getByLabel("New password", { exact: true }).fill("remembered password 2");
+    await p.getByLabel("Repeat the new password").fill("remembered password 2");
+    await p.getByRole("button", { name: "Set password" }).click();
+    await expect(p.getByText("Your password is set. Sign in with it now.")).toBeVisible();
+    await p.getByRole("link", { name: "Sign in" }).last().click();
+    await signIn(p, email, "remembered password 2");
+    // The link worked once.
+    await p.goto(link);
+    await expect(p.getByText("This reset link is invalid or has expired.")).toBeVisible();
+    await p.goto("/reset-password/not-a-real-token");
+    await expect(p.getByText("This reset link is invalid or has expired.")).toBeVisible();
+    await p.screenshot({ path: "test-results/reset-invalid.png", fullPage: true });
+    await visitor.close();
   });
 });

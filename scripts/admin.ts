@@ -14,7 +14,14 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { importPapers } from "../lib/arena/papers";
-import { AccountError, createAccount, setBanned, setRole } from "../lib/auth/accounts";
+import {
+  AccountError,
+  createAccount,
+  issuePasswordReset,
+  PASSWORD_RESET_TTL_MS,
+  setBanned,
+  setRole,
+} from "../lib/auth/accounts";
 import { createDb } from "../lib/db/create";
 import { applyMigrations } from "../lib/db/migrate";
 import { databaseTarget } from "../lib/db/target";
@@ -23,7 +30,7 @@ import { PaperImportError } from "../lib/retrieval";
 import { readPapersFile } from "../lib/retrieval/read-papers-file";
 
 const USAGE =
-  "usage: npm run admin -- create|promote|demote|ban|unban --email EMAIL [--password P] [--name N] | list | import-papers FILE";
+  "usage: npm run admin -- create|promote|demote|ban|unban|reset-link --email EMAIL [--password P] [--name N] | list | import-papers FILE";
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -75,6 +82,18 @@ async function main(): Promise<number> {
     if (command === "promote" || command === "demote") {
       const u = await setRole(db, email, command === "promote" ? "admin" : "researcher");
       console.log(`${u.email} is now ${u.role}`);
+      return 0;
+    }
+    if (command === "reset-link") {
+      const token = await issuePasswordReset(db, email);
+      const base = (process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(
+        /\/$/,
+        "",
+      );
+      console.log(`${base}/reset-password/${token}`);
+      console.log(
+        `one-time link for ${email.trim().toLowerCase()}, valid for ${PASSWORD_RESET_TTL_MS / 60_000} minutes`,
+      );
       return 0;
     }
     if (command === "ban" || command === "unban") {

@@ -3,7 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions";
-import { AccountError, setBanned, setRole, setTrusted } from "@/lib/auth/accounts";
+import {
+  AccountError,
+  issuePasswordReset,
+  PASSWORD_RESET_TTL_MS,
+  setBanned,
+  setRole,
+  setTrusted,
+} from "@/lib/auth/accounts";
 import { API_KEY_SCOPES, createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db/client";
 
@@ -29,6 +36,23 @@ export const changeUserAction = authedAction(
     }
     revalidatePath("/admin");
     return { ok: true, message: `Done: ${change.replace("-", " ")} for ${email}.` };
+  },
+);
+
+export const passwordResetLinkAction = authedAction<z.ZodObject<{ email: z.ZodString }>, { path: string }>(
+  { role: "admin", schema: z.object({ email: z.string().email() }) },
+  async ({ email }) => {
+    try {
+      const token = await issuePasswordReset(db(), email);
+      return {
+        ok: true,
+        message: `One-time link for ${email}, valid for ${PASSWORD_RESET_TTL_MS / 60_000} minutes. Send it to them; it is not shown again.`,
+        data: { path: `/reset-password/${token}` },
+      };
+    } catch (e) {
+      if (e instanceof AccountError) return { ok: false, message: e.message };
+      throw e;
+    }
   },
 );
 

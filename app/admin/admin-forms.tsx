@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { ActionButton } from "../components/action-button";
 import { Field } from "../components/field";
-import { changeUserAction, createApiKeyAction, revokeApiKeyAction } from "./actions";
+import { changeUserAction, createApiKeyAction, passwordResetLinkAction, revokeApiKeyAction } from "./actions";
 
 function UserButton({
   email,
@@ -32,6 +32,7 @@ export function UserActions(props: {
   banned: boolean;
   trusted: boolean;
   self: boolean;
+  hasPassword: boolean;
 }) {
   return (
     <div className="flex flex-wrap gap-1">
@@ -51,7 +52,46 @@ export function UserActions(props: {
         ) : (
           <UserButton email={props.email} change="ban" label="Ban" danger />
         ))}
+      {props.hasPassword && !props.self && <ResetLinkButton email={props.email} />}
     </div>
+  );
+}
+
+/** Issues a one-time password-reset link for an account and shows it once, for the admin to pass on. */
+function ResetLinkButton({ email }: { email: string }) {
+  const [state, action, pending] = useActionState(passwordResetLinkAction, undefined);
+  const link =
+    state?.data?.path && typeof window !== "undefined" ? `${window.location.origin}${state.data.path}` : null;
+  return (
+    <form action={action} className="inline-flex flex-wrap items-center gap-1">
+      <input type="hidden" name="email" value={email} />
+      <button
+        type="submit"
+        className="btn-secondary px-2 py-1 text-xs"
+        disabled={pending}
+        aria-label={`Password reset link for ${email}`}
+      >
+        Reset link
+      </button>
+      {state && !state.ok && (
+        <span role="alert" className="field-error text-xs">
+          {state.message}
+        </span>
+      )}
+      {link && (
+        <span role="status" className="flex w-full flex-col gap-1 text-xs">
+          <span className="muted">{state?.message}</span>
+          <input
+            readOnly
+            value={link}
+            data-testid="reset-link"
+            aria-label={`Reset link for ${email}`}
+            className="input w-full font-mono text-xs"
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        </span>
+      )}
+    </form>
   );
 }
 

@@ -12,7 +12,16 @@ export default async function AdminPage() {
     db().user.findMany({
       orderBy: { createdAt: "desc" },
       take: 200,
-      select: { id: true, email: true, name: true, role: true, banned: true, trusted: true, createdAt: true },
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        role: true,
+        banned: true,
+        trusted: true,
+        createdAt: true,
+        passwordHash: true,
+      },
     }),
     db().apiKey.findMany({
       where: { revokedAt: null },
@@ -89,6 +98,7 @@ export default async function AdminPage() {
                       banned={u.banned}
                       trusted={u.trusted}
                       self={u.id === admin.id}
+                      hasPassword={u.passwordHash !== null}
                     />
                   </td>
                 </tr>

@@ -63,6 +63,9 @@ function AccountMenu({ user }: { user: PublicUser | null }) {
         <p className="muted mb-3 text-xs">
           Signed in as <span data-testid="role">{user.role}</span>
         </p>
+        <Link href="/account" className="btn-secondary mb-2 w-full">
+          Account and password
+        </Link>
         <SignOutButton />
       </div>
     </details>

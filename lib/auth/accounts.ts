@@ -2,9 +2,10 @@
  * Accounts: sign-up, credential checks, role changes and bans. Pure data access with explicit
  * arguments; the callers (server actions, next-auth, the admin CLI) do the session checks.
  */
+import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/create";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
-import { type Role, signUpSchema } from "./schemas";
+import { passwordSchema, type Role, signUpSchema } from "./schemas";
 
 export type AccountErrorCode = "email_taken" | "invalid" | "banned" | "bad_credentials" | "not_found";
 
@@ -158,3 +159,124 @@ async function updateByEmail(
 export const setRole = (db: Db, email: string, role: Role) => updateByEmail(db, email, { role });
 export const setBanned = (db: Db, email: string, banned: boolean) => updateByEmail(db, email, { banned });
 export const setTrusted = (db: Db, email: string, trusted: boolean) => updateByEmail(db, email, { trusted });
+
+/** How long an admin-issued password-reset link stays valid. */
+export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * Sets a new password and signs out every other session: sessions issued before now are refused
+ * (lib/auth/session-token.ts checks `sessionsValidFrom`). Clears any pending reset link.
+ */
+async function setPassword(db: Db, userId: string, password: string, now: Date): Promise<void> {
+  await db.user.update({
+    where: { id: userId },
+    data: {
+      passwordHash: await hashPassword(password),
+      sessionsValidFrom: now,
+      passwordResetHash: null,
+      passwordResetExpires: null,
+    },
+  });
+}
+
+/** A signed-in researcher changes their password (the current one is required). */
+export async function changePassword(
+  db: Db,
+  userId: string,
+  input: { current: string; next: string },
+  now = new Date(),
+): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: userId } });
+  if (!user) throw new AccountError("not_found", "There is no such account.");
+  if (!user.passwordHash)
+    throw new AccountError(
+      "invalid",
+      "This account signs in through GitHub or your organisation; it has no password.",
+    );
+  if (!(await verifyPassword(user.passwordHash, input.current)))
+    throw new AccountError("bad_credentials", "The current password is wrong.", {
+      current: "The current password is wrong",
+    });
+  const parsed = passwordSchema.safeParse(input.next);
+  if (!parsed.success)
+    throw new AccountError("invalid", "Please correct the highlighted fields.", {
+      next: parsed.error.issues[0].message,
+    });
+  await setPassword(db, user.id, parsed.data, now);
+}
+
+/**
+ * An admin issues a one-time link for a researcher who forgot their password (there is no mail server:
+ * the admin passes the link on). Only the token's SHA-256 is stored; issuing again replaces the last link.
+ * Returns the token (the path is /reset-password/<token>).
+ */
+export async function issuePasswordReset(db: Db, email: string, now = new Date()): Promise<string> {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  if (!user) throw new AccountError("not_found", `There is no account for ${email}.`);
+  const token = randomBytes(32).toString("base64url");
+  await db.user.update({
+    where: { id: user.id },
+    data: {
+      passwordResetHash: sha256(token),
+      passwordResetExpires: new Date(now.getTime() + PASSWORD_RESET_TTL_MS),
+    },
+  });
+  return token;
+}
+
+/** The account a reset token belongs to while it is valid, else null. */
+export async function passwordResetAccount(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<{ email: string } | null> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const user = await db.user.findFirst({
+    where: { passwordResetHash: sha256(token), passwordResetExpires: { gt: now } },
+    select: { email: true },
+  });
+  return user;
+}
+
+/**
+ * Sets the password through a reset link; the link then stops working (one conditional update, so two
+ * submissions of the same link cannot both succeed). Returns the account's email.
+ */
+export async function resetPassword(
+  db: Db,
+  token: string,
+  password: string,
+  now = new Date(),
+): Promise<string> {
+  const parsed = passwordSchema.safeParse(password);
+  if (!parsed.success)
+    throw new AccountError("invalid", "Please correct the highlighted fields.", {
+      password: parsed.error.issues[0].message,
+    });
+  const invalid = new AccountError(
+    "invalid",
+    "This reset link is invalid or has expired. Ask an admin for a new one.",
+  );
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw invalid;
+  const hash = sha256(token);
+  const user = await db.user.findFirst({
+    where: { passwordResetHash: hash, passwordResetExpires: { gt: now } },
+    select: { id: true, email: true },
+  });
+  if (!user) throw invalid;
+  const { count } = await db.user.updateMany({
+    where: { id: user.id, passwordResetHash: hash },
+    data: {
+      passwordHash: await hashPassword(parsed.data),
+      sessionsValidFrom: now,
+      passwordResetHash: null,
+      passwordResetExpires: null,
+    },
+  });
+  if (count === 0) throw invalid;
+  return user.email;
+}

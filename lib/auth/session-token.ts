@@ -10,7 +10,7 @@
  * most once a day per token, where the response can carry cookies (route handlers, server actions).
  */
 import { decode, encode, type JWT } from "next-auth/jwt";
-import type { SqlRunner } from "../db/sql";
+import { parseDbTime, type SqlRunner } from "../db/sql";
 import { type PublicUser, toPublicUser } from "./accounts";
 
 /** next-auth's cookie names (the `__Secure-` one on https deployments). */
@@ -110,22 +110,37 @@ export async function sessionUser(
     role: string;
     banned: number | boolean;
     trusted: number | boolean;
-  }>(`SELECT "id", "email", "name", "role", "banned", "trusted" FROM "User" WHERE "id" = ?`, [token.uid]);
+    sessionsValidFrom: unknown;
+  }>(
+    `SELECT "id", "email", "name", "role", "banned", "trusted", "sessionsValidFrom" FROM "User" WHERE "id" = ?`,
+    [token.uid],
+  );
   if (!row || row.banned) return null;
-  const user = toPublicUser({ ...row, banned: false, trusted: Boolean(row.trusted) });
+  // Sessions from before a password change or reset are over (compared in whole seconds, like `iat`).
+  if (row.sessionsValidFrom != null && token.iat < Math.floor(parseDbTime(row.sessionsValidFrom) / 1000))
+    return null;
+  const user = toPublicUser({
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    banned: false,
+    trusted: Boolean(row.trusted),
+  });
   // Chunked cookies are left to next-auth (a renewal would leave the old chunks behind).
   const renewal = cookie.chunked ? null : await renewedSessionCookie(cookie.name, token, secret);
   return { user, renewal };
 }
 
-/** A renewed cookie for `token` when it is more than a day old, else null. */
+/** A renewed cookie for `token` when it is more than a day old (or `force`), else null. */
 export async function renewedSessionCookie(
   name: string,
   token: SessionToken,
   secret: string,
+  force = false,
 ): Promise<SessionCookie | null> {
   const now = Math.floor(Date.now() / 1000);
-  if (now - token.iat < RENEW_AFTER_S) return null;
+  if (!force && now - token.iat < RENEW_AFTER_S) return null;
   const { exp: _exp, iat: _iat, jti: _jti, ...claims } = token.payload;
   const value = await encode({ token: claims, secret, maxAge: SESSION_MAX_AGE_S });
   return {

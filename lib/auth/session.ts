@@ -4,7 +4,7 @@ import { forbidden, unauthorized } from "next/navigation";
 import { sql } from "../db/client";
 import { serverSecret } from "../secrets";
 import type { PublicUser } from "./accounts";
-import { sessionUser } from "./session-token";
+import { readSessionToken, renewedSessionCookie, sessionCookie, sessionUser } from "./session-token";
 
 export class AuthError extends Error {
   constructor(
@@ -32,6 +32,21 @@ export async function currentUser(): Promise<PublicUser | null> {
     }
   }
   return session.user;
+}
+
+/**
+ * Issues this request's session afresh (a new `iat`), for server actions that just ended every older
+ * session (a password change) but should keep the person who made it signed in.
+ */
+export async function reissueSession(): Promise<void> {
+  const store = await cookies();
+  const cookie = sessionCookie(store);
+  if (!cookie) return;
+  const secret = serverSecret();
+  const token = await readSessionToken(cookie.value, secret);
+  if (!token) return;
+  const renewed = await renewedSessionCookie(cookie.name, token, secret, true);
+  if (renewed) store.set(renewed.name, renewed.value, renewed.options);
 }
 
 /** For server actions and route handlers: the user, or an AuthError (401 signed out, 403 wrong role). */

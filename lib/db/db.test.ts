@@ -49,9 +49,12 @@ async function sqliteShape(file: string): Promise<string[]> {
     sql: string | null;
   }[];
   db.close();
-  return rows
-    .filter((r) => !r.name.includes("_app_migrations"))
-    .map((r) => `${r.type} ${r.name} ${(r.sql ?? "").replace(/\s+/g, " ")}`);
+  return (
+    rows
+      .filter((r) => !r.name.includes("_app_migrations"))
+      // Whitespace is not schema: SQLite keeps the text ALTER TABLE ... ADD COLUMN wrote (" , ", " )").
+      .map((r) => `${r.type} ${r.name} ${(r.sql ?? "").replace(/\s+/g, " ").replace(/ ?([,()]) ?/g, "$1")}`)
+  );
 }
 
 async function exerciseClient(target: DatabaseTarget) {

@@ -1,0 +1,105 @@
+/**
+ * Passwords on a temporary SQLite database: changing one needs the current one and ends older sessions;
+ * an admin's reset link works once, within its hour, and ends older sessions too.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { encode } from "next-auth/jwt";
+import { createDb, type Db } from "../db/create";
+import { applyMigrations } from "../db/migrate";
+import { createSql, type SqlClient } from "../db/sql";
+import { databaseTarget } from "../db/target";
+import {
+  changePassword,
+  checkCredentials,
+  createAccount,
+  issuePasswordReset,
+  PASSWORD_RESET_TTL_MS,
+  passwordResetAccount,
+  resetPassword,
+} from "./accounts";
+import { sessionUser } from "./session-token";
+
+const secret = "accounts-test-secret-0123456789abcdefgh";
+const dir = mkdtempSync(path.join(tmpdir(), "accounts-"));
+let db: Db;
+let sql: SqlClient;
+
+before(async () => {
+  const target = databaseTarget(`file:${path.join(dir, "app.db")}`);
+  await applyMigrations(target);
+  db = createDb(target);
+  sql = createSql(target);
+});
+
+after(async () => {
+  await db.$disconnect();
+  await sql.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Tokens carry their issue time in whole seconds: let the clock pass the second a token was issued in. */
+const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
+
+/** A session cookie issued now, as next-auth makes them. */
+async function sessionCookie(uid: string) {
+  const value = await encode({ token: { uid }, secret });
+  return {
+    get: (name: string) => (name === "next-auth.session-token" ? { value } : undefined),
+    getAll: () => [{ name: "next-auth.session-token", value }],
+  };
+}
+
+test("changing a password needs the current one, checks the new one and ends older sessions", async () => {
+  const user = await createAccount(db, { email: "ada@example.org", password: "first-password-1" });
+  const old = await sessionCookie(user.id);
+  assert.ok(await sessionUser(old, secret, sql), "signed in before the change");
+  await nextSecond();
+  await assert.rejects(
+    changePassword(db, user.id, { current: "wrong-password", next: "second-password-2" }),
+    (e: { code?: string; fields?: Record<string, string> }) =>
+      e.code === "bad_credentials" && !!e.fields?.current,
+  );
+  await assert.rejects(
+    changePassword(db, user.id, { current: "first-password-1", next: "short" }),
+    (e: { fields?: Record<string, string> }) => /at least 10/.test(e.fields?.next ?? ""),
+  );
+  assert.ok(await sessionUser(old, secret, sql), "failed attempts change nothing");
+  await changePassword(db, user.id, { current: "first-password-1", next: "second-password-2" });
+  assert.equal(await sessionUser(old, secret, sql), null, "a session from before the change is over");
+  assert.ok(await sessionUser(await sessionCookie(user.id), secret, sql), "a session issued now is fine");
+  await assert.rejects(checkCredentials(db, "ada@example.org", "first-password-1"));
+  assert.equal((await checkCredentials(db, "ada@example.org", "second-password-2")).id, user.id);
+});
+
+test("a reset link sets a password once, within its hour, and ends older sessions", async () => {
+  const user = await createAccount(db, { email: "grace@example.org", password: "grace-password-1" });
+  const old = await sessionCookie(user.id);
+  await nextSecond();
+  const first = await issuePasswordReset(db, "Grace@Example.org");
+  const token = await issuePasswordReset(db, "grace@example.org");
+  assert.equal(await passwordResetAccount(db, first), null, "issuing again replaces the last link");
+  assert.deepEqual(await passwordResetAccount(db, token), { email: "grace@example.org" });
+  const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+  assert.ok(stored.passwordResetHash && !stored.passwordResetHash.includes(token), "only a hash is stored");
+  await assert.rejects(resetPassword(db, token, "short"), (e: { fields?: Record<string, string> }) =>
+    /at least 10/.test(e.fields?.password ?? ""),
+  );
+  const late = new Date(Date.now() + PASSWORD_RESET_TTL_MS + 1000);
+  await assert.rejects(resetPassword(db, token, "grace-password-2", late), /invalid or has expired/);
+  await assert.rejects(resetPassword(db, "x".repeat(43), "grace-password-2"), /invalid or has expired/);
+  await assert.rejects(resetPassword(db, "../../etc", "grace-password-2"), /invalid or has expired/);
+  const results = await Promise.allSettled([
+    resetPassword(db, token, "grace-password-2"),
+    resetPassword(db, token, "grace-password-3"),
+  ]);
+  assert.equal(results.filter((r) => r.status === "fulfilled").length, 1, "the link works once");
+  assert.equal(await passwordResetAccount(db, token), null);
+  assert.equal(await sessionUser(old, secret, sql), null);
+  const winner = results[0].status === "fulfilled" ? "grace-password-2" : "grace-password-3";
+  assert.equal((await checkCredentials(db, "grace@example.org", winner)).id, user.id);
+  await assert.rejects(issuePasswordReset(db, "nobody@example.org"), /no account/);
+});
