@@ -221,8 +221,8 @@ function compressMeta(json: Uint8Array, offsets: Uint32Array): { z: Uint8Array; 
  * Builds one shard and returns its file bytes.
  * Time O(n + n H0) where H0 is the BWT's zero-order entropy. Peak memory about 5n bytes, during SA-IS: the
  * text (n, converted in place from the input) and SA (4n); 6n for a shard that needs two bytes per symbol.
- * Then the BWT overwrites SA's memory, the text is dropped, and the plain wavelet bits (~0.6n) are
- * compressed into an RRR vector (~0.3n).
+ * Then the BWT overwrites SA's memory, the text is dropped, and the plain wavelet bits (~0.6n) and the RRR
+ * encoder's working buffer are laid out in SA's memory too; the RRR vector (~0.3n) and the file are new.
  */
 export function buildShard(
   input: ShardInput,
