@@ -475,14 +475,17 @@ export function readManifest(dir: string): Manifest {
   return m;
 }
 
+/** An index folder's manifest and shard files, as loadIndexFiles reads them. */
+export interface LoadedIndex {
+  manifest: Manifest;
+  files: { file: string; bytes: Uint8Array }[];
+}
+
 /**
  * Reads every shard file of an index folder into memory, into SharedArrayBuffers when `shared` (so worker
  * threads can use them without copies). Checks each file's size against the manifest. Time O(index size).
  */
-export function loadIndexFiles(
-  dir: string,
-  shared = false,
-): { manifest: Manifest; files: { file: string; bytes: Uint8Array }[] } {
+export function loadIndexFiles(dir: string, shared = false): LoadedIndex {
   const manifest = readManifest(dir);
   const files = manifest.shards.map((sh) => {
     const path = join(dir, sh.file);

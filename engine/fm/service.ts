@@ -13,7 +13,6 @@
  * calling thread (still behind the same async methods).
  */
 
-import type { Worker } from "node:worker_threads";
 import type { Manifest } from "./build";
 import { deserializeError, FmError, type SerializedFmError } from "./errors";
 import {
@@ -25,6 +24,7 @@ import {
   type DocWindow,
   type FindResult,
   FmIndex,
+  type LoadedIndex,
   type Located,
   loadIndexFiles,
   type QueryOptions,
@@ -33,7 +33,8 @@ import {
   type ShardRef,
 } from "./index";
 import { runQuery, type ServiceQuery } from "./service-queries";
-import { resolveWorker, startWorker } from "./worker-path";
+import { resolveWorker } from "./worker-path";
+import { runSoon, WorkerPool } from "./worker-pool";
 
 export type { ServiceQuery } from "./service-queries";
 
@@ -42,23 +43,20 @@ export interface IndexServiceOptions {
   /** Worker threads (default 2). 0 answers on the calling thread. */
   workers?: number;
   maxQueryBytes?: number;
+  /**
+   * Index files already loaded (loadIndexFiles(dir, true)), e.g. shared with a trace service so the
+   * process holds one copy of the index.
+   */
+  loaded?: LoadedIndex;
 }
 
 export type BatchResult = { ok: true; result: unknown } | { ok: false; error: Error };
-
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-}
 
 export class IndexService {
   readonly manifest: Manifest;
   readonly shards: readonly ShardInfo[];
   readonly domains: readonly string[];
-  private readonly workers: Worker[] = [];
-  private readonly busy: number[] = [];
-  private readonly pending = new Map<number, Pending & { worker: number }>();
-  private nextId = 1;
+  private readonly pool: WorkerPool | null;
   private closed = false;
   /** Used when there are no workers. */
   private readonly local: FmIndex | null;
@@ -66,7 +64,7 @@ export class IndexService {
   /** Use createIndexService. */
   constructor(
     index: FmIndex,
-    files: { file: string; bytes: Uint8Array }[],
+    files: LoadedIndex["files"],
     workerUrl: URL | null,
     nWorkers: number,
     maxQueryBytes: number,
@@ -75,68 +73,32 @@ export class IndexService {
     this.shards = index.shards;
     this.domains = index.domains;
     this.local = workerUrl && nWorkers > 0 ? null : index;
-    if (this.local) return;
-    for (let i = 0; i < nWorkers; i++) {
-      const w = startWorker(workerUrl!, { workerData: { manifest: this.manifest, files, maxQueryBytes } });
-      w.on("message", (msg: { id: number; ok: boolean; result?: unknown; error?: SerializedFmError }) => {
-        const p = this.pending.get(msg.id);
-        if (!p) return;
-        this.pending.delete(msg.id);
-        this.busy[p.worker]--;
-        if (msg.ok) p.resolve(msg.result);
-        else p.reject(deserializeError(msg.error!));
-      });
-      w.on("error", (e) => this.failWorker(i, e));
-      w.unref();
-      this.workers.push(w);
-      this.busy.push(0);
-    }
-  }
-
-  private failWorker(i: number, e: Error): void {
-    for (const [id, p] of this.pending) {
-      if (p.worker === i) {
-        this.pending.delete(id);
-        p.reject(e);
-      }
-    }
+    this.pool = this.local
+      ? null
+      : new WorkerPool(
+          workerUrl!,
+          nWorkers,
+          { manifest: this.manifest, files, maxQueryBytes },
+          (e) => deserializeError(e as SerializedFmError),
+          closedError,
+        );
   }
 
   private send(queries: ServiceQuery[], batch: boolean): Promise<unknown> {
-    if (this.closed) return Promise.reject(new FmError("SERVICE_CLOSED", "the index service is closed", 503));
-    if (this.local) {
-      const local = this.local;
-      return new Promise((resolve, reject) => {
-        setImmediate(() => {
-          try {
-            resolve(
-              batch
-                ? queries.map((q) => {
-                    try {
-                      return { ok: true, result: runQuery(local, q) };
-                    } catch (e) {
-                      return { ok: false, error: e };
-                    }
-                  })
-                : runQuery(local, queries[0]),
-            );
-          } catch (e) {
-            reject(e);
-          }
-        });
-      });
-    }
-    let w = 0;
-    for (let i = 1; i < this.workers.length; i++) if (this.busy[i] < this.busy[w]) w = i;
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: w });
-      this.busy[w]++;
-      if (this.pending.size === 1) for (const x of this.workers) x.ref();
-      this.workers[w].postMessage({ id, queries, batch });
-    }).finally(() => {
-      if (this.pending.size === 0) for (const x of this.workers) x.unref();
-    });
+    if (this.closed) return Promise.reject(closedError());
+    const local = this.local;
+    if (!local) return this.pool!.run({ queries, batch });
+    return runSoon(() =>
+      batch
+        ? queries.map((q) => {
+            try {
+              return { ok: true, result: runQuery(local, q) };
+            } catch (e) {
+              return { ok: false, error: e };
+            }
+          })
+        : runQuery(local, queries[0]),
+    );
   }
 
   private one<T>(q: ServiceQuery): Promise<T> {
@@ -204,15 +166,13 @@ export class IndexService {
 
   /** Stops the workers; pending queries are rejected. */
   async close(): Promise<void> {
-    if (this.closed) return;
     this.closed = true;
-    const err = new FmError("SERVICE_CLOSED", "the index service is closed", 503);
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
-      p.reject(err);
-    }
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await this.pool?.close();
   }
+}
+
+function closedError(): FmError {
+  return new FmError("SERVICE_CLOSED", "the index service is closed", 503);
 }
 
 /**
@@ -221,7 +181,7 @@ export class IndexService {
  */
 export async function createIndexService(opts: IndexServiceOptions): Promise<IndexService> {
   const nWorkers = opts.workers ?? 2;
-  const { manifest, files } = loadIndexFiles(opts.dir, nWorkers > 0);
+  const { manifest, files } = opts.loaded ?? loadIndexFiles(opts.dir, nWorkers > 0);
   const index = new FmIndex(manifest, files, true);
   const maxQueryBytes = opts.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
   index.maxQueryBytes = maxQueryBytes;

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { buildFmIndex, type CorpusDoc, type FmIndex, openFmIndex } from "../fm/index";
+import { FmError } from "../fm/errors";
+import { buildFmIndex, type CorpusDoc, type FmIndex, loadIndexFiles, openFmIndex } from "../fm/index";
+import { createIndexService } from "../fm/service";
 import { bm25Scores, corpusIdf, normalizeRelevance, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";
 import { createTraceService, type TraceService } from "./service";
@@ -382,6 +384,38 @@ describe("trace service", () => {
     await assert.rejects(
       service.trace({ response: "" }),
       (e: Error) => e instanceof TraceError && e.status === 400,
+    );
+  });
+});
+
+describe("services sharing one loaded index", () => {
+  test("the index and trace services run on one copy; closing rejects pending and later requests", async () => {
+    const { dir } = await build([
+      { id: "m", domain: "creative", text: "Call me Ishmael. Some years ago I went to sea.", meta: {} },
+      { id: "c", domain: "code", text: "function main() { return 0; }", meta: {} },
+    ]);
+    const loaded = loadIndexFiles(dir, true);
+    const search = await createIndexService({ dir, workers: 2, loaded });
+    const traces = await createTraceService({ dir, workers: 1, loaded });
+    try {
+      assert.equal(await search.countAll("Ishmael"), 1);
+      const t = await traces.trace({ response: "Some years ago I went to the shop.", spanDensity: 1 });
+      assert.equal(t.documents[0].shard, "creative");
+      // Both services' workers read the same bytes (SharedArrayBuffers), not copies.
+      assert.ok(loaded.files.every((f) => f.bytes.buffer instanceof SharedArrayBuffer));
+    } finally {
+      await traces.close();
+    }
+    const pending = assert.rejects(
+      search.batch(Array.from({ length: 2000 }, (_, k) => ({ op: "countAll" as const, query: `x${k}` }))),
+      (e: unknown) => e instanceof FmError && e.code === "SERVICE_CLOSED",
+    );
+    await search.close();
+    await pending;
+    await assert.rejects(search.count("sea"), (e: unknown) => e instanceof FmError && e.status === 503);
+    await assert.rejects(
+      traces.trace({ response: "Call me Ishmael." }),
+      (e: unknown) => e instanceof TraceError && e.code === "SERVICE_CLOSED",
     );
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { type LoadedIndex, loadIndexFiles } from "@/engine/fm/index";
 import { createIndexService, type IndexService } from "@/engine/fm/service";
 import { env } from "../env";
 import type { ComponentStatus } from "../health-types";
@@ -11,7 +12,21 @@ import { HttpError } from "../http-error";
  * worker threads that share one copy of the index. Route handlers and server actions call
  * `indexService()`; a missing index is a 503 with the command that builds it.
  */
-const g = globalThis as unknown as { __lmrIndex?: Promise<IndexService>; __lmrIndexError?: string };
+const g = globalThis as unknown as {
+  __lmrIndex?: Promise<IndexService>;
+  __lmrIndexError?: string;
+  __lmrIndexFiles?: { dir: string; loaded: LoadedIndex };
+};
+
+/**
+ * The index folder's files, read once per process into shared memory: the search service and the trace
+ * service (lib/trace/service.ts) both start their worker threads on this one copy. Throws
+ * FmIndexFileError for a missing, truncated or corrupted file.
+ */
+export function loadedIndex(dir: string): LoadedIndex {
+  if (g.__lmrIndexFiles?.dir !== dir) g.__lmrIndexFiles = { dir, loaded: loadIndexFiles(dir, true) };
+  return g.__lmrIndexFiles.loaded;
+}
 
 export function indexService(): Promise<IndexService> {
   if (!g.__lmrIndex) {
@@ -24,11 +39,14 @@ export function indexService(): Promise<IndexService> {
         ),
       );
     }
-    g.__lmrIndex = createIndexService({ dir, workers: env().ENGINE_WORKERS ?? 2 }).catch((e) => {
-      g.__lmrIndex = undefined;
-      g.__lmrIndexError = (e as Error).message;
-      throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
-    });
+    g.__lmrIndex = (async () =>
+      createIndexService({ dir, workers: env().ENGINE_WORKERS ?? 2, loaded: loadedIndex(dir) }))().catch(
+      (e) => {
+        g.__lmrIndex = undefined;
+        g.__lmrIndexError = (e as Error).message;
+        throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
+      },
+    );
   }
   return g.__lmrIndex;
 }

@@ -4,12 +4,14 @@ import path from "node:path";
 import { createTraceService, type TraceService } from "@/engine/trace/service";
 import type { TraceInput, TraceResult } from "@/engine/trace/trace";
 import { db } from "../db/client";
+import { loadedIndex } from "../engine/fm";
 import { env } from "../env";
 import { HttpError } from "../http-error";
 
 /**
  * The process-wide trace service over the default corpus index (or INDEX_DIR): whole traces run in
- * worker threads sharing one copy of the index, so a trace never blocks the server. A missing index is a
+ * worker threads on the same in-memory copy of the index as the search service (lib/engine/fm.ts's
+ * loadedIndex), so a trace never blocks the server. A missing index is a
  * 503 naming the command that builds it.
  */
 const g = globalThis as unknown as { __lmrTrace?: Promise<TraceService> };
@@ -25,7 +27,8 @@ export function traceService(): Promise<TraceService> {
         ),
       );
     }
-    g.__lmrTrace = createTraceService({ dir, workers: env().ENGINE_WORKERS ?? 2 })
+    g.__lmrTrace = (async () =>
+      createTraceService({ dir, workers: env().ENGINE_WORKERS ?? 2, loaded: loadedIndex(dir) }))()
       .then(async (service) => {
         // Warm the workers up (JIT) so the first user's trace is as fast as the next ones.
         await Promise.all(
