@@ -8,7 +8,7 @@
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildCorpus } from "../engine/corpus/build";
 import { openFmIndex } from "../engine/fm/index";
@@ -83,7 +83,10 @@ function main(): void {
   const queriesBin = join(OUT, "queries.bin");
   writeFileSync(queriesBin, qbuf);
 
-  // Ours: build in a child process (peak memory of the whole build, workers included).
+  // Ours: build in a child process (peak memory of the whole build, workers included). The 1-minute load
+  // average is printed around each build: on a shared machine it says how far the timings can be trusted.
+  const load = (label: string) => `${label} ${loadavg()[0].toFixed(2)}`;
+  const loads = [load("before ours")];
   const build = timed(process.execPath, [
     "--import",
     "tsx",
@@ -97,6 +100,7 @@ function main(): void {
     "--json",
   ]);
   const built = JSON.parse(build.stdout.trim().split("\n").pop()!) as { indexBytes: number; bytes: number };
+  loads.push(load("after ours"));
   const index = openFmIndex(INDEX);
   const time = (n: number, fn: (i: number) => void) => {
     for (let i = 0; i < Math.min(n, 50); i++) fn(i); // warm up
@@ -162,7 +166,9 @@ function main(): void {
       "-ldivsufsort",
       "-ldivsufsort64",
     ]);
+    loads.push(load("before sdsl"));
     const r = timed(bin, [corpusBin, queriesBin]);
+    loads.push(load("after sdsl"));
     const j = JSON.parse(r.stdout) as Record<string, number>;
     sdslTotal = j.totalCount;
     sdsl = {
@@ -191,6 +197,7 @@ function main(): void {
   console.log(
     `machine: ${process.platform} ${process.arch}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
   );
+  console.log(`load average (1 min): ${loads.join(", ")}`);
   console.log(
     `${"figure".padEnd(28)} ${"ours".padStart(10)} ${sdsl ? `${"sdsl-lite".padStart(10)} ${"ours/sdsl".padStart(10)}` : ""}`,
   );
