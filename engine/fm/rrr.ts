@@ -32,7 +32,7 @@ const HYPER_SHIFT = 9;
 const REL_PTR_BITS = 15;
 const REL_PTR_MASK = (1 << REL_PTR_BITS) - 1;
 
-/** C(n, k) for 0 <= k <= n <= 31 at BINOM[32 n + k]. */
+/** C(n, k) for 0 <= k <= n <= 31 at BINOM[32 n + k]; 0 for k > n. */
 const BINOM = new Int32Array(32 * 32);
 for (let n = 0; n < 32; n++) {
   BINOM[32 * n] = 1;
@@ -62,13 +62,13 @@ function popcount32(x: number): number {
 export function encodeBlock(block: number, k: number): number {
   let o = 0;
   let left = k;
-  for (let p = 0; p < RRR_BLOCK && left > 0; p++) {
-    const rem = RRR_BLOCK - p; // positions p..30
-    if (left === rem) break; // the rest are ones: the last pattern of this prefix, offset adds nothing
-    if ((block >>> p) & 1) {
-      o += BINOM[32 * (rem - 1) + left];
-      left--;
-    }
+  // Only set bits contribute: bit p, set with `left` ones from p on, adds C(30 - p, left), which is 0 once
+  // the remaining positions are all ones (C(n, k) = 0 for k > n). So the loop visits the k set bits
+  // (lowest first), not every position up to the last one: fewer iterations, no per-bit branch.
+  for (let b = block; b !== 0; b &= b - 1) {
+    const p = 31 - Math.clz32(b & -b);
+    o += BINOM[32 * (30 - p) + left];
+    left--;
   }
   return o;
 }
