@@ -353,27 +353,26 @@ export function buildShard(
   // Int32 cursors, read as unsigned (>>> 0 semantics via >>> 5): all arithmetic stays in 32-bit integers.
   const cursor = new Int32Array(m);
   for (let v = 0; v < m; v++) cursor[v] = nodes[5 * v];
-  // Flattened codes for the fill loop, indexed by the BWT's symbol codes (x -> symbol symbolOf[x]).
+  // Flattened codes for the fill loop, indexed by the BWT's symbol codes (x -> symbol symbolOf[x]): each
+  // step is one int, node << 1 | bit (one load instead of two).
   const pathStart = new Int32Array(alphabet + 1);
   for (let x = 0; x < alphabet; x++) pathStart[x + 1] = pathStart[x] + codeNodes[symbolOf[x]].length;
-  const pathNode = new Int32Array(pathStart[alphabet]);
-  const pathBit = new Int32Array(pathStart[alphabet]);
+  const path = new Int32Array(pathStart[alphabet]);
   for (let x = 0; x < alphabet; x++) {
     const c = symbolOf[x];
-    for (let k = 0; k < codeNodes[c].length; k++) {
-      pathNode[pathStart[x] + k] = codeNodes[c][k];
-      pathBit[pathStart[x] + k] = codeBits[c][k];
-    }
+    for (let k = 0; k < codeNodes[c].length; k++)
+      path[pathStart[x] + k] = (codeNodes[c][k] << 1) | codeBits[c][k];
   }
   // Branch-free: the bit (0 or 1) is OR-ed in either way, as the branch would be mispredicted about half
   // the time.
   for (let i = 0; i < n; i++) {
     const x = bwt[i];
     for (let k = pathStart[x], e = pathStart[x + 1]; k < e; k++) {
-      const v = pathNode[k];
+      const step = path[k];
+      const v = step >> 1;
       const pos = cursor[v];
       cursor[v] = (pos + 1) | 0;
-      words[pos >>> 5] |= pathBit[k] << (pos & 31);
+      words[pos >>> 5] |= (step & 1) << (pos & 31);
     }
   }
   const rrr = RrrVector.fromWords(
