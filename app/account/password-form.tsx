@@ -1,8 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { MAX_PASSWORD, MIN_PASSWORD } from "@/lib/auth/schemas";
+import { MAX_PASSWORD } from "@/lib/auth/schemas";
 import { Field } from "../components/field";
+import { NewPasswordFields } from "../components/new-password-fields";
 import { changePasswordAction } from "./actions";
 
 export function PasswordForm() {
@@ -19,23 +20,11 @@ export function PasswordForm() {
         maxLength={MAX_PASSWORD + 20}
         error={errors.current}
       />
-      <Field
+      <NewPasswordFields
         id="next"
         label="New password"
-        type="password"
-        autoComplete="new-password"
-        required
-        maxLength={MAX_PASSWORD + 20}
-        hint={`At least ${MIN_PASSWORD} characters.`}
-        error={errors.next}
-      />
-      <Field
-        id="confirm"
-        label="Repeat the new password"
-        type="password"
-        autoComplete="new-password"
-        required
-        error={errors.confirm}
+        confirmLabel="Repeat the new password"
+        errors={errors}
       />
       <div
         role={state?.ok ? "status" : "alert"}

@@ -3,8 +3,9 @@
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useActionState, useEffect, useRef, useState } from "react";
-import { MAX_EMAIL, MAX_NAME, MAX_PASSWORD, MIN_PASSWORD } from "@/lib/auth/schemas";
+import { MAX_EMAIL, MAX_NAME } from "@/lib/auth/schemas";
 import { Field } from "../components/field";
+import { NewPasswordFields } from "../components/new-password-fields";
 import { signUpAction } from "./actions";
 
 export function SignUpForm() {
@@ -59,24 +60,7 @@ export function SignUpForm() {
         maxLength={MAX_EMAIL + 20}
         error={errors.email}
       />
-      <Field
-        id="password"
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        required
-        maxLength={MAX_PASSWORD + 20}
-        hint={`At least ${MIN_PASSWORD} characters.`}
-        error={errors.password}
-      />
-      <Field
-        id="confirm"
-        label="Repeat password"
-        type="password"
-        autoComplete="new-password"
-        required
-        error={errors.confirm}
-      />
+      <NewPasswordFields id="password" label="Password" confirmLabel="Repeat password" errors={errors} />
       <div
         role="alert"
         className={state?.ok ? "text-sm text-emerald-700 dark:text-emerald-400" : "field-error min-h-5"}

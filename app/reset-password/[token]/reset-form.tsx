@@ -2,8 +2,7 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import { MAX_PASSWORD, MIN_PASSWORD } from "@/lib/auth/schemas";
-import { Field } from "../../components/field";
+import { NewPasswordFields } from "../../components/new-password-fields";
 import { resetPasswordAction } from "./actions";
 
 export function ResetForm({ token, email }: { token: string; email: string }) {
@@ -27,23 +26,11 @@ export function ResetForm({ token, email }: { token: string; email: string }) {
       <p className="text-sm">
         New password for <span className="font-medium">{email}</span>
       </p>
-      <Field
+      <NewPasswordFields
         id="password"
         label="New password"
-        type="password"
-        autoComplete="new-password"
-        required
-        maxLength={MAX_PASSWORD + 20}
-        hint={`At least ${MIN_PASSWORD} characters.`}
-        error={errors.password}
-      />
-      <Field
-        id="confirm"
-        label="Repeat the new password"
-        type="password"
-        autoComplete="new-password"
-        required
-        error={errors.confirm}
+        confirmLabel="Repeat the new password"
+        errors={errors}
       />
       <div role="alert" className="field-error min-h-5">
         {state?.message}
