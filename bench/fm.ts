@@ -12,19 +12,11 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildCorpus } from "../engine/corpus/build";
 import { openFmIndex } from "../engine/fm/index";
+import { mulberry32 as rng } from "../engine/random";
 
 const CORPUS = "data/corpus/flexmix-mini.jsonl";
 const OUT = "bench/out";
 const INDEX = join(OUT, "fm-index");
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs a command under /usr/bin/time, returning stdout and peak resident memory in bytes. */
 function timed(cmd: string, args: string[]): { stdout: string; peakBytes: number; seconds: number } {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { mulberry32 as rng } from "../random";
 import {
   buildFmIndex,
   type CorpusDoc,
@@ -16,16 +17,6 @@ import { createIndexService } from "./service";
 
 const tmp = mkdtempSync(join(tmpdir(), "fm-test-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const bytesOf = (d: CorpusDoc) => (typeof d.text === "string" ? new TextEncoder().encode(d.text) : d.text);
 

@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { mulberry32 as rng } from "../random";
 import { decodeBlock, encodeBlock, RRR_BLOCK, RRR_HYPER, RRR_SUPER, RrrVector } from "./rrr";
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function toWords(bits: Uint8Array): Uint32Array {
   const words = new Uint32Array(Math.ceil(bits.length / 32) + 1);

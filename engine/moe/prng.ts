@@ -2,19 +2,9 @@
  * Seeded pseudo-random numbers (mulberry32), so every stage of training and every
  * seeded generation is reproducible bit for bit on one machine.
  */
-export type Rng = () => number;
+import type { Rng } from "../random";
 
-/** Uniform floats in [0, 1) from a 32-bit seed. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng } from "../random";
 
 /** Standard normal samples (Box-Muller) drawn from `rng`. */
 export function normalSampler(rng: Rng): () => number {

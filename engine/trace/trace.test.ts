@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { FmError } from "../fm/errors";
 import { buildFmIndex, type CorpusDoc, type FmIndex, loadIndexFiles, openFmIndex } from "../fm/index";
 import { createIndexService } from "../fm/service";
+import { mulberry32 as rng } from "../random";
 import { bm25Scores, corpusIdf, normalizeRelevance, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";
 import { createTraceService, type TraceService } from "./service";
@@ -15,15 +16,6 @@ import { coverageShare, fmExtender, shardsFor, traceText, trimContext } from "./
 
 const tmp = mkdtempSync(join(tmpdir(), "trace-test-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let dirs = 0;
 async function build(docs: CorpusDoc[], maxShardBytes?: number): Promise<{ dir: string; index: FmIndex }> {

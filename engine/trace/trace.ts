@@ -16,6 +16,7 @@
  */
 
 import type { FmIndex } from "../fm/index";
+import { mulberry32 as prng } from "../random";
 import { bm25Scores, corpusIdf, normalizeRelevance, type RelevanceLevel, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";
 import { countBytes, type Extender, maximalSpans, type RawSpan } from "./spans";
@@ -245,17 +246,6 @@ function fnv1a(bytes: Uint8Array, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
   for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
   return h;
-}
-
-/** mulberry32: a small deterministic PRNG in [0, 1). */
-function prng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
