@@ -204,6 +204,43 @@ describe("SQLite", () => {
     await applyMigrations(target);
     await exerciseSql(target);
   });
+  test("a write waits without blocking the thread while another connection holds the write lock", async () => {
+    const target = databaseTarget(`file:${path.join(dir, "busy.db")}`);
+    await applyMigrations(target);
+    if (target.provider !== "sqlite") throw new Error("unreachable");
+    const { default: Database } = await import("better-sqlite3");
+    const other = new Database(target.file);
+    const sql = createSql(target);
+    const impatient = createSql(target, { busyWaitMs: 100 });
+    try {
+      other.exec("BEGIN IMMEDIATE");
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      const write = sql.transaction((tx) =>
+        tx.run(`INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES (?, ?, ?)`, [
+          "k",
+          "v",
+          new Date(),
+        ]),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(ticks >= 10, `the thread kept running while the write waited (${ticks} ticks)`);
+      await assert.rejects(
+        impatient.run(`UPDATE "Setting" SET "value" = ? WHERE "key" = ?`, ["w", "k"]),
+        (e: { status?: number; message: string }) => e.status === 503 && /busy/.test(e.message),
+      );
+      other.exec("COMMIT");
+      assert.equal(await write, 1, "the waiting write went through once the lock was released");
+      clearInterval(timer);
+      assert.deepEqual(await sql.all(`SELECT "value" FROM "Setting" WHERE "key" = ?`, ["k"]), [
+        { value: "v" },
+      ]);
+    } finally {
+      other.close();
+      await sql.close();
+      await impatient.close();
+    }
+  });
 });
 
 const pgUrl = process.env.TEST_POSTGRES_URL;

@@ -14,10 +14,13 @@
  *
  * Transactions: SQLite has one connection here and better-sqlite3 is synchronous, so a transaction holds
  * a lock (other statements of this client wait for it) and starts with BEGIN IMMEDIATE (the write lock
- * at once: no deadlock-prone upgrade). PostgreSQL runs each transaction on its own pooled connection.
+ * at once: no deadlock-prone upgrade). While another connection (Prisma's, or another process) holds the
+ * database's write lock, statements wait asynchronously and retry, up to SQLITE_BUSY_WAIT_MS, then fail
+ * with a 503. PostgreSQL runs each transaction on its own pooled connection.
  */
 import Database from "better-sqlite3";
 import pg from "pg";
+import { HttpError } from "../http-error";
 import { type DatabaseTarget, databaseTarget } from "./target";
 
 export type SqlValue = string | number | boolean | Date | null;
@@ -69,8 +72,17 @@ export function sql(): SqlClient {
   return globalForSql.__lmrSql;
 }
 
-export function createSql(target: DatabaseTarget): SqlClient {
-  return target.provider === "sqlite" ? new SqliteSql(target.file) : new PostgresSql(target.url);
+/** How long a SQLite write waits for another connection's write to finish before answering 503. */
+export const SQLITE_BUSY_WAIT_MS = 10_000;
+
+function isBusy(e: unknown): boolean {
+  return String((e as { code?: unknown } | null)?.code ?? "").startsWith("SQLITE_BUSY");
+}
+
+export function createSql(target: DatabaseTarget, opts: { busyWaitMs?: number } = {}): SqlClient {
+  return target.provider === "sqlite"
+    ? new SqliteSql(target.file, opts.busyWaitMs ?? SQLITE_BUSY_WAIT_MS)
+    : new PostgresSql(target.url);
 }
 
 class SqliteSql implements SqlClient {
@@ -80,9 +92,29 @@ class SqliteSql implements SqlClient {
   /** Resolves when the running transaction ends; null when none runs. */
   private busy: Promise<void> | null = null;
 
-  constructor(file: string) {
-    this.conn = new Database(file, { timeout: 5000 });
+  constructor(
+    file: string,
+    private readonly busyWaitMs: number,
+  ) {
+    // No busy timeout in the driver: it would wait synchronously, freezing this thread, and with it the
+    // other connection (Prisma's, same thread) whose write lock it waits for. whenFree waits asynchronously.
+    this.conn = new Database(file, { timeout: 0 });
     this.conn.pragma("journal_mode = WAL");
+  }
+
+  /** Runs `op`, retrying with a growing pause while another connection holds the write lock. */
+  private async whenFree<T>(op: () => T): Promise<T> {
+    const deadline = Date.now() + this.busyWaitMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        return op();
+      } catch (e) {
+        if (!isBusy(e)) throw e;
+        if (Date.now() >= deadline)
+          throw new HttpError(503, "The database is busy with another change; try again in a moment.");
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
   }
 
   private statement(text: string): Database.Statement {
@@ -110,12 +142,12 @@ class SqliteSql implements SqlClient {
 
   async all<T>(text: string, params: SqlValue[] = []): Promise<T[]> {
     while (this.busy) await this.busy;
-    return this.allNow<T>(text, params);
+    return this.whenFree(() => this.allNow<T>(text, params));
   }
 
   async run(text: string, params: SqlValue[] = []): Promise<number> {
     while (this.busy) await this.busy;
-    return this.runNow(text, params);
+    return this.whenFree(() => this.runNow(text, params));
   }
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
@@ -129,7 +161,7 @@ class SqliteSql implements SqlClient {
       run: async (text, params = []) => this.runNow(text, params),
     };
     try {
-      this.statement("BEGIN IMMEDIATE").run();
+      await this.whenFree(() => this.statement("BEGIN IMMEDIATE").run());
       let result: T;
       try {
         result = await fn(tx);
