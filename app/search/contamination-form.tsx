@@ -4,7 +4,8 @@ import { useMutation } from "@tanstack/react-query";
 import { type ChangeEvent, type FormEvent, useState } from "react";
 import type { ContaminationLabel } from "@/engine/fm/index";
 import { CONTAMINATION_LIMITS, parseEntriesText } from "@/lib/search/contamination";
-import { type ContaminationAnswer, postJson } from "./api";
+import { postJson } from "../components/post-json";
+import type { ContaminationAnswer } from "./api";
 
 const MAX_FILE_BYTES = 2_000_000;
 

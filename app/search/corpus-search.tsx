@@ -4,7 +4,8 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import type { InfiniGramDocument } from "@/lib/search/infini-gram";
 import { Field } from "../components/field";
-import { type CountAnswer, postJson, type SearchDocsAnswer } from "./api";
+import { postJson } from "../components/post-json";
+import type { CountAnswer, SearchDocsAnswer } from "./api";
 
 const DOCS_PER_PAGE = 5;
 const DISPLAY_BYTES = 600;

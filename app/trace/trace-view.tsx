@@ -11,6 +11,7 @@ import {
   useState,
 } from "react";
 import type { DocumentContext, TraceDocument, TraceResult } from "@/engine/trace/trace";
+import { postJson } from "../components/post-json";
 import { PREFILL_KEY, type TracePrefill } from "./trace-link";
 
 export type TraceAnswer = TraceResult & {
@@ -33,22 +34,6 @@ const SHADE: Record<Level, string> = {
   medium: "bg-amber-200 dark:bg-amber-700/60",
   low: "bg-amber-100 dark:bg-amber-900/50",
 };
-
-async function postJson<T>(url: string, body: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    throw new Error("The server could not be reached. Check your connection and try again.");
-  }
-  const data = (await res.json().catch(() => null)) as ({ error?: string } & T) | null;
-  if (!res.ok || !data) throw new Error(data?.error ?? `The server answered ${res.status}.`);
-  return data;
-}
 
 const chars = (s: string) => Array.from(s).length;
 

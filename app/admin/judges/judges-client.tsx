@@ -3,23 +3,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { JudgeSummary as Summary, Tally } from "@/lib/judges/metrics";
 
-interface Tally {
-  agreements: number;
-  disagreements: number;
-  unparseable: number;
-  accuracy: number | null;
-}
-interface Summary extends Tally {
-  pairs: number;
-  swappedAccuracy: number | null;
-  consistent: number;
-  bothParsed: number;
-  positionConsistency: number | null;
-  unparseableReplies: number;
-  bySubject: Record<string, Tally>;
-  byQuestionType: Record<string, Tally>;
-}
 interface Run {
   id: string;
   judgeName: string;
