@@ -6,33 +6,16 @@
  */
 import type { Db, Prisma } from "../db/create";
 import type { DatabaseTarget } from "../db/target";
-import type { AnomalyOptions } from "../ranking/anomaly";
+import type { AnomalyOptions, VoterAnomaly } from "../ranking/anomaly";
+import type { LeaderboardRow } from "../ranking/leaderboard";
 import { filterKey, filterRange, type LeaderboardFilter } from "./leaderboard-filter";
 import { type RunMode, runRefreshJobOffThread } from "./ratings-runner";
 
-export interface SnapshotRow {
-  model: string;
-  elo: number;
-  bt: number;
-  ciLower: number;
-  ciUpper: number;
-  rank: number;
-  battles: number;
-  winRate: number;
-  styleBt?: number;
-}
+/** One leaderboard row as stored in a snapshot: lib/ranking's row. */
+export type SnapshotRow = LeaderboardRow;
 
-/** A voter the anomaly check flagged (stats of lib/ranking/anomaly's VoterAnomaly). */
-export interface FlaggedVoter {
-  userId: string;
-  votes: number;
-  comparable: number;
-  meanLogLik: number;
-  nullMeanLogLik: number;
-  z: number;
-  pValue: number;
-  agreement: number;
-}
+/** A voter the anomaly check flagged: lib/ranking/anomaly's statistics, with the voter's user id. */
+export type FlaggedVoter = Omit<VoterAnomaly, "voter" | "flagged"> & { userId: string };
 
 export interface VoterCheck {
   /** Voters with counted votes. */
@@ -127,16 +110,9 @@ export async function refreshRatings(
         .filter((a) => a.flagged)
         .sort((x, y) => x.pValue - y.pValue)
         .slice(0, 500)
-        .map((a) => ({
-          userId: voterIds[a.voter],
-          votes: a.votes,
-          comparable: a.comparable,
-          meanLogLik: a.meanLogLik,
-          nullMeanLogLik: a.nullMeanLogLik,
-          z: a.z,
-          pValue: a.pValue,
-          agreement: a.agreement,
-        })),
+        .map(
+          ({ voter, flagged: _flagged, ...stats }): FlaggedVoter => ({ userId: voterIds[voter], ...stats }),
+        ),
     };
   }
   await db.ratingsSnapshot.create({

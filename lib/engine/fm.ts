@@ -28,16 +28,28 @@ export function loadedIndex(dir: string): LoadedIndex {
   return g.__lmrIndexFiles.loaded;
 }
 
+/**
+ * The configured index folder, or an HttpError 503 naming the command that builds it when it has no
+ * manifest yet. Shared by the search and trace services.
+ */
+export function builtIndexDir(): string {
+  const dir = env().indexDir;
+  if (!existsSync(path.join(dir, "manifest.json"))) {
+    throw new HttpError(
+      503,
+      `The corpus index is not built yet (${dir}). Run \`npm run setup:data\` or \`npm start\`.`,
+    );
+  }
+  return dir;
+}
+
 export function indexService(): Promise<IndexService> {
   if (!g.__lmrIndex) {
-    const dir = env().indexDir;
-    if (!existsSync(path.join(dir, "manifest.json"))) {
-      return Promise.reject(
-        new HttpError(
-          503,
-          `The corpus index is not built yet (${dir}). Run \`npm run setup:data\` or \`npm start\`.`,
-        ),
-      );
+    let dir: string;
+    try {
+      dir = builtIndexDir();
+    } catch (e) {
+      return Promise.reject(e);
     }
     g.__lmrIndex = (async () =>
       createIndexService({ dir, workers: env().ENGINE_WORKERS ?? 2, loaded: loadedIndex(dir) }))().catch(

@@ -1,10 +1,9 @@
 import "server-only";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { createTraceService, type TraceService } from "@/engine/trace/service";
 import type { TraceInput, TraceResult } from "@/engine/trace/trace";
 import { db } from "../db/client";
-import { loadedIndex } from "../engine/fm";
+import { builtIndexDir, loadedIndex } from "../engine/fm";
 import { env } from "../env";
 import { HttpError } from "../http-error";
 
@@ -18,14 +17,11 @@ const g = globalThis as unknown as { __lmrTrace?: Promise<TraceService> };
 
 export function traceService(): Promise<TraceService> {
   if (!g.__lmrTrace) {
-    const dir = env().indexDir;
-    if (!existsSync(path.join(dir, "manifest.json"))) {
-      return Promise.reject(
-        new HttpError(
-          503,
-          `The corpus index is not built yet (${dir}). Run \`npm run setup:data\` or \`npm start\`.`,
-        ),
-      );
+    let dir: string;
+    try {
+      dir = builtIndexDir();
+    } catch (e) {
+      return Promise.reject(e);
     }
     g.__lmrTrace = (async () =>
       createTraceService({ dir, workers: env().ENGINE_WORKERS ?? 2, loaded: loadedIndex(dir) }))()
