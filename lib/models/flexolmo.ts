@@ -1,7 +1,13 @@
 import "server-only";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { type FlexOlmo, FlexOlmoError, type GenerateOptions, loadFlexOlmo } from "@/engine/moe";
+import {
+  type ExpertManifest,
+  type FlexOlmo,
+  FlexOlmoError,
+  type GenerateOptions,
+  loadFlexOlmo,
+} from "@/engine/moe";
 import { env } from "../env";
 import type { ComponentStatus } from "../health-types";
 import { HttpError } from "../http-error";
@@ -86,34 +92,14 @@ export async function modelConfigurations(): Promise<ModelConfiguration[]> {
   return listConfigurations((await modelService()).experts);
 }
 
-export interface ExpertRecord {
-  id: string;
-  domain: string;
-  description: string;
-  documents: number;
-  heldoutDocuments: number;
-  trainingSteps: number;
-  trainingTokens: number;
-  alwaysOn: boolean;
-  heldout: { publicOnlyBitsPerByte: number; withExpertBitsPerByte: number };
-  file: string;
-  sha256: string;
-  bytes: number;
-}
+/** An expert as the experts page and API show it: its manifest entry, file facts and whether it is always on. */
+export type ExpertRecord = ExpertManifest & { alwaysOn: boolean; sha256: string; bytes: number };
 
 /** The registry of experts from the manifest, public first. */
 export function expertRegistry(model: FlexOlmo): ExpertRecord[] {
   return model.manifest.experts.map((e, i) => ({
-    id: e.id,
-    domain: e.domain,
-    description: e.description,
-    documents: e.documents,
-    heldoutDocuments: e.heldoutDocuments,
-    trainingSteps: e.trainingSteps,
-    trainingTokens: e.trainingTokens,
+    ...e,
     alwaysOn: i === 0,
-    heldout: e.heldout,
-    file: e.file,
     sha256: model.manifest.files[e.file]?.sha256 ?? "",
     bytes: model.manifest.files[e.file]?.bytes ?? 0,
   }));
