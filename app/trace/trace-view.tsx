@@ -10,17 +10,10 @@ import {
   useRef,
   useState,
 } from "react";
-import type { DocumentContext, TraceDocument, TraceResult } from "@/engine/trace/trace";
+import type { DocumentContext, TraceDocument } from "@/engine/trace/trace";
+import type { TraceAnswer } from "@/lib/trace/service";
 import { postJson } from "../components/post-json";
 import { PREFILL_KEY, type TracePrefill } from "./trace-link";
-
-export type TraceAnswer = TraceResult & {
-  id: string;
-  url: string;
-  createdAt: string;
-  prompt: string | null;
-  response: string;
-};
 
 const MAX_CHARS = 20_000;
 type Level = "high" | "medium" | "low";

@@ -52,6 +52,26 @@ export interface StoredTrace {
   result: TraceResult;
 }
 
+/** A stored trace as the API and the permanent page show it: the result with its id, link, time and texts. */
+export type TraceAnswer = TraceResult & {
+  id: string;
+  url: string;
+  createdAt: string;
+  prompt: string | null;
+  response: string;
+};
+
+export function traceAnswer(stored: StoredTrace): TraceAnswer {
+  return {
+    id: stored.id,
+    url: `/trace/${stored.id}`,
+    createdAt: stored.createdAt,
+    prompt: stored.prompt,
+    response: stored.response,
+    ...stored.result,
+  };
+}
+
 /** Runs a trace and stores it (Trace table) so it has a permanent link. */
 export async function runAndStoreTrace(input: TraceInput, userId: string | null): Promise<StoredTrace> {
   const service = await traceService();

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { loadTrace } from "@/lib/trace/service";
+import { loadTrace, traceAnswer } from "@/lib/trace/service";
 import { TraceIntro, traceDomains, Unavailable } from "../shared";
-import { type TraceAnswer, TraceView } from "../trace-view";
+import { TraceView } from "../trace-view";
 
 export const metadata: Metadata = { title: "Trace" };
 export const dynamic = "force-dynamic";
@@ -13,14 +13,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   const stored = await loadTrace(id);
   if (!stored) notFound();
   const { domains, problem } = await traceDomains();
-  const initial: TraceAnswer = {
-    ...stored.result,
-    id: stored.id,
-    url: `/trace/${stored.id}`,
-    createdAt: stored.createdAt,
-    prompt: stored.prompt,
-    response: stored.response,
-  };
+  const initial = traceAnswer(stored);
   return (
     <div className="space-y-6">
       <TraceIntro />

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { validateTraceInput } from "@/engine/trace/trace";
 import { handler, json, readJson } from "@/lib/http";
-import { runAndStoreTrace, traceService } from "@/lib/trace/service";
+import { runAndStoreTrace, traceAnswer, traceService } from "@/lib/trace/service";
 
 export const dynamic = "force-dynamic";
 
@@ -25,12 +25,5 @@ export const POST = handler("public", async (req, { user }) => {
   // Checked here too so bad input never reaches a worker.
   validateTraceInput({ ...input, response: input.response }, service.domains);
   const stored = await runAndStoreTrace(input, user?.id ?? null);
-  return json({
-    id: stored.id,
-    url: `/trace/${stored.id}`,
-    createdAt: stored.createdAt,
-    prompt: stored.prompt,
-    response: stored.response,
-    ...stored.result,
-  });
+  return json(traceAnswer(stored));
 });

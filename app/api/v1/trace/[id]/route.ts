@@ -1,5 +1,5 @@
 import { HttpError, handler, json } from "@/lib/http";
-import { loadTrace } from "@/lib/trace/service";
+import { loadTrace, traceAnswer } from "@/lib/trace/service";
 
 export const dynamic = "force-dynamic";
 
@@ -7,12 +7,5 @@ export const dynamic = "force-dynamic";
 export const GET = handler<{ id: string }>("public", async (_req, { params }) => {
   const stored = await loadTrace(params.id);
   if (!stored) throw new HttpError(404, "No trace with this id.");
-  return json({
-    id: stored.id,
-    url: `/trace/${stored.id}`,
-    createdAt: stored.createdAt,
-    prompt: stored.prompt,
-    response: stored.response,
-    ...stored.result,
-  });
+  return json(traceAnswer(stored));
 });
