@@ -219,14 +219,13 @@ export async function previewExport(
   return out;
 }
 
-/** Records of the matching votes, page by page (for datasets built from an export slice). */
-export async function* exportRecords(
-  db: Db,
-  filters: ExportFilters,
-  voter: VoterPseudonym,
-): AsyncGenerator<SciArenaEvalRecord[]> {
+/**
+ * `voter` with a bounded memo: a voter's pseudonym is an HMAC, computed once per voter rather than once
+ * per record (the memo is emptied past 10,000 voters so memory stays bounded).
+ */
+function cachedPseudonyms(voter: VoterPseudonym): VoterPseudonym {
   const cache = new Map<string, string>();
-  const pseudo = (id: string) => {
+  return (id: string) => {
     let p = cache.get(id);
     if (p === undefined) {
       if (cache.size > 10_000) cache.clear();
@@ -235,6 +234,15 @@ export async function* exportRecords(
     }
     return p;
   };
+}
+
+/** Records of the matching votes, page by page (for datasets built from an export slice). */
+export async function* exportRecords(
+  db: Db,
+  filters: ExportFilters,
+  voter: VoterPseudonym,
+): AsyncGenerator<SciArenaEvalRecord[]> {
+  const pseudo = cachedPseudonyms(voter);
   for await (const page of exportPages(db, filters)) {
     yield page.map((row) => toEvalRecord(row, pseudo(row.userId)));
   }
@@ -254,16 +262,7 @@ export function exportStream(
 ): ReadableStream<Uint8Array> {
   const encoder = encoderFor(format);
   let iterator: AsyncGenerator<ExportRow[]> | undefined;
-  const cache = new Map<string, string>();
-  const pseudo = (id: string) => {
-    let p = cache.get(id);
-    if (p === undefined) {
-      if (cache.size > 10_000) cache.clear();
-      p = voter(id);
-      cache.set(id, p);
-    }
-    return p;
-  };
+  const pseudo = cachedPseudonyms(voter);
   let written = 0;
   return new ReadableStream<Uint8Array>(
     {
