@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { type EvalReport, readEvaluation } from "@/lib/models/evaluation";
 import { expertRegistry, modelService } from "@/lib/models/flexolmo";
 import { expertColor } from "../components/expert-colors";
+import { ModelUnavailable } from "../components/model-unavailable";
 
 export const metadata: Metadata = { title: "Experts" };
 export const dynamic = "force-dynamic";
@@ -13,15 +14,7 @@ export default async function Page() {
   try {
     model = await modelService();
   } catch (e) {
-    return (
-      <div className="space-y-4">
-        <h1 className="text-2xl font-semibold">Experts</h1>
-        <div role="alert" className="card border-red-300 dark:border-red-800">
-          <p className="font-medium">The model cannot be loaded.</p>
-          <p className="muted mt-1 text-sm break-words">{(e as Error).message}</p>
-        </div>
-      </div>
-    );
+    return <ModelUnavailable title="Experts" error={e} />;
   }
   const experts = expertRegistry(model);
   const evaluation = readEvaluation();

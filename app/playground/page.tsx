@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
 import { modelService } from "@/lib/models/flexolmo";
+import { ModelUnavailable } from "../components/model-unavailable";
 import { PlaygroundForm } from "./playground-form";
 
 export const metadata: Metadata = { title: "Playground" };
@@ -11,15 +12,7 @@ export default async function Page() {
   try {
     model = await modelService();
   } catch (e) {
-    return (
-      <div className="space-y-4">
-        <h1 className="text-2xl font-semibold">Playground</h1>
-        <div role="alert" className="card border-red-300 dark:border-red-800">
-          <p className="font-medium">The model cannot be loaded.</p>
-          <p className="muted mt-1 text-sm break-words">{(e as Error).message}</p>
-        </div>
-      </div>
-    );
+    return <ModelUnavailable title="Playground" error={e} />;
   }
   const experts = model.experts.map((e) => ({
     id: e.id,
