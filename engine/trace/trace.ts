@@ -15,7 +15,7 @@
  * span's level is its best document's; (7) coverage: share of response characters inside maximal spans.
  */
 
-import type { FmIndex } from "../fm/index";
+import type { DocWindow, FmIndex } from "../fm/index";
 import { mulberry32 as prng } from "../random";
 import { bm25Scores, corpusIdf, normalizeRelevance, type RelevanceLevel, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";
@@ -64,8 +64,8 @@ export interface TraceSnippet {
   moreAfter: boolean;
 }
 
-export interface TraceDocument {
-  id: number;
+/** Which corpus document a match is in, and what its metadata says of it. */
+export interface DocumentFacts {
   shard: string;
   domain: string;
   docIndex: number;
@@ -75,6 +75,24 @@ export interface TraceDocument {
   source: string | null;
   license: string | null;
   url: string | null;
+}
+
+/** DocumentFacts of the document a window of the index comes from. */
+function documentFacts(win: DocWindow): DocumentFacts {
+  return {
+    shard: win.shard,
+    domain: win.domain,
+    docIndex: win.docIndex,
+    docId: win.id,
+    title: metaString(win.meta, "title"),
+    source: metaString(win.meta, "source"),
+    license: metaString(win.meta, "license"),
+    url: metaString(win.meta, "url"),
+  };
+}
+
+export interface TraceDocument extends DocumentFacts {
+  id: number;
   meta: Record<string, unknown>;
   /** Bytes of the whole document. */
   docBytes: number;
@@ -374,14 +392,7 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
       if (!doc) {
         doc = {
           id: docs.length,
-          shard: win.shard,
-          domain: win.domain,
-          docIndex: win.docIndex,
-          docId: win.id,
-          title: metaString(win.meta, "title"),
-          source: metaString(win.meta, "source"),
-          license: metaString(win.meta, "license"),
-          url: metaString(win.meta, "url"),
+          ...documentFacts(win),
           meta: win.meta,
           docBytes: win.docBytes,
           bm25: 0,
@@ -584,15 +595,7 @@ function pickRows(
   return out;
 }
 
-export interface DocumentContext {
-  shard: string;
-  domain: string;
-  docIndex: number;
-  docId: string;
-  title: string | null;
-  source: string | null;
-  license: string | null;
-  url: string | null;
+export interface DocumentContext extends DocumentFacts {
   text: string;
   matchStart: number;
   matchEnd: number;
@@ -629,14 +632,7 @@ export function documentContext(
   const cut = trimContext(win.text.slice(0, win.matchStart), win.text.slice(win.matchEnd), words);
   const match = win.text.slice(win.matchStart, win.matchEnd);
   return {
-    shard: win.shard,
-    domain: win.domain,
-    docIndex: win.docIndex,
-    docId: win.id,
-    title: metaString(win.meta, "title"),
-    source: metaString(win.meta, "source"),
-    license: metaString(win.meta, "license"),
-    url: metaString(win.meta, "url"),
+    ...documentFacts(win),
     text: cut.before + match + cut.after,
     matchStart: cut.before.length,
     matchEnd: cut.before.length + match.length,
