@@ -55,7 +55,7 @@ function AccountMenu({ user }: { user: PublicUser | null }) {
         className="btn-secondary cursor-pointer list-none [&::-webkit-details-marker]:hidden"
         aria-label={`Account menu for ${user.email}`}
       >
-        <span className="max-w-[12rem] truncate">{user.name ?? user.email}</span>
+        <span className="max-w-[7rem] truncate sm:max-w-[12rem]">{user.name ?? user.email}</span>
         <span aria-hidden="true">▾</span>
       </summary>
       <div className="absolute right-0 z-20 mt-2 w-64 rounded-lg border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-900">
