@@ -13,6 +13,7 @@ import { deflateRawSync } from "node:zlib";
 import { encodeFile, type SectionArray } from "./format";
 import { RRR_BLOCK, RrrVector } from "./rrr";
 import { suffixArray } from "./sais";
+import { SaisArena } from "./sais-wasm";
 
 export const SYMBOLS = 258;
 export const SENTINEL = 0;
@@ -64,8 +65,15 @@ export interface ShardMeta {
  * the previous shard's text and suffix array.
  */
 export interface ShardScratch {
+  /**
+   * The WebAssembly suffix sorter's instance, whose memory holds the text and SA (see sais-wasm.ts); null
+   * when it cannot be used here (then `text` and `sa` below and the JavaScript sorter).
+   */
+  arena?: SaisArena | null;
   text?: Uint8Array;
   sa?: Int32Array;
+  /** Which suffix sorter the last shard used. */
+  sorter?: "wasm" | "js";
 }
 
 /**
@@ -76,8 +84,13 @@ export function readShardText(file: string, scratch: ShardScratch = {}): Uint8Ar
   const fd = openSync(file, "r");
   try {
     const size = fstatSync(fd).size;
-    if (!scratch.text || scratch.text.length < size) scratch.text = new Uint8Array(size);
-    const text = scratch.text.subarray(0, size);
+    if (scratch.arena === undefined) scratch.arena = SaisArena.create();
+    let text: Uint8Array;
+    if (scratch.arena?.fits(size, false)) text = scratch.arena.text(size);
+    else {
+      if (!scratch.text || scratch.text.length < size) scratch.text = new Uint8Array(size);
+      text = scratch.text.subarray(0, size);
+    }
     for (let off = 0; off < size; ) {
       const got = readSync(fd, text, off, size - off, off);
       if (got === 0) throw new Error(`${file}: unexpected end of file`);
@@ -271,7 +284,21 @@ export function buildShard(
       symbolOf[b + 2] = b + 2;
     }
   }
-  let s: Uint8Array | Uint16Array | null = narrow ? text : new Uint16Array(n);
+  // The WebAssembly sorter sorts in its own memory: the text is normally read straight into it (see
+  // readShardText); otherwise it is copied there. Asking for room may grow that memory, which detaches
+  // earlier views of it, so whether the text is already there is checked first.
+  if (scratch.arena === undefined) scratch.arena = SaisArena.create();
+  let arena = scratch.arena;
+  const inArena = arena?.holds(text, n) ?? false;
+  if (arena && !arena.fits(n, !narrow)) arena = null;
+  if (arena) {
+    if (inArena) text = arena.text(n);
+    else {
+      arena.text(n).set(text);
+      text = arena.text(n);
+    }
+  }
+  let s: Uint8Array | Uint16Array | null = narrow ? text : arena ? arena.wideText(n) : new Uint16Array(n);
   for (let d = 0; d < docs; d++) {
     for (let i = docStarts[d], e = docStarts[d + 1] - 1; i < e; i++) s[i] = code[text[i]];
     s[docStarts[d + 1] - 1] = SEPARATOR;
@@ -280,9 +307,20 @@ export function buildShard(
   text = null;
 
   progress?.("suffix-array", 0);
-  if (!scratch.sa || scratch.sa.length < n) scratch.sa = new Int32Array(n);
-  const sa = scratch.sa.subarray(0, n);
-  suffixArray(s, sa, n, alphabet - 1);
+  let sa: Int32Array;
+  if (arena) {
+    // SA stays in the sorter's memory and is used in place below; the views are taken after sorting
+    // (the sorter may have grown the memory).
+    arena.sort(n, alphabet - 1, !narrow);
+    sa = arena.sa(n);
+    s = narrow ? arena.text(n) : arena.wideText(n);
+    scratch.sorter = "wasm";
+  } else {
+    if (!scratch.sa || scratch.sa.length < n) scratch.sa = new Int32Array(n);
+    sa = scratch.sa.subarray(0, n);
+    suffixArray(s, sa, n, alphabet - 1);
+    scratch.sorter = "js";
+  }
   progress?.("bwt", textBytes * 0.7);
 
   // SA samples (rows i % saRate == 0, a strided read) and ISA samples (positions j % isaRate == 0); then the
@@ -297,7 +335,9 @@ export function buildShard(
     const j = sa[i];
     if (j % isaRate === 0) isaSamples[j / isaRate] = i;
   }
-  const bwt = narrow ? new Uint8Array(sa.buffer, 0, n) : new Uint16Array(sa.buffer, 0, n);
+  const bwt = narrow
+    ? new Uint8Array(sa.buffer, sa.byteOffset, n)
+    : new Uint16Array(sa.buffer, sa.byteOffset, n);
   for (let i = 0; i < n; i++) {
     const j = sa[i];
     bwt[i] = j > 0 ? s[j - 1] : SENTINEL;
@@ -342,7 +382,7 @@ export function buildShard(
   // Plain wavelet bits (padded for 32-bit reads), compressed into an RRR vector below. Both buffers are
   // taken from SA's memory past the BWT when they fit (always for one byte per symbol: BWT n, bits about
   // 0.6n, RRR working buffer about 0.7n of 4n), so that a shard leaves no large garbage behind.
-  let spare = Math.ceil((n * bwt.BYTES_PER_ELEMENT) / 8) * 8;
+  let spare = sa.byteOffset + Math.ceil((n * bwt.BYTES_PER_ELEMENT) / 8) * 8;
   const spareWords = (len: number) => {
     if (spare + 4 * len > sa.buffer.byteLength) return new Uint32Array(len);
     const a = new Uint32Array(sa.buffer, spare, len).fill(0);

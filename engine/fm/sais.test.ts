@@ -1,7 +1,19 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
 import { mulberry32 as rng } from "../random";
+import { buildFmIndex, type CorpusDoc } from "./build";
+import { buildShard, type ShardInput, type ShardScratch } from "./build-shard";
 import { suffixArray } from "./sais";
+import { SaisArena, suffixArrayWasm } from "./sais-wasm";
+
+// The WebAssembly sorter must be used by everything below, including build workers (which inherit the
+// environment): a fallback to the JavaScript sorter is then an error instead of a silent slowdown.
+process.env.FM_SAIS = "wasm";
+/** One instance for the many small cases (as a build worker reuses its arena across shards). */
+const arena = SaisArena.create()!;
 
 /** Suffix array by sorting the suffixes with direct comparisons: O(n^2 log n), for short strings. */
 function naiveSa(s: ArrayLike<number>): Int32Array {
@@ -59,7 +71,29 @@ function check(body: number[], alphabetMax: number, label: string, reference = n
     suffixArray(s, sa, s.length, alphabetMax);
     assert.deepEqual(sa.subarray(0, s.length), want, `${label} (${type}, n=${s.length})`);
     assert.deepEqual(Array.from(sa.subarray(s.length)), [-7, -7, -7], `${label}: wrote past n`);
+    sa.fill(-7);
+    suffixArrayWasm(s, sa, s.length, alphabetMax, arena);
+    assert.deepEqual(sa.subarray(0, s.length), want, `${label} (${type}, n=${s.length}, wasm)`);
+    assert.deepEqual(Array.from(sa.subarray(s.length)), [-7, -7, -7], `${label}: wrote past n (wasm)`);
   }
+}
+
+/** The JavaScript sorter (the reference, tested above against naive sorting) against the WebAssembly one. */
+function checkAgainstJs(s: Uint8Array | Uint16Array | Int32Array, alphabetMax: number, label: string) {
+  const n = s.length;
+  const want = new Int32Array(n);
+  suffixArray(s, want, n, alphabetMax);
+  const got = new Int32Array(n);
+  suffixArrayWasm(s, got, n, alphabetMax, arena);
+  for (let i = 0; i < n; i++) if (got[i] !== want[i]) assert.fail(`${label} (n=${n}): rows differ at ${i}`);
+}
+
+function textOf(type: "u8" | "u16" | "i32", body: ArrayLike<number>) {
+  const n = body.length + 1;
+  const s = type === "u8" ? new Uint8Array(n) : type === "u16" ? new Uint16Array(n) : new Int32Array(n);
+  s.set(body as ArrayLike<number>);
+  s[n - 1] = 0;
+  return s;
 }
 
 function fibonacci(n: number): number[] {
@@ -153,5 +187,144 @@ describe("suffixArray (SA-IS)", () => {
       }
       check(body, 257, `documents round ${round}`);
     }
+  });
+});
+
+describe("suffixArray on WebAssembly (engine/fm/wasm/sais.as.ts) against the JavaScript sorter", () => {
+  test("n = 1 and 2", () => {
+    for (const type of ["u8", "u16", "i32"] as const) {
+      const sa = new Int32Array(2).fill(-7);
+      suffixArrayWasm(textOf(type, []), sa, 1, 0, arena);
+      assert.deepEqual(Array.from(sa), [0, -7]);
+      suffixArrayWasm(textOf(type, [1]), sa, 2, 1, arena);
+      assert.deepEqual(Array.from(sa), [1, 0]);
+    }
+  });
+
+  test("random texts over small and large alphabets, one, two and four bytes per symbol", () => {
+    const rand = rng(21);
+    for (const n of [1000, 100_000, 400_000]) {
+      for (const sigma of [1, 2, 4, 26, 254]) {
+        const body = Array.from({ length: n }, () => 1 + Math.floor(rand() * sigma));
+        checkAgainstJs(textOf("u8", body), sigma, `u8 random sigma=${sigma}`);
+      }
+      for (const sigma of [300, 65535]) {
+        const body = Array.from({ length: n }, () => 1 + Math.floor(rand() * sigma));
+        checkAgainstJs(textOf("u16", body), sigma, `u16 random sigma=${sigma}`);
+      }
+      const body = Array.from({ length: n }, () => 1 + Math.floor(rand() * 1_000_000));
+      checkAgainstJs(textOf("i32", body), 1_000_000, "i32 random sigma=1e6");
+    }
+  });
+
+  test("one symbol, periodic, Fibonacci, Thue-Morse: deep recursion", () => {
+    for (const n of [100_000, 300_001]) {
+      checkAgainstJs(textOf("u8", Array(n).fill(1)), 1, "a^n");
+      checkAgainstJs(textOf("u8", Array(n).fill(255)), 255, "highest symbol ^n");
+      checkAgainstJs(textOf("u16", Array(n).fill(65535)), 65535, "highest two-byte symbol ^n");
+      for (const p of [2, 3, 7, 1000])
+        checkAgainstJs(
+          textOf(
+            "u8",
+            Array.from({ length: n }, (_, i) => 1 + (((i * 7) % p) % 250)),
+          ),
+          250,
+          `period ${p}`,
+        );
+      checkAgainstJs(textOf("u8", fibonacci(n)), 2, "Fibonacci");
+      checkAgainstJs(textOf("u8", thueMorse(n)), 2, "Thue-Morse");
+    }
+  });
+
+  test("LMS counts around the naming block (256) and recursion without room for its buckets in SA", () => {
+    const rand = rng(5);
+    // x 1 x 1 x 1 ...: an LMS position every second symbol (m ~ n/2, so SA has almost no free room) with
+    // few names (buckets share one array inside SA) or many (they are allocated past the text).
+    for (const sigma of [3, 40, 250]) {
+      for (const m of [255, 256, 257, 511, 512, 513, 5000, 100_000]) {
+        const body: number[] = [];
+        for (let i = 0; i < m; i++) body.push(2 + Math.floor(rand() * (sigma - 1)), 1);
+        checkAgainstJs(textOf("u8", body), sigma, `alternating sigma=${sigma} m=${m}`);
+      }
+    }
+    // Names that repeat with long periods: recursion over Int32 names several levels deep.
+    const body = Array.from({ length: 200_000 }, (_, i) => (i % 2 === 1 ? 1 : 2 + (((i * 7919) % 613) % 3)));
+    checkAgainstJs(textOf("u8", body), 4, "alternating, periodic names");
+  });
+
+  test("a larger text after a smaller one and the other way (the memory is reused and grown)", () => {
+    const rand = rng(9);
+    for (const n of [5000, 600_000, 2000, 1_200_000, 10]) {
+      const body = Array.from({ length: n }, () => 1 + Math.floor(rand() * 5));
+      checkAgainstJs(textOf("u8", body), 5, `random n=${n}`);
+    }
+  });
+});
+
+describe("the index build sorts with WebAssembly", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "sais-test-"));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const rand = rng(17);
+  const docs: CorpusDoc[] = Array.from({ length: 40 }, (_, d) => ({
+    id: `d${d}`,
+    domain: d % 3 === 0 ? "code" : "mail",
+    text: Array.from({ length: 200 + Math.floor(rand() * 3000) }, () =>
+      String.fromCharCode(d % 5 === 0 ? 0x3b1 + Math.floor(rand() * 40) : 97 + Math.floor(rand() * 6)),
+    ).join(""),
+  }));
+
+  function shardInput(bytes: Uint8Array[]): ShardInput {
+    const n = bytes.reduce((s, b) => s + b.length + 1, 0) + 1;
+    const text = new Uint8Array(n);
+    let p = 0;
+    for (const b of bytes) {
+      text.set(b, p);
+      p += b.length + 1;
+    }
+    const meta = new TextEncoder().encode(bytes.map((_, i) => `{"id":"${i}"}`).join(""));
+    return {
+      name: "t",
+      domain: "t",
+      text,
+      docLengths: Uint32Array.from(bytes, (b) => b.length),
+      metaJson: meta,
+      metaOffsets: Uint32Array.from({ length: bytes.length + 1 }, (_, i) => (i * meta.length) / bytes.length),
+    };
+  }
+
+  test("buildShard: WebAssembly for one- and two-byte texts, same file as with the JavaScript sorter", () => {
+    const enc = new TextEncoder();
+    const narrow = docs.map((d) => enc.encode(d.text as string));
+    // Every byte value: more than 254 symbols, so two bytes per symbol.
+    const wide = [...narrow, Uint8Array.from({ length: 256 }, (_, i) => i)];
+    for (const bytes of [narrow, wide]) {
+      const scratch: ShardScratch = {};
+      const got = buildShard(shardInput(bytes), undefined, scratch);
+      assert.equal(scratch.sorter, "wasm");
+      process.env.FM_SAIS = "js";
+      try {
+        const js: ShardScratch = {};
+        const want = buildShard(shardInput(bytes), undefined, js);
+        assert.equal(js.sorter, "js");
+        assert.deepEqual(got.bytes, want.bytes);
+      } finally {
+        process.env.FM_SAIS = "wasm";
+      }
+    }
+  });
+
+  test("buildFmIndex with worker threads (FM_SAIS=wasm makes a fallback fail the build)", async () => {
+    await buildFmIndex({ docs, out: join(tmp, "wasm"), workers: 2, maxShardBytes: 20_000 });
+    process.env.FM_SAIS = "js";
+    try {
+      await buildFmIndex({ docs, out: join(tmp, "js"), workers: 0, maxShardBytes: 20_000 });
+    } finally {
+      process.env.FM_SAIS = "wasm";
+    }
+    const files = readdirSync(join(tmp, "js")).sort();
+    assert.deepEqual(readdirSync(join(tmp, "wasm")).sort(), files);
+    assert.ok(files.length > 3);
+    for (const f of files)
+      assert.deepEqual(readFileSync(join(tmp, "wasm", f)), readFileSync(join(tmp, "js", f)), f);
   });
 });

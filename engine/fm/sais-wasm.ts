@@ -1,0 +1,272 @@
+/**
+ * The WebAssembly suffix sorter (engine/fm/wasm/sais.as.ts, AssemblyScript) and the memory it sorts in.
+ *
+ * Where the compiled module comes from, first that exists:
+ *   1. under tsx (running from .ts sources): the AssemblyScript source beside this file, compiled once per
+ *      source text and compiler version into node_modules/.cache/lmr-sais/sais-<hash>.wasm (by asc's JS API,
+ *      in a child process because the build is synchronous; temporary file, then rename, so that two
+ *      processes compiling at once are harmless). A build worker bundled on the fly (see build.ts) cannot
+ *      see its own file name: the path reaches it through FM_SAIS_SOURCE, set when this module is loaded
+ *      from source, or is taken from the working directory.
+ *   2. from a bundle (dist/engine/*.js): `sais.wasm` beside the bundle, else <cwd>/dist/engine/sais.wasm,
+ *      which `npx tsx scripts/build-engine.ts` writes.
+ * When neither works (no WebAssembly in this runtime, a bundle built without sais.wasm and no compiler
+ * installed) the build falls back to the JavaScript sorter (sais.ts), silently; FM_SAIS=wasm turns that
+ * into an error (the tests set it) and FM_SAIS=js forces the JavaScript sorter.
+ *
+ * Memory: one WebAssembly.Memory per builder (a worker keeps it across shards), laid out for a text of n
+ * symbols as SA (4n bytes) | text, one byte per symbol (n) | the two-byte text when needed (2n) | the
+ * sorter's own arrays (buckets; rarely, the recursion's names). The shard's text is read straight into it
+ * and SA is used in place by the rest of the build: no copy of either. It grows only for a larger shard.
+ */
+
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/** asc's options: part of the cache key, so a change recompiles. */
+export const ASC_FLAGS = ["-O3", "--runtime", "stub", "--noAssert", "--initialMemory", "1"];
+
+/** This module's own URL when it runs from a real file (not inside a bundle evaluated as a string). */
+function ownUrl(): string | null {
+  try {
+    const url = import.meta.url;
+    return typeof url === "string" && url.startsWith("file:") ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+const own = ownUrl();
+// Under tsx (a real ESM loader, so import.meta.resolve exists; a Next.js bundle also reports a .ts URL but
+// has none), tell worker threads started later where the source is.
+if (own?.endsWith(".ts") && typeof import.meta.resolve === "function") {
+  process.env.FM_SAIS_SOURCE ??= join(dirname(fileURLToPath(own)), "wasm", "sais.as.ts");
+}
+
+/** The AssemblyScript source, when running from sources; null when running from a bundle. */
+export function saisSourcePath(): string | null {
+  if (own?.endsWith(".ts")) return join(dirname(fileURLToPath(own)), "wasm", "sais.as.ts");
+  if (own) return null; // a plain-JS bundle: use its sais.wasm
+  const env = process.env.FM_SAIS_SOURCE;
+  if (env && existsSync(env)) return env;
+  const cwd = join(process.cwd(), "engine", "fm", "wasm", "sais.as.ts");
+  return existsSync(cwd) ? cwd : null;
+}
+
+/**
+ * Compiles the source at `src` (if not already cached) and returns the cached .wasm's path, or null when
+ * the compiler is not installed. Throws when the compiler fails.
+ */
+export function compiledSaisWasm(src: string): string | null {
+  let ascDir: string;
+  try {
+    ascDir = dirname(createRequire(src).resolve("assemblyscript/package.json"));
+  } catch {
+    return null;
+  }
+  const version = JSON.parse(readFileSync(join(ascDir, "package.json"), "utf8")).version as string;
+  const hash = createHash("sha256")
+    .update(`${version}\n${ASC_FLAGS.join(" ")}\n`)
+    .update(readFileSync(src))
+    .digest("hex")
+    .slice(0, 16);
+  const cacheDir = join(dirname(ascDir), ".cache", "lmr-sais");
+  const out = join(cacheDir, `sais-${hash}.wasm`);
+  if (existsSync(out)) return out;
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = `${out}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+  // asc's API is asynchronous and the build is not: a child process runs it. Relative file name and fixed
+  // working directory, so the output does not depend on where the checkout is.
+  const script = `
+    const [ascUrl, file, outFile, ...flags] = process.argv.slice(1);
+    const { default: asc } = await import(ascUrl);
+    const r = await asc.main([file, ...flags, "--outFile", outFile]);
+    if (r.error) { process.stderr.write(String(r.error) + "\\n"); process.exit(1); }`;
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--input-type=module",
+      "-e",
+      script,
+      pathToFileURL(join(ascDir, "dist", "asc.js")).href,
+      "sais.as.ts",
+      tmp,
+      ...ASC_FLAGS,
+    ],
+    { cwd: dirname(src), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
+  if (r.status !== 0 || !existsSync(tmp)) {
+    rmSync(tmp, { force: true });
+    throw new Error(`compiling ${src} failed: ${(r.stderr || r.error?.message || "").trim()}`);
+  }
+  renameSync(tmp, out);
+  return out;
+}
+
+/** Where the compiled module is for this thread (see the header), or null. */
+function saisWasmPath(): string | null {
+  const src = saisSourcePath();
+  if (src) return compiledSaisWasm(src);
+  const beside = own ? join(dirname(fileURLToPath(own)), "sais.wasm") : null;
+  if (beside && existsSync(beside)) return beside;
+  const fromCwd = join(process.cwd(), "dist", "engine", "sais.wasm");
+  return existsSync(fromCwd) ? fromCwd : null;
+}
+
+let cached: { module: WebAssembly.Module | null; reason: string } | null = null;
+
+/** The compiled module (once per thread), or null with the reason. */
+export function saisWasmModule(): { module: WebAssembly.Module | null; reason: string } {
+  if (cached) return cached;
+  try {
+    if (typeof WebAssembly !== "object") cached = { module: null, reason: "no WebAssembly in this runtime" };
+    else {
+      const path = saisWasmPath();
+      cached = path
+        ? { module: new WebAssembly.Module(readFileSync(path)), reason: "" }
+        : { module: null, reason: "no compiled sais.wasm and no AssemblyScript compiler" };
+    }
+  } catch (e) {
+    cached = { module: null, reason: (e as Error).message };
+  }
+  return cached;
+}
+
+interface SaisExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  sort(text: number, sa: number, n: number, k: number, width: number, heap: number): void;
+}
+
+const PAGE = 65536;
+const align8 = (x: number) => Math.ceil(x / 8) * 8;
+
+/**
+ * A WebAssembly instance and its memory, laid out for one text at a time (see the header). Views returned
+ * by the methods are valid until the next call that may grow the memory (`text`, `wideText`, `sort`).
+ */
+export class SaisArena {
+  private readonly ex: SaisExports;
+  private readonly base: number;
+
+  private constructor(module: WebAssembly.Module) {
+    this.ex = new WebAssembly.Instance(module, {}).exports as unknown as SaisExports;
+    this.base = align8(this.ex.heapBase());
+  }
+
+  /**
+   * A new arena, or null when the WebAssembly sorter cannot be used here (or FM_SAIS=js). With FM_SAIS=wasm,
+   * throws instead of returning null.
+   */
+  static create(): SaisArena | null {
+    const mode = process.env.FM_SAIS;
+    if (mode === "js") return null;
+    const { module, reason } = saisWasmModule();
+    if (module) return new SaisArena(module);
+    if (mode === "wasm")
+      throw new Error(`FM_SAIS=wasm but the WebAssembly suffix sorter is unavailable: ${reason}`);
+    return null;
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.ex.memory;
+  }
+
+  private textOffset(n: number): number {
+    return this.base + 4 * n;
+  }
+
+  private wideOffset(n: number): number {
+    return align8(this.base + 5 * n);
+  }
+
+  /** Grows the memory to hold `bytes` (plus room for the sorter's buckets). False if it cannot. */
+  private reserve(bytes: number): boolean {
+    const need = bytes + 4 * PAGE;
+    const have = this.ex.memory.buffer.byteLength;
+    if (need <= have) return true;
+    try {
+      this.ex.memory.grow(Math.ceil((need - have) / PAGE));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether a text of n symbols (two bytes each when `wide`) fits in the memory (up to 4 GiB). */
+  fits(n: number, wide: boolean): boolean {
+    return this.reserve(wide ? this.wideOffset(n) + 2 * n : this.textOffset(n) + n);
+  }
+
+  /** The one-byte text's n bytes (contents kept across calls for the same n). Call fits() first. */
+  text(n: number): Uint8Array {
+    return new Uint8Array(this.ex.memory.buffer, this.textOffset(n), n);
+  }
+
+  /** The two-byte text's n symbols, after the one-byte text. Call fits(n, true) first. */
+  wideText(n: number): Uint16Array {
+    return new Uint16Array(this.ex.memory.buffer, this.wideOffset(n), n);
+  }
+
+  /** SA's n entries. */
+  sa(n: number): Int32Array {
+    return new Int32Array(this.ex.memory.buffer, this.base, n);
+  }
+
+  /** Whether `a` is this arena's text (one or two bytes per symbol) for n symbols. */
+  holds(a: Uint8Array | Uint16Array, n: number): boolean {
+    const at = a.BYTES_PER_ELEMENT === 1 ? this.textOffset(n) : this.wideOffset(n);
+    return a.buffer === this.ex.memory.buffer && a.byteOffset === at && a.length === n;
+  }
+
+  /**
+   * Sorts the suffixes of the arena's text of n symbols (`text(n)`, or `wideText(n)` when `wide`), as
+   * suffixArray in sais.ts: sa(n) then holds SA. May grow the memory (earlier views are then detached).
+   */
+  sort(n: number, alphabetMax: number, wide: boolean): void {
+    this.sortAt(wide ? this.wideOffset(n) : this.textOffset(n), wide ? 2 : 1, n, alphabetMax);
+  }
+
+  /**
+   * Copies `s[0, n)` in, sorts, and copies SA out to `sa` (sais.ts's contract): for tests and
+   * measurements. Int32 texts (the recursion's type) go where the two-byte text would.
+   */
+  sortCopy(s: Uint8Array | Uint16Array | Int32Array, sa: Int32Array, n: number, alphabetMax: number): void {
+    const width = s.BYTES_PER_ELEMENT;
+    if (!this.reserve(this.wideOffset(n) + width * n)) throw new Error(`text of ${n} symbols too large`);
+    const at = width === 1 ? this.textOffset(n) : this.wideOffset(n);
+    const view =
+      width === 1
+        ? new Uint8Array(this.ex.memory.buffer, at, n)
+        : width === 2
+          ? new Uint16Array(this.ex.memory.buffer, at, n)
+          : new Int32Array(this.ex.memory.buffer, at, n);
+    view.set(s.subarray(0, n));
+    this.sortAt(at, width, n, alphabetMax);
+    sa.set(this.sa(n));
+  }
+
+  private sortAt(at: number, width: number, n: number, alphabetMax: number): void {
+    if (n <= 1) {
+      if (n === 1) this.sa(1)[0] = 0;
+      return;
+    }
+    this.ex.sort(at, this.base, n, alphabetMax + 1, width, align8(at + width * n));
+  }
+}
+
+/** suffixArray (sais.ts's contract) on the WebAssembly sorter, through a copy: for tests and measurements. */
+export function suffixArrayWasm(
+  s: Uint8Array | Uint16Array | Int32Array,
+  sa: Int32Array,
+  n: number,
+  alphabetMax: number,
+  arena = SaisArena.create(),
+): void {
+  if (!arena) throw new Error(`the WebAssembly suffix sorter is unavailable: ${saisWasmModule().reason}`);
+  arena.sortCopy(s, sa, n, alphabetMax);
+}
