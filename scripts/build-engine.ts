@@ -5,13 +5,17 @@
  *   fm-service-worker.js  worker of createIndexService
  *   trace-worker.js       worker of createTraceService (engine/trace: whole traces off the main thread)
  *   ratings-worker.js     worker of the arena's leaderboard refresh (lib/arena/ratings-worker.ts; see lib/arena/ratings-runner.ts)
+ *   sais.wasm             the index build's suffix sorter (engine/fm/wasm/sais.as.ts, compiled by AssemblyScript;
+ *                         the bundles load it from beside themselves, see engine/fm/sais-wasm.ts)
  * and the production HTTP server (server/index.ts) into dist/server/index.cjs: CommonJS like Next.js itself,
  * packages left to node_modules, `server-only` as its empty server build (no React Server Components here).
  * When the engine runs from a bundle (not from .ts sources under tsx), it looks for the workers beside
  * itself, then in <cwd>/dist/engine (see engine/fm/worker-path.ts).
  */
 
+import { copyFileSync, mkdirSync, renameSync } from "node:fs";
 import { build } from "esbuild";
+import { compiledSaisWasm, saisSourcePath } from "../engine/fm/sais-wasm";
 
 const entryPoints = {
   cli: "engine/cli.ts",
@@ -36,6 +40,15 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 });
+
+// The compiled sorter (from the compile cache when the source has not changed), copied in atomically.
+const saisSource = saisSourcePath();
+const saisWasm = saisSource ? compiledSaisWasm(saisSource) : null;
+if (!saisWasm) throw new Error("cannot compile engine/fm/wasm/sais.as.ts (is assemblyscript installed?)");
+mkdirSync("dist/engine", { recursive: true });
+copyFileSync(saisWasm, `dist/engine/sais.wasm.${process.pid}.tmp`);
+renameSync(`dist/engine/sais.wasm.${process.pid}.tmp`, "dist/engine/sais.wasm");
+console.log(`  dist/engine/sais.wasm (from ${saisWasm})`);
 
 await build({
   entryPoints: { index: "server/index.ts" },
