@@ -126,8 +126,9 @@ export function saisWasmModule(): { module: WebAssembly.Module | null; reason: s
     if (typeof WebAssembly !== "object") cached = { module: null, reason: "no WebAssembly in this runtime" };
     else {
       const path = saisWasmPath();
+      // The ignore comment keeps Next.js (which bundles this file, unused) from tracing the whole project.
       cached = path
-        ? { module: new WebAssembly.Module(readFileSync(path)), reason: "" }
+        ? { module: new WebAssembly.Module(readFileSync(/* turbopackIgnore: true */ path)), reason: "" }
         : { module: null, reason: "no compiled sais.wasm and no AssemblyScript compiler" };
     }
   } catch (e) {
