@@ -94,6 +94,11 @@ function main(): void {
   const built = JSON.parse(build.stdout.trim().split("\n").pop()!) as { indexBytes: number; bytes: number };
   loads.push(load("after ours"));
   const index = openFmIndex(INDEX);
+  // A serving process builds each shard's pair and triple tables after its first searches; build them
+  // up front so the timed queries see that steady state, and report what they cost.
+  const tablesStart = performance.now();
+  const tableBytes = index.prepareTables();
+  const tablesMs = performance.now() - tablesStart;
   const time = (n: number, fn: (i: number) => void) => {
     for (let i = 0; i < Math.min(n, 50); i++) fn(i); // warm up
     const t0 = performance.now();
@@ -207,6 +212,9 @@ function main(): void {
     );
   } else console.log("libsdsl-dev not installed: figures above are ours alone");
   console.log(`index size breakdown (bytes): ${JSON.stringify(index.sizeBreakdown())}`);
+  console.log(
+    `query tables (in memory only, per process or worker thread): ${(tableBytes / 1e6).toFixed(1)} MB (${(tableBytes / textBytes).toFixed(3)}x the corpus), built in ${tablesMs.toFixed(0)} ms`,
+  );
   void total;
 }
 

@@ -14,6 +14,7 @@ import {
   openFmIndex,
 } from "./index";
 import { createIndexService } from "./service";
+import { FmShard } from "./shard";
 
 const tmp = mkdtempSync(join(tmpdir(), "fm-test-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -41,8 +42,31 @@ async function build(docs: CorpusDoc[], maxShardBytes?: number, workers = 0) {
   return { out, index: openFmIndex(out) };
 }
 
-/** Checks count, locate and document reconstruction against the oracle for the given queries. */
+/**
+ * Checks count, locate and document reconstruction against the oracle for the given queries, with the
+ * first steps of every search answered by the pair tables, then by the triple tables in some shards only
+ * (those of the first domain, so one search mixes shards that start at different bytes), then in all.
+ */
 function checkAgainstOracle(docs: CorpusDoc[], index: ReturnType<typeof openFmIndex>, queries: Uint8Array[]) {
+  const saved = FmShard.tripleTableAfter;
+  try {
+    FmShard.tripleTableAfter = Number.POSITIVE_INFINITY;
+    checkQueries(docs, index, queries);
+    FmShard.tripleTableAfter = 0;
+    const first = index.domains[0];
+    for (const q of queries) {
+      if (q.length >= 3) index.count(q, { domains: [first] });
+    }
+    FmShard.tripleTableAfter = Number.POSITIVE_INFINITY;
+    checkQueries(docs, index, queries);
+    FmShard.tripleTableAfter = 0;
+    checkQueries(docs, index, queries);
+  } finally {
+    FmShard.tripleTableAfter = saved;
+  }
+}
+
+function checkQueries(docs: CorpusDoc[], index: ReturnType<typeof openFmIndex>, queries: Uint8Array[]) {
   for (const q of queries) {
     const want = naiveOccurrences(docs, q);
     assert.equal(index.countAll(q), want.length, `count of [${q}]`);
@@ -56,6 +80,11 @@ function checkAgainstOracle(docs: CorpusDoc[], index: ReturnType<typeof openFmIn
       }
     }
     assert.deepEqual(got.sort(), want, `occurrences of [${q}]`);
+    assert.equal(
+      index.count(q).byShard.reduce((sum, s) => sum + s.count, 0),
+      want.length,
+      `per-shard counts of [${q}]`,
+    );
   }
   const byId = new Map(docs.map((d) => [d.id, d]));
   for (const s of index.shards) {

@@ -172,6 +172,10 @@ export class FmIndex {
   readonly domains: readonly string[];
   maxQueryBytes = DEFAULT_MAX_QUERY_BYTES;
   private readonly fm: FmShard[];
+  private readonly allIds: number[];
+  /** Ranges left by `search`, one slot per shard. */
+  private readonly rangeLo: Float64Array;
+  private readonly rangeHi: Float64Array;
 
   /** Wraps already loaded shard files (see `loadIndexFiles`); `verify` checks every CRC-32. */
   constructor(manifest: Manifest, files: { file: string; bytes: Uint8Array }[], verify = true) {
@@ -185,6 +189,9 @@ export class FmIndex {
       bytes: s.bytes,
     }));
     this.domains = [...new Set(this.fm.map((s) => s.domain))];
+    this.allIds = this.fm.map((_, i) => i);
+    this.rangeLo = new Float64Array(this.fm.length);
+    this.rangeHi = new Float64Array(this.fm.length);
   }
 
   /** UTF-8 bytes of a query, checked for emptiness and length. */
@@ -211,6 +218,28 @@ export class FmIndex {
     return this.fm.flatMap((s, i) => (opts.domains!.includes(s.domain) ? [i] : []));
   }
 
+  /**
+   * Backward search in the selected shards, all at once (FmShard.searchMany): the k-th selected shard,
+   * ids[k], has rows [lo[k], hi[k]). The arrays are reused by the next call.
+   */
+  private search(
+    bytes: Uint8Array,
+    opts: QueryOptions,
+  ): { ids: number[]; lo: Float64Array; hi: Float64Array } {
+    const ids = opts.domains ? this.selectShards(opts) : this.allIds;
+    const shards = opts.domains ? ids.map((i) => this.fm[i]) : this.fm;
+    FmShard.searchMany(shards, bytes, this.rangeLo, this.rangeHi);
+    return { ids, lo: this.rangeLo, hi: this.rangeHi };
+  }
+
+  /**
+   * Builds every shard's query tables now (see FmShard.tripleTableAfter: otherwise a shard builds them
+   * after its first searches). Returns the bytes of memory they take.
+   */
+  prepareTables(): number {
+    return this.fm.reduce((sum, s) => sum + s.prepareTables(), 0);
+  }
+
   /** Resolves a shard number or name. Time O(S). */
   shardIndex(ref: ShardRef): number {
     const i = typeof ref === "number" ? ref : this.fm.findIndex((s) => s.name === ref);
@@ -225,13 +254,13 @@ export class FmIndex {
 
   /** Occurrences per shard and domain. Time O(m H S). */
   count(query: Uint8Array | string, opts: QueryOptions = {}): CountResult {
-    const bytes = this.queryBytes(query);
+    const { ids, lo, hi } = this.search(this.queryBytes(query), opts);
     const byShard: CountResult["byShard"] = [];
     const byDomain: Record<string, number> = {};
     let count = 0;
-    for (const i of this.selectShards(opts)) {
-      const s = this.fm[i];
-      const c = s.count(bytes);
+    for (let k = 0; k < ids.length; k++) {
+      const s = this.fm[ids[k]];
+      const c = hi[k] - lo[k];
       byShard.push({ shard: s.name, domain: s.domain, count: c });
       byDomain[s.domain] = (byDomain[s.domain] ?? 0) + c;
       count += c;
@@ -241,23 +270,23 @@ export class FmIndex {
 
   /** Total occurrences over the selected shards (no per-shard detail). Time O(m H S). */
   countAll(query: Uint8Array | string, opts: QueryOptions = {}): number {
-    const bytes = this.queryBytes(query);
+    const { ids, lo, hi } = this.search(this.queryBytes(query), opts);
     let total = 0;
-    for (const i of this.selectShards(opts)) total += this.fm[i].count(bytes);
+    for (let k = 0; k < ids.length; k++) total += hi[k] - lo[k];
     return total;
   }
 
   /** Rank ranges per shard (only shards where the query occurs). Time O(m H S). */
   find(query: Uint8Array | string, opts: QueryOptions = {}): FindResult {
-    const bytes = this.queryBytes(query);
+    const { ids, lo, hi } = this.search(this.queryBytes(query), opts);
     const segments: FindSegment[] = [];
     let count = 0;
-    for (const i of this.selectShards(opts)) {
-      const s = this.fm[i];
-      const [lo, hi] = s.find(bytes);
-      if (hi > lo) {
-        segments.push({ shard: i, name: s.name, domain: s.domain, lo, hi });
-        count += hi - lo;
+    for (let k = 0; k < ids.length; k++) {
+      if (hi[k] > lo[k]) {
+        const i = ids[k];
+        const s = this.fm[i];
+        segments.push({ shard: i, name: s.name, domain: s.domain, lo: lo[k], hi: hi[k] });
+        count += hi[k] - lo[k];
       }
     }
     return { count, segments };

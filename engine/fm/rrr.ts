@@ -78,20 +78,30 @@ export function encodeBlock(block: number, k: number): number {
  * `limit` and above may read as 0). Time O(limit).
  */
 export function decodeBlock(k: number, o: number, limit = RRR_BLOCK): number {
+  // Branch-free: bit p is set iff o >= C(30 - p, left). No early exit is needed once the class is used
+  // up: with left = 0 the bound is C(., 0) = 1 > o = 0 (zeros follow), and with left equal to the bits
+  // remaining it is C(rem - 1, rem) = 0 <= o (ones follow). A data-dependent branch here mispredicts on
+  // about half the bits of a mixed block.
   let bits = 0;
   let left = k;
   for (let p = 0; p < limit; p++) {
-    if (left === 0) return bits;
-    const rem = RRR_BLOCK - p;
-    if (left === rem) return (bits | (BLOCK_MASK & ~((1 << p) - 1))) >>> 0;
-    const c = BINOM[32 * (rem - 1) + left];
-    if (o >= c) {
-      o -= c;
-      left--;
-      bits |= 1 << p;
-    }
+    const c = BINOM[32 * (30 - p) + left];
+    const set = ((c - 1 - o) >> 31) & 1; // o, c < 2^29, so c - 1 - o < 0 iff o >= c
+    o -= c & -set;
+    left -= set;
+    bits |= set << p;
   }
   return bits >>> 0;
+}
+
+/**
+ * Class codes by their low 6 stream bits: the class in bits 0-4, the code's length (2 or 6) from bit 5.
+ * "1" + one bit is a 2-bit code (all zeros, all ones); "0" + 5 bits is a 6-bit code.
+ */
+const CODE = new Uint8Array(64);
+for (let x = 0; x < 64; x++) {
+  if (x & 1) CODE[x] = (x & 2 ? RRR_BLOCK : 0) | (2 << 5);
+  else CODE[x] = ((x >>> 1) & 31) | (6 << 5);
 }
 
 export class RrrVector {
@@ -224,19 +234,14 @@ export class RrrVector {
         buf = read32(str, pos);
         avail = 32;
       }
-      if (buf & 1) {
-        if (buf & 2) r += RRR_BLOCK;
-        buf >>>= 2;
-        avail -= 2;
-        pos += 2;
-      } else {
-        const k = (buf >>> 1) & 31;
-        r += k;
-        offBits += OFFSET_BITS[k];
-        buf >>>= 6;
-        avail -= 6;
-        pos += 6;
-      }
+      const code = CODE[buf & 63];
+      const k = code & 31;
+      const len = code >>> 5;
+      r += k;
+      offBits += OFFSET_BITS[k]; // 0 for the classes 0 and 31
+      buf >>>= len;
+      avail -= len;
+      pos += len;
     }
     this.scanOnes = r;
     this.scanPos = pos;
@@ -280,20 +285,49 @@ export class RrrVector {
   }
 
   /**
+   * First half of a split rank (for callers that interleave many ranks so that their cache misses
+   * overlap, as FmShard.searchMany does): reads the directory of the superblock holding bit i and returns
+   * the start of its stream region, leaving the ones before the superblock in `locatedOnes`. Finish with
+   * rankPairAt. pre: 0 <= i <= length.
+   */
+  locate(i: number): number {
+    const blk = (i / RRR_BLOCK) >>> 0;
+    const dir = this.dir;
+    const h = blk >>> HYPER_SHIFT;
+    const e = dir[this.subBase + (blk >>> SUPER_SHIFT)];
+    this.locatedOnes = dir[2 * h] + (e >>> REL_PTR_BITS);
+    return dir[2 * h + 1] + (e & REL_PTR_MASK);
+  }
+
+  /** Set by locate: ones before the located superblock. */
+  locatedOnes = 0;
+
+  /**
    * rank1(a), with rank1(b) in `this.second`, sharing the scan when both fall in one superblock (as they
    * do once a backward search has narrowed its range). Time O(b). pre: 0 <= a <= b <= length.
    */
   rankPair(a: number, b: number): number {
+    const posB = this.locate(b);
+    const onesB = this.locatedOnes;
+    // Two independent chains of loads (directory, then stream): touch b's region first so that its
+    // cache misses overlap with a's scan instead of following it.
+    this.touched = this.stream[posB >>> 5];
+    const posA = this.locate(a);
+    return this.rankPairAt(a, b, posA, this.locatedOnes, posB, onesB);
+  }
+
+  /**
+   * Second half of a split rank: rankPair(a, b) given what locate(a) and locate(b) returned (region
+   * starts and ones before each superblock).
+   */
+  rankPairAt(a: number, b: number, posA: number, onesA: number, posB: number, onesB: number): number {
     const blkA = (a / RRR_BLOCK) >>> 0;
     const blkB = (b / RRR_BLOCK) >>> 0;
-    const sB = blkB >>> SUPER_SHIFT;
-    if (blkA >>> SUPER_SHIFT !== sB) {
-      // Two independent chains of loads (directory, then stream): touch b's region first so that its
-      // cache misses overlap with a's scan instead of following it.
-      const h = blkB >>> HYPER_SHIFT;
-      this.touched = this.stream[(this.dir[2 * h + 1] + (this.dir[this.subBase + sB] & REL_PTR_MASK)) >>> 5];
-    }
-    this.scanTo(blkA);
+    this.scanOnes = onesA;
+    this.scanPos = posA;
+    this.scanSuper = blkA >>> SUPER_SHIFT;
+    this.scanOffBits = 0;
+    this.scanOn(blkA & (RRR_SUPER - 1));
     const jA = a - blkA * RRR_BLOCK;
     const jB = b - blkB * RRR_BLOCK;
     let ra = this.scanOnes;
@@ -307,11 +341,15 @@ export class RrrVector {
       return ra + popcount32(bits & ((1 << jA) - 1));
     }
     if (jA !== 0) ra += popcount32(this.scannedBlock(jA) & ((1 << jA) - 1));
-    if (blkA >>> SUPER_SHIFT !== blkB >>> SUPER_SHIFT) {
-      this.second = this.rank1(b);
-      return ra;
+    if (blkA >>> SUPER_SHIFT === blkB >>> SUPER_SHIFT) {
+      this.scanOn(blkB - blkA);
+    } else {
+      this.scanOnes = onesB;
+      this.scanPos = posB;
+      this.scanSuper = blkB >>> SUPER_SHIFT;
+      this.scanOffBits = 0;
+      this.scanOn(blkB & (RRR_SUPER - 1));
     }
-    this.scanOn(blkB - blkA);
     this.second =
       jB === 0 ? this.scanOnes : this.scanOnes + popcount32(this.scannedBlock(jB) & ((1 << jB) - 1));
     return ra;

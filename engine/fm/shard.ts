@@ -52,6 +52,16 @@ export class FmShard {
    * memory only (257 KiB per shard), not stored in the file.
    */
   private pairTable: Uint32Array | null = null;
+  /**
+   * The third step by table: for every three bytes "c a b" that occur, their rows within c's bucket, in
+   * an open-addressing hash table of 3-word slots (key + 1, lo, hi), keyed by c << 16 | a << 8 | b.
+   * Built from the pair table by walking, for each pair's rows, the wavelet tree into the symbols that
+   * occur before them (one rank pair per node visited).
+   */
+  private tripleTable: Uint32Array | null = null;
+  private tripleMask = 0;
+  /** Searches answered so far (until the triple table is built). */
+  private searches = 0;
   /** Range left by the last `step` or `search` call (avoids allocating a pair per step). */
   private rlo = 0;
   private rhi = 0;
@@ -159,19 +169,10 @@ export class FmShard {
 
   /** Backward search leaving the range in rlo/rhi; false when the pattern is absent. */
   private search(pattern: Uint8Array): boolean {
-    let lo = 0;
-    let hi = this.n;
-    let j = pattern.length - 1;
-    if (j >= 1) {
-      const t = this.pairTable ?? this.buildPairTable();
-      const a = pattern[j - 1];
-      const k = 257 * a + pattern[j];
-      const base = this.C[a + 2];
-      lo = base + t[k];
-      hi = base + t[k + 1];
-      if (lo >= hi) return false;
-      j -= 2;
-    }
+    let j = this.tableRange(pattern);
+    let lo = this.rlo;
+    let hi = this.rhi;
+    if (lo >= hi) return false;
     for (; j >= 0; j--) {
       if (!this.step(lo, hi, pattern[j])) return false;
       lo = this.rlo;
@@ -180,6 +181,189 @@ export class FmShard {
     this.rlo = lo;
     this.rhi = hi;
     return true;
+  }
+
+  /**
+   * Searches answered before the triple table is built (per shard). It costs tens to a few hundred ms
+   * and about 12 bytes per distinct three-byte string, so a one-off query (the CLI) does not pay for it
+   * and a serving process has it after its first queries.
+   */
+  static tripleTableAfter = 64;
+
+  /**
+   * The first backward-search steps by table: leaves in rlo/rhi the rows of the pattern's last three
+   * bytes (triple table, once built), last two (pair table) or its only byte (C); an empty range when
+   * they do not occur; the full range for an empty pattern. Returns the index of the next byte to
+   * extend by (-1 when the table answered the whole pattern).
+   */
+  private tableRange(pattern: Uint8Array): number {
+    const j = pattern.length - 1;
+    this.rlo = 0;
+    this.rhi = 0;
+    if (j < 0) {
+      this.rhi = this.n;
+      return j;
+    }
+    if (j === 0) {
+      const c = pattern[0] + 2;
+      if (this.pathStart[c] !== this.pathStart[c + 1]) {
+        this.rlo = this.C[c];
+        this.rhi = this.C[c + 1];
+      }
+      return -1;
+    }
+    if (j >= 2 && (this.tripleTable || ++this.searches > FmShard.tripleTableAfter)) {
+      const t3 = this.tripleTable ?? this.buildTripleTable();
+      const mask = this.tripleMask;
+      const c = pattern[j - 2];
+      const key = (c << 16) | (pattern[j - 1] << 8) | pattern[j];
+      for (let slot = tripleSlot(key, mask); ; slot = (slot + 1) & mask) {
+        const got = t3[3 * slot];
+        if (got === key + 1) {
+          const base = this.C[c + 2];
+          this.rlo = base + t3[3 * slot + 1];
+          this.rhi = base + t3[3 * slot + 2];
+          break;
+        }
+        if (got === 0) break;
+      }
+      return j - 3;
+    }
+    const t = this.pairTable ?? this.buildPairTable();
+    const a = pattern[j - 1];
+    const k = 257 * a + pattern[j];
+    const base = this.C[a + 2];
+    this.rlo = base + t[k];
+    this.rhi = base + t[k + 1];
+    return j - 2;
+  }
+
+  /**
+   * Backward search of one pattern in several shards at once: leaves shard k's range in lo[k], hi[k]
+   * (lo[k] === hi[k] === 0 when the pattern does not occur there). Same result as `find` per shard.
+   *
+   * A wavelet-tree rank is a chain of dependent cache misses (directory, then stream), and one shard's
+   * step is a chain of such ranks, so searching shards one after another waits for each miss in turn.
+   * Here every level of every still-matching shard first reads its two directory entries, then touches
+   * its two stream words, then computes: the misses of all shards (and of both ends of each range) are
+   * in flight together. The last two or three bytes come from each shard's tables (`tableRange`).
+   * Time O(m H b) per shard, as `find`.
+   */
+  static searchMany(
+    shards: readonly FmShard[],
+    pattern: Uint8Array,
+    lo: Float64Array,
+    hi: Float64Array,
+  ): void {
+    const S = shards.length;
+    const st = lockstep(S);
+    const active = st.active;
+    const next = st.next;
+    let j = -1;
+    let alive = 0;
+    for (let x = 0; x < S; x++) {
+      const sh = shards[x];
+      // Shards may differ in how many bytes their tables answer (the triple table is built per shard).
+      next[x] = sh.tableRange(pattern);
+      if (next[x] > j) j = next[x];
+      if (sh.rlo < sh.rhi) {
+        lo[x] = sh.rlo;
+        hi[x] = sh.rhi;
+        active[alive++] = x;
+      } else {
+        lo[x] = 0;
+        hi[x] = 0;
+      }
+    }
+    const { k: cur, end, pa, pb, posA, posB, onesA, onesB, pending } = st;
+    let sink = 0;
+    for (; j >= 0 && alive > 0; j--) {
+      const c = pattern[j] + 2;
+      let nPending = 0;
+      let nAlive = 0;
+      for (let q = 0; q < alive; q++) {
+        const x = active[q];
+        if (next[x] < j) {
+          active[nAlive++] = x; // its table covered this byte
+          continue;
+        }
+        const sh = shards[x];
+        const start = sh.pathStart[c];
+        const stop = sh.pathStart[c + 1];
+        if (start === stop) {
+          lo[x] = 0;
+          hi[x] = 0;
+          continue;
+        }
+        active[nAlive++] = x;
+        if (lo[x] === 0 && hi[x] === sh.n) {
+          lo[x] = sh.C[c];
+          hi[x] = sh.C[c + 1];
+          continue; // c has a leaf, so it occurs
+        }
+        cur[x] = start;
+        end[x] = stop;
+        pending[nPending++] = x;
+      }
+      alive = nAlive;
+      while (nPending > 0) {
+        for (let q = 0; q < nPending; q++) {
+          const x = pending[q];
+          const sh = shards[x];
+          const off = sh.nodes[5 * sh.pathNode[cur[x]]];
+          const a = off + lo[x];
+          const b = off + hi[x];
+          pa[x] = a;
+          pb[x] = b;
+          const bits = sh.bits;
+          posA[x] = bits.locate(a);
+          onesA[x] = bits.locatedOnes;
+          posB[x] = bits.locate(b);
+          onesB[x] = bits.locatedOnes;
+        }
+        for (let q = 0; q < nPending; q++) {
+          const x = pending[q];
+          const str = shards[x].bits.stream;
+          sink ^= str[posA[x] >>> 5] ^ str[posB[x] >>> 5];
+        }
+        let next = 0;
+        for (let q = 0; q < nPending; q++) {
+          const x = pending[q];
+          const sh = shards[x];
+          const bits = sh.bits;
+          const k = cur[x];
+          const before = sh.nodes[5 * sh.pathNode[k] + 2];
+          const onesLo = bits.rankPairAt(pa[x], pb[x], posA[x], onesA[x], posB[x], onesB[x]) - before;
+          const onesHi = bits.second - before;
+          let l = lo[x];
+          let h = hi[x];
+          if (sh.pathBit[k] === 1) {
+            l = onesLo;
+            h = onesHi;
+          } else {
+            l -= onesLo;
+            h -= onesHi;
+          }
+          if (l >= h) {
+            lo[x] = 0;
+            hi[x] = 0;
+          } else if (k + 1 === end[x]) {
+            lo[x] = sh.C[c] + l;
+            hi[x] = sh.C[c] + h;
+          } else {
+            lo[x] = l;
+            hi[x] = h;
+            cur[x] = k + 1;
+            pending[next++] = x;
+          }
+        }
+        nPending = next;
+      }
+      nAlive = 0;
+      for (let q = 0; q < alive; q++) if (hi[active[q]] > lo[active[q]]) active[nAlive++] = active[q];
+      alive = nAlive;
+    }
+    st.touched ^= sink;
   }
 
   private buildPairTable(): Uint32Array {
@@ -205,6 +389,79 @@ export class FmShard {
     }
     this.pairTable = t;
     return t;
+  }
+
+  /**
+   * Builds the pair and triple tables now rather than on demand (for a process that will answer many
+   * queries and wants the first ones fast). Returns the bytes they take.
+   */
+  prepareTables(): number {
+    const pair = this.pairTable ?? this.buildPairTable();
+    const triple = this.tripleTable ?? this.buildTripleTable();
+    return pair.byteLength + triple.byteLength;
+  }
+
+  private buildTripleTable(): Uint32Array {
+    const t = this.pairTable ?? this.buildPairTable();
+    const nodes = this.nodes;
+    const bits = this.bits;
+    let keys: number[] = [];
+    let los: number[] = [];
+    let his: number[] = [];
+    let prefix = 0;
+    const walk = (v: number, l: number, h: number) => {
+      const v5 = 5 * v;
+      const off = nodes[v5];
+      const before = nodes[v5 + 2];
+      const onesL = bits.rankPair(off + l, off + h) - before;
+      const onesH = bits.second - before;
+      const l0 = l - onesL;
+      const h0 = h - onesH;
+      if (h0 > l0) {
+        const ch = nodes[v5 + 3];
+        if (ch >= 0) walk(ch, l0, h0);
+        else if (-ch - 1 >= 2) {
+          keys.push(((-ch - 3) << 16) | prefix);
+          los.push(l0);
+          his.push(h0);
+        }
+      }
+      if (onesH > onesL) {
+        const ch = nodes[v5 + 4];
+        if (ch >= 0) walk(ch, onesL, onesH);
+        else if (-ch - 1 >= 2) {
+          keys.push(((-ch - 3) << 16) | prefix);
+          los.push(onesL);
+          his.push(onesH);
+        }
+      }
+    };
+    for (let a = 0; a < 256; a++) {
+      const base = this.C[a + 2];
+      for (let b = 0; b < 256; b++) {
+        const k = 257 * a + b;
+        const lo = base + t[k];
+        const hi = base + t[k + 1];
+        if (lo >= hi) continue;
+        prefix = (a << 8) | b;
+        walk(0, lo, hi);
+      }
+    }
+    let size = 1;
+    while (size < keys.length * 1.5) size *= 2;
+    const table = new Uint32Array(3 * size);
+    const mask = size - 1;
+    for (let e = 0; e < keys.length; e++) {
+      let slot = tripleSlot(keys[e], mask);
+      while (table[3 * slot] !== 0) slot = (slot + 1) & mask;
+      table[3 * slot] = keys[e] + 1;
+      table[3 * slot + 1] = los[e];
+      table[3 * slot + 2] = his[e];
+    }
+    keys = los = his = [];
+    this.tripleMask = mask;
+    this.tripleTable = table;
+    return table;
   }
 
   /** Occurrences of `pattern` inside documents (overlapping ones included). Time O(m H b). */
@@ -368,3 +625,46 @@ export class FmShard {
 }
 
 export { SEPARATOR };
+
+/** Home slot of a triple-table key (Fibonacci hashing; the key's 24 bits spread over the slots). */
+function tripleSlot(key: number, mask: number): number {
+  return (Math.imul(key, 0x9e3779b1) >>> 8) & mask;
+}
+
+/** Working arrays of FmShard.searchMany, per shard count (queries run one at a time per thread). */
+interface Lockstep {
+  /** Stream words read ahead of use are folded in here, so the reads cannot be dropped. */
+  touched: number;
+  next: Int32Array;
+  active: Int32Array;
+  pending: Int32Array;
+  k: Int32Array;
+  end: Int32Array;
+  pa: Float64Array;
+  pb: Float64Array;
+  posA: Float64Array;
+  posB: Float64Array;
+  onesA: Float64Array;
+  onesB: Float64Array;
+}
+let lockstepState: Lockstep | null = null;
+
+function lockstep(shards: number): Lockstep {
+  if (lockstepState && lockstepState.active.length >= shards) return lockstepState;
+  const n = Math.max(shards, 16);
+  lockstepState = {
+    touched: 0,
+    next: new Int32Array(n),
+    active: new Int32Array(n),
+    pending: new Int32Array(n),
+    k: new Int32Array(n),
+    end: new Int32Array(n),
+    pa: new Float64Array(n),
+    pb: new Float64Array(n),
+    posA: new Float64Array(n),
+    posB: new Float64Array(n),
+    onesA: new Float64Array(n),
+    onesB: new Float64Array(n),
+  };
+  return lockstepState;
+}
