@@ -452,13 +452,18 @@ export class FmIndex {
    * dirty otherwise. Time O(sum of entry lengths * 50 * H * S).
    */
   contamination(entries: readonly ContaminationEntry[], opts: QueryOptions = {}): ContaminationResult[] {
-    const shards = this.selectShards(opts);
+    this.selectShards(opts); // unknown domains fail before any work
     return entries.map((entry, k) => {
       const probes = contaminationProbes(entry.text);
       let found = 0;
       for (const p of probes) {
-        const bytes = encoder.encode(p).subarray(0, this.maxQueryBytes);
-        if (shards.some((i) => this.fm[i].count(bytes) > 0)) found++;
+        const { ids, lo, hi } = this.search(encoder.encode(p).subarray(0, this.maxQueryBytes), opts);
+        for (let s = 0; s < ids.length; s++) {
+          if (hi[s] > lo[s]) {
+            found++;
+            break;
+          }
+        }
       }
       const share = probes.length === 0 ? 0 : found / probes.length;
       return {
