@@ -59,7 +59,7 @@ export class FmShard {
    * occur before them (one rank pair per node visited).
    */
   private tripleTable: Uint32Array | null = null;
-  private tripleMask = 0;
+  private tripleSize = 0;
   /** Searches answered so far (until the triple table is built). */
   private searches = 0;
   /** Range left by the last `step` or `search` call (avoids allocating a pair per step). */
@@ -214,10 +214,10 @@ export class FmShard {
     }
     if (j >= 2 && (this.tripleTable || ++this.searches > FmShard.tripleTableAfter)) {
       const t3 = this.tripleTable ?? this.buildTripleTable();
-      const mask = this.tripleMask;
+      const size = this.tripleSize;
       const c = pattern[j - 2];
       const key = (c << 16) | (pattern[j - 1] << 8) | pattern[j];
-      for (let slot = tripleSlot(key, mask); ; slot = (slot + 1) & mask) {
+      for (let slot = tripleSlot(key, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
         const got = t3[3 * slot];
         if (got === key + 1) {
           const base = this.C[c + 2];
@@ -447,19 +447,18 @@ export class FmShard {
         walk(0, lo, hi);
       }
     }
-    let size = 1;
-    while (size < keys.length * 1.5) size *= 2;
+    // Load factor at most 0.7 (linear probing stays short) and at least one empty slot (ends a probe).
+    const size = Math.ceil(keys.length / 0.7) + 1;
     const table = new Uint32Array(3 * size);
-    const mask = size - 1;
     for (let e = 0; e < keys.length; e++) {
-      let slot = tripleSlot(keys[e], mask);
-      while (table[3 * slot] !== 0) slot = (slot + 1) & mask;
+      let slot = tripleSlot(keys[e], size);
+      while (table[3 * slot] !== 0) slot = slot + 1 === size ? 0 : slot + 1;
       table[3 * slot] = keys[e] + 1;
       table[3 * slot + 1] = los[e];
       table[3 * slot + 2] = his[e];
     }
     keys = los = his = [];
-    this.tripleMask = mask;
+    this.tripleSize = size;
     this.tripleTable = table;
     return table;
   }
@@ -626,9 +625,9 @@ export class FmShard {
 
 export { SEPARATOR };
 
-/** Home slot of a triple-table key (Fibonacci hashing; the key's 24 bits spread over the slots). */
-function tripleSlot(key: number, mask: number): number {
-  return (Math.imul(key, 0x9e3779b1) >>> 8) & mask;
+/** Home slot of a triple-table key (multiplicative hashing spreads the key's 24 bits over 32). */
+function tripleSlot(key: number, size: number): number {
+  return (Math.imul(key, 0x9e3779b1) >>> 0) % size;
 }
 
 /** Working arrays of FmShard.searchMany, per shard count (queries run one at a time per thread). */
