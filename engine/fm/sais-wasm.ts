@@ -151,7 +151,7 @@ const align8 = (x: number) => Math.ceil(x / 8) * 8;
 
 /**
  * A WebAssembly instance and its memory, laid out for one text at a time (see the header). Views returned
- * by the methods are valid until the next call that may grow the memory (`text`, `wideText`, `sort`).
+ * by the methods are valid until the next call that may grow the memory (`fits`, `sort`, `sortCopy`).
  */
 export class SaisArena {
   private readonly ex: SaisExports;
