@@ -53,13 +53,12 @@ export class FmShard {
    */
   private pairTable: Uint32Array | null = null;
   /**
-   * The third step by table: for every three bytes "c a b" that occur, their rows within c's bucket, in
-   * an open-addressing hash table of 3-word slots (key + 1, lo, hi), keyed by c << 16 | a << 8 | b.
-   * Built from the pair table by walking, for each pair's rows, the wavelet tree into the symbols that
-   * occur before them (one rank pair per node visited).
+   * The third step by table: for every three bytes "c a b" that occur, their rows within c's bucket
+   * (a GramTable keyed by c << 16 | a << 8 | b). Built from the pair table by walking, for each pair's
+   * rows, the wavelet tree into the symbols that occur before them.
    */
-  private tripleTable: Uint32Array | null = null;
-  private tripleSize = 0;
+  private tripleTable: GramTable | null = null;
+
   /** Searches answered so far (until the triple table is built). */
   private searches = 0;
   /** Range left by the last `step` or `search` call (avoids allocating a pair per step). */
@@ -190,6 +189,7 @@ export class FmShard {
    */
   static tripleTableAfter = 64;
 
+
   /**
    * The first backward-search steps by table: leaves in rlo/rhi the rows of the pattern's last three
    * bytes (triple table, once built), last two (pair table) or its only byte (C); an empty range when
@@ -213,20 +213,12 @@ export class FmShard {
       return -1;
     }
     if (j >= 2 && (this.tripleTable || ++this.searches > FmShard.tripleTableAfter)) {
-      const t3 = this.tripleTable ?? this.buildTripleTable();
-      const size = this.tripleSize;
+      const triples = this.tripleTable ?? this.buildTripleTable();
       const c = pattern[j - 2];
-      const key = (c << 16) | (pattern[j - 1] << 8) | pattern[j];
-      for (let slot = tripleSlot(key, size); ; slot = slot + 1 === size ? 0 : slot + 1) {
-        const got = t3[3 * slot];
-        if (got === key + 1) {
-          const base = this.C[c + 2];
-          this.rlo = base + t3[3 * slot + 1];
-          this.rhi = base + t3[3 * slot + 2];
-          break;
-        }
-        if (got === 0) break;
-      }
+      if (!triples.get((c << 16) | (pattern[j - 1] << 8) | pattern[j])) return j - 3;
+      const base = this.C[c + 2];
+      this.rlo = base + triples.lo;
+      this.rhi = base + triples.hi;
       return j - 3;
     }
     const t = this.pairTable ?? this.buildPairTable();
@@ -401,67 +393,52 @@ export class FmShard {
     return pair.byteLength + triple.byteLength;
   }
 
-  private buildTripleTable(): Uint32Array {
+  /**
+   * Builds the triple table: one walk of the wavelet tree over each pair's rows into the bytes that occur
+   * before them (one rank pair per node visited).
+   */
+  private buildTripleTable(): GramTable {
     const t = this.pairTable ?? this.buildPairTable();
-    const nodes = this.nodes;
-    const bits = this.bits;
-    let keys: number[] = [];
-    let los: number[] = [];
-    let his: number[] = [];
-    let prefix = 0;
-    const walk = (v: number, l: number, h: number) => {
-      const v5 = 5 * v;
-      const off = nodes[v5];
-      const before = nodes[v5 + 2];
-      const onesL = bits.rankPair(off + l, off + h) - before;
-      const onesH = bits.second - before;
-      const l0 = l - onesL;
-      const h0 = h - onesH;
-      if (h0 > l0) {
-        const ch = nodes[v5 + 3];
-        if (ch >= 0) walk(ch, l0, h0);
-        else if (-ch - 1 >= 2) {
-          keys.push(((-ch - 3) << 16) | prefix);
-          los.push(l0);
-          his.push(h0);
-        }
-      }
-      if (onesH > onesL) {
-        const ch = nodes[v5 + 4];
-        if (ch >= 0) walk(ch, onesL, onesH);
-        else if (-ch - 1 >= 2) {
-          keys.push(((-ch - 3) << 16) | prefix);
-          los.push(onesL);
-          his.push(onesH);
-        }
-      }
-    };
+    const triples = new GramBuilder();
     for (let a = 0; a < 256; a++) {
       const base = this.C[a + 2];
       for (let b = 0; b < 256; b++) {
         const k = 257 * a + b;
         const lo = base + t[k];
         const hi = base + t[k + 1];
-        if (lo >= hi) continue;
-        prefix = (a << 8) | b;
-        walk(0, lo, hi);
+        if (lo < hi) this.symbolsBefore(lo, hi, (a << 8) | b, 65536, triples);
       }
     }
-    // Load factor at most 0.7 (linear probing stays short) and at least one empty slot (ends a probe).
-    const size = Math.ceil(keys.length / 0.7) + 1;
-    const table = new Uint32Array(3 * size);
-    for (let e = 0; e < keys.length; e++) {
-      let slot = tripleSlot(keys[e], size);
-      while (table[3 * slot] !== 0) slot = slot + 1 === size ? 0 : slot + 1;
-      table[3 * slot] = keys[e] + 1;
-      table[3 * slot + 1] = los[e];
-      table[3 * slot + 2] = his[e];
-    }
-    keys = los = his = [];
-    this.tripleSize = size;
-    this.tripleTable = table;
-    return table;
+    this.tripleTable = triples.build();
+    return this.tripleTable;
   }
+
+  /**
+   * For every byte x that occurs in BWT rows [lo, hi) (i.e. before the rows' common prefix), adds the
+   * entry x * scale + prefix with the rows of "x prefix" within x's bucket: a walk of the wavelet tree
+   * that visits only the nodes with a non-empty part of the range.
+   */
+  private symbolsBefore(lo: number, hi: number, prefix: number, scale: number, out: GramBuilder): void {
+    const nodes = this.nodes;
+    const bits = this.bits;
+    const walk = (v: number, l: number, h: number) => {
+      const v5 = 5 * v;
+      const off = nodes[v5];
+      const before = nodes[v5 + 2];
+      const onesL = bits.rankPair(off + l, off + h) - before;
+      const onesH = bits.second - before;
+      for (let side = 0; side < 2; side++) {
+        const cl = side === 1 ? onesL : l - onesL;
+        const ch = side === 1 ? onesH : h - onesH;
+        if (ch <= cl) continue;
+        const child = nodes[v5 + 3 + side];
+        if (child >= 0) walk(child, cl, ch);
+        else if (-child - 1 >= 2) out.add((-child - 3) * scale + prefix, cl, ch); // a byte, not a separator
+      }
+    };
+    walk(0, lo, hi);
+  }
+
 
   /** Occurrences of `pattern` inside documents (overlapping ones included). Time O(m H b). */
   count(pattern: Uint8Array): number {
@@ -625,9 +602,73 @@ export class FmShard {
 
 export { SEPARATOR };
 
-/** Home slot of a triple-table key (multiplicative hashing spreads the key's 24 bits over 32). */
-function tripleSlot(key: number, size: number): number {
-  return (Math.imul(key, 0x9e3779b1) >>> 0) % size;
+/** Entries collected for a GramTable. */
+class GramBuilder {
+  keys: number[] = [];
+  los: number[] = [];
+  his: number[] = [];
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  add(key: number, lo: number, hi: number): void {
+    this.keys.push(key);
+    this.los.push(lo);
+    this.his.push(hi);
+  }
+
+  build(): GramTable {
+    return new GramTable(this.keys, this.los, this.his);
+  }
+}
+
+/**
+ * Rows of short strings (up to four bytes, packed in a u32 key, first byte highest) within the bucket of
+ * their first byte: open addressing with linear probing, 3-word slots (key, lo, hi); hi is never 0 for an
+ * entry (lo < hi), so hi === 0 marks an empty slot. Load factor at most 0.7.
+ */
+class GramTable {
+  private readonly slots: Uint32Array;
+  private readonly size: number;
+  /** Rows found by the last successful `get`. */
+  lo = 0;
+  hi = 0;
+
+  constructor(keys: readonly number[], los: readonly number[], his: readonly number[]) {
+    this.size = Math.ceil(keys.length / 0.7) + 1;
+    this.slots = new Uint32Array(3 * this.size);
+    for (let e = 0; e < keys.length; e++) {
+      let slot = this.home(keys[e]);
+      while (this.slots[3 * slot + 2] !== 0) slot = slot + 1 === this.size ? 0 : slot + 1;
+      this.slots[3 * slot] = keys[e];
+      this.slots[3 * slot + 1] = los[e];
+      this.slots[3 * slot + 2] = his[e];
+    }
+  }
+
+  /** Multiplicative hashing spreads the key's bits over 32, then reduces to a slot. */
+  private home(key: number): number {
+    return (Math.imul(key, 0x9e3779b1) >>> 0) % this.size;
+  }
+
+  /** Whether `key` is present; if so its rows are left in lo/hi. */
+  get(key: number): boolean {
+    const slots = this.slots;
+    for (let slot = this.home(key); ; slot = slot + 1 === this.size ? 0 : slot + 1) {
+      const hi = slots[3 * slot + 2];
+      if (hi === 0) return false;
+      if (slots[3 * slot] === key) {
+        this.lo = slots[3 * slot + 1];
+        this.hi = hi;
+        return true;
+      }
+    }
+  }
+
+  get byteLength(): number {
+    return this.slots.byteLength;
+  }
 }
 
 /** Working arrays of FmShard.searchMany, per shard count (queries run one at a time per thread). */
