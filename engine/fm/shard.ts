@@ -189,7 +189,6 @@ export class FmShard {
    */
   static tripleTableAfter = 64;
 
-
   /**
    * The first backward-search steps by table: leaves in rlo/rhi the rows of the pattern's last three
    * bytes (triple table, once built), last two (pair table) or its only byte (C); an empty range when
@@ -438,7 +437,6 @@ export class FmShard {
     };
     walk(0, lo, hi);
   }
-
 
   /** Occurrences of `pattern` inside documents (overlapping ones included). Time O(m H b). */
   count(pattern: Uint8Array): number {
