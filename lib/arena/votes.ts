@@ -1,6 +1,8 @@
 /**
  * Votes: one per battle, by the researcher who asked, after both answers finished, within a daily cap.
  *
+ * The cap is exact under concurrency on both databases (see the row lock in castVote).
+ *
  * Idempotency: the Vote row's unique battleId is the arbiter. A repeated submission (same or concurrent)
  * finds the existing vote and returns it; a concurrent insert that loses the race gets a unique violation
  * and is answered the same way, so every vote is stored exactly once. A repeat with a different
@@ -74,6 +76,12 @@ export async function castVote(
       if (battle.status !== "answered" && battle.status !== "voted")
         throw new HttpError(409, "Wait until both answers have finished before voting.");
       const cap = input.dailyCap ?? (await dailyVoteCapIn(tx));
+      // PostgreSQL runs concurrent transactions side by side (READ COMMITTED): without this lock two
+      // votes by one researcher could both count the same total and both pass the cap. Locking the
+      // researcher's row makes their votes take turns; the count below, a new statement, then sees the
+      // votes committed before it. SQLite's BEGIN IMMEDIATE already serialises every write transaction.
+      if (sql.provider === "postgresql")
+        await tx.all(`SELECT "id" FROM "User" WHERE "id" = ? FOR UPDATE`, [input.userId]);
       const [{ n: today }] = await tx.all<{ n: number | string }>(
         `SELECT COUNT(*) AS "n" FROM "Vote" WHERE "userId" = ? AND "createdAt" >= ?`,
         [input.userId, utcDayStart(now)],

@@ -159,12 +159,38 @@ async function exerciseSql(target: DatabaseTarget) {
       castVote(sql, { battleId: battle.id, userId: user.id, choice: "a" }),
       (e: { status?: number }) => e.status === 409,
     );
+    // The daily cap holds when one researcher's votes arrive at once (each on its own connection on
+    // PostgreSQL): exactly `cap` are stored, the rest are refused with 429.
+    const capped = await db.user.create({ data: { email: "capped@example.org" } });
+    const battles = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        db.battle.create({
+          data: {
+            userId: capped.id,
+            question: "q",
+            passages: "[]",
+            modelAId: a.id,
+            modelBId: b.id,
+            status: "answered",
+          },
+        }),
+      ),
+    );
+    const outcomes = await Promise.allSettled(
+      battles.map((bt) => castVote(sql, { battleId: bt.id, userId: capped.id, choice: "a", dailyCap: 2 })),
+    );
+    assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 2, "votes stored under a cap of 2");
+    assert.ok(
+      outcomes.every((o) => o.status === "fulfilled" || (o.reason as { status?: number }).status === 429),
+      "the others are refused by the cap",
+    );
+    assert.equal(await db.vote.count({ where: { userId: capped.id } }), 2);
     // The leaderboard read (plain SQL, timestamps as text) sees the vote inside today's range only.
     const today = new Date().toISOString().slice(0, 10);
     const rate = (filter: { from?: string; to?: string }) =>
       runRefreshJob({ target, filter, leaderboard: { bootstrapRounds: 2, seed: 0 } });
     const current = await rate({ from: today, to: today });
-    assert.equal(current.board.totalBattles, 1);
+    assert.equal(current.board.totalBattles, 3);
     assert.deepEqual([...current.board.models].sort(), ["m-a", "m-b"]);
     assert.equal((await rate({ to: "2020-01-01" })).votes, 0);
   } finally {
