@@ -165,6 +165,30 @@ test.describe("passwords", () => {
     await signIn(page, email, "second password 2");
   });
 
+  test("'Sign out everywhere else' ends the other sessions and keeps this one", async ({ page, browser }) => {
+    const email = newEmail("sessions");
+    await signUp(page, email, "session password 1");
+    const other = await browser.newContext();
+    const otherPage = await other.newPage();
+    await signIn(otherPage, email, "session password 1");
+    // Whole seconds separate the other session's issue time from the sign-out (tokens carry seconds).
+    await page.waitForTimeout(1100);
+    await page.goto("/account");
+    await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+    await expect(page.getByRole("status")).toHaveText(
+      "Signed out everywhere else. This browser stays signed in.",
+    );
+    await page.screenshot({ path: "test-results/account-sessions.png", fullPage: true });
+    await page.reload();
+    await expect(page.getByLabel(`Account menu for ${email}`)).toBeVisible();
+    await otherPage.reload();
+    await expect(otherPage.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+    // Signing in again works as usual.
+    await signIn(otherPage, email, "session password 1");
+    await expect(otherPage.getByLabel(`Account menu for ${email}`)).toBeVisible();
+    await other.close();
+  });
+
   test("an admin's one-time reset link lets a researcher set a new password", async ({ page, browser }) => {
     const email = newEmail("reset");
     await signUp(page, email, "forgotten password 1");

@@ -27,7 +27,7 @@ export async function signIn(page: Page, email: string, password: string) {
 }
 
 export async function signOut(page: Page, email: string) {
-  const button = page.getByRole("button", { name: "Sign out" });
+  const button = page.getByRole("button", { name: "Sign out", exact: true });
   if (!(await button.isVisible())) await page.getByLabel(`Account menu for ${email}`).click();
   await button.click();
   await expect(

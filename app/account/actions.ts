@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { authedAction } from "@/lib/actions";
-import { AccountError, changePassword } from "@/lib/auth/accounts";
+import { AccountError, changePassword, endSessionsBefore } from "@/lib/auth/accounts";
 import { MAX_PASSWORD } from "@/lib/auth/schemas";
 import { reissueSession } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -29,3 +29,13 @@ export const changePasswordAction = authedAction(
     return { ok: true, message: "Password changed. Your other sessions are signed out." };
   },
 );
+
+/**
+ * Signs the researcher out of every other browser and device (a lost laptop, a shared computer): their
+ * older session cookies are refused from the next request on; this one is reissued and goes on.
+ */
+export const endOtherSessionsAction = authedAction({ schema: z.object({}) }, async (_input, user) => {
+  await endSessionsBefore(db(), user.id);
+  await reissueSession();
+  return { ok: true, message: "Signed out everywhere else. This browser stays signed in." };
+});

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { PasswordForm } from "./password-form";
+import { SessionsForm } from "./sessions-form";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -56,6 +57,12 @@ export default async function AccountPage() {
             password.
           </p>
         )}
+      </section>
+      <section aria-labelledby="sessions-heading" className="space-y-3">
+        <h2 id="sessions-heading" className="text-lg font-semibold">
+          Sessions
+        </h2>
+        <SessionsForm />
       </section>
     </div>
   );

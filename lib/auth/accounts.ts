@@ -183,6 +183,14 @@ async function setPassword(db: Db, userId: string, password: string, now: Date):
   });
 }
 
+/**
+ * Ends every session of the user issued before `now` (lib/auth/session-token.ts checks
+ * `sessionsValidFrom`); the caller reissues the current one to keep it.
+ */
+export async function endSessionsBefore(db: Db, userId: string, now = new Date()): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { sessionsValidFrom: now } });
+}
+
 /** A signed-in researcher changes their password (the current one is required). */
 export async function changePassword(
   db: Db,
