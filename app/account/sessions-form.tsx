@@ -8,8 +8,8 @@ export function SessionsForm() {
   return (
     <form action={action} className="card space-y-3">
       <p className="text-sm">
-        Signed in on a computer you no longer use? This ends every other session of yours; this browser
-        stays signed in.
+        Signed in on a computer you no longer use? This ends every other session of yours; this browser stays
+        signed in.
       </p>
       <div
         role={state?.ok ? "status" : "alert"}
