@@ -147,6 +147,42 @@ describe("FM-index against naive counting", () => {
     }
   });
 
+  test("a serving index builds its triple tables between requests, not during them", async () => {
+    const rand = rng(23);
+    const docs: CorpusDoc[] = Array.from({ length: 12 }, (_, i) => ({
+      id: `t${i}`,
+      domain: ["left", "right"][i % 2],
+      text: Uint8Array.from(
+        { length: 60 + i * 9 },
+        () => [0x61, 0x62, 0x63, 0x20, 0xff][Math.floor(rand() * 5)],
+      ),
+    }));
+    const { index } = await build(docs, 200);
+    const queries = Array.from({ length: 40 }, () =>
+      Uint8Array.from(
+        { length: 3 + Math.floor(rand() * 4) },
+        () => [0x61, 0x62, 0x63, 0x20][Math.floor(rand() * 4)],
+      ),
+    );
+    const saved = FmShard.tripleTableAfter;
+    FmShard.tripleTableAfter = 10;
+    try {
+      index.deferTableBuilds();
+      for (const q of queries) assert.equal(index.countAll(q), naiveOccurrences(docs, q).length);
+      assert.ok(
+        index.tableStates().every((built) => !built),
+        "no search built a table",
+      );
+      let built = 0;
+      while (index.buildWantedTable()) built++;
+      assert.equal(built, index.shards.length, "one call per shard that wanted its table");
+      assert.ok(index.tableStates().every((b) => b));
+      for (const q of queries) assert.equal(index.countAll(q), naiveOccurrences(docs, q).length);
+    } finally {
+      FmShard.tripleTableAfter = saved;
+    }
+  });
+
   test("a match never spans two documents, even for the separator-like bytes", async () => {
     const docs: CorpusDoc[] = [
       { id: "a", domain: "x", text: "ab" },
@@ -377,6 +413,10 @@ describe("index service", () => {
       for (let k = 0; k < 200; k++) {
         assert.deepEqual(results[k], { ok: true, result: index.countAll(queries[k].query) });
       }
+      // Again, once the workers have had idle time to build their triple tables.
+      await new Promise((r) => setTimeout(r, 50));
+      const again = await service.batch(queries);
+      for (let k = 0; k < 200; k++) assert.deepEqual(again[k], results[k]);
       const last = results[200];
       assert.ok(!last.ok && last.error instanceof FmQueryError && last.error.code === "EMPTY_QUERY");
       await assert.rejects(

@@ -240,6 +240,27 @@ export class FmIndex {
     return this.fm.reduce((sum, s) => sum + s.prepareTables(), 0);
   }
 
+  /**
+   * For a serving thread: searches no longer build a shard's triple table (up to a few hundred ms) in the
+   * middle of a request; call `buildWantedTable` when idle instead.
+   */
+  deferTableBuilds(): void {
+    for (const s of this.fm) s.deferTripleTable = true;
+  }
+
+  /** Builds the query tables of one shard that wants them (see deferTableBuilds); false when none does. */
+  buildWantedTable(): boolean {
+    const shard = this.fm.find((s) => s.wantsTripleTable);
+    if (!shard) return false;
+    shard.prepareTables();
+    return true;
+  }
+
+  /** Per shard, whether its triple table is built (for tests and diagnostics). */
+  tableStates(): boolean[] {
+    return this.fm.map((s) => s.hasTripleTable);
+  }
+
   /** Resolves a shard number or name. Time O(S). */
   shardIndex(ref: ShardRef): number {
     const i = typeof ref === "number" ? ref : this.fm.findIndex((s) => s.name === ref);

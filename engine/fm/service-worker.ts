@@ -16,6 +16,18 @@ const data = workerData as {
 };
 const index = new FmIndex(data.manifest, data.files, false);
 index.maxQueryBytes = data.maxQueryBytes;
+// A shard's triple table (tens to hundreds of ms) is built between requests, one shard at a time, once
+// the shard has answered enough searches: no request waits for it.
+index.deferTableBuilds();
+let tableBuildQueued = false;
+function buildTablesWhenIdle(): void {
+  if (tableBuildQueued) return;
+  tableBuildQueued = true;
+  setImmediate(() => {
+    tableBuildQueued = false;
+    if (index.buildWantedTable()) buildTablesWhenIdle();
+  });
+}
 
 parentPort?.on("message", (msg: { id: number; queries: ServiceQuery[]; batch: boolean }) => {
   if (!msg.batch) {
@@ -24,6 +36,7 @@ parentPort?.on("message", (msg: { id: number; queries: ServiceQuery[]; batch: bo
     } catch (e) {
       parentPort?.postMessage({ id: msg.id, ok: false, error: serializeError(e) });
     }
+    buildTablesWhenIdle();
     return;
   }
   // A batch answers every query, failed ones as {error}, so one bad query does not sink the rest.
@@ -35,4 +48,5 @@ parentPort?.on("message", (msg: { id: number; queries: ServiceQuery[]; batch: bo
     }
   });
   parentPort?.postMessage({ id: msg.id, ok: true, result: results });
+  buildTablesWhenIdle();
 });

@@ -190,6 +190,22 @@ export class FmShard {
   static tripleTableAfter = 64;
 
   /**
+   * When set (a serving thread: see FmIndex.deferTableBuilds), a search never builds the triple table
+   * itself; the shard only asks for it (`wantsTripleTable`) and its owner builds it between requests.
+   */
+  deferTripleTable = false;
+
+  /** Whether the triple table is built. */
+  get hasTripleTable(): boolean {
+    return this.tripleTable !== null;
+  }
+
+  /** Whether this shard has answered enough searches to want its triple table and does not have it. */
+  get wantsTripleTable(): boolean {
+    return this.tripleTable === null && this.searches > FmShard.tripleTableAfter;
+  }
+
+  /**
    * The first backward-search steps by table: leaves in rlo/rhi the rows of the pattern's last three
    * bytes (triple table, once built), last two (pair table) or its only byte (C); an empty range when
    * they do not occur; the full range for an empty pattern. Returns the index of the next byte to
@@ -211,7 +227,10 @@ export class FmShard {
       }
       return -1;
     }
-    if (j >= 2 && (this.tripleTable || ++this.searches > FmShard.tripleTableAfter)) {
+    if (
+      j >= 2 &&
+      (this.tripleTable || (++this.searches > FmShard.tripleTableAfter && !this.deferTripleTable))
+    ) {
       const triples = this.tripleTable ?? this.buildTripleTable();
       const c = pattern[j - 2];
       if (!triples.get((c << 16) | (pattern[j - 1] << 8) | pattern[j])) return j - 3;
