@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { MAX_PASSWORD } from "@/lib/auth/schemas";
 import { Field } from "../components/field";
+import { FormMessage } from "../components/form-message";
 import { NewPasswordFields } from "../components/new-password-fields";
 import { changePasswordAction } from "./actions";
 
@@ -26,12 +27,7 @@ export function PasswordForm() {
         confirmLabel="Repeat the new password"
         errors={errors}
       />
-      <div
-        role={state?.ok ? "status" : "alert"}
-        className={state?.ok ? "text-sm text-emerald-700 dark:text-emerald-400" : "field-error min-h-5"}
-      >
-        {state?.message}
-      </div>
+      <FormMessage state={state} />
       <button type="submit" className="btn-primary" disabled={pending}>
         {pending ? "Changing…" : "Change password"}
       </button>

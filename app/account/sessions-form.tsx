@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { FormMessage } from "../components/form-message";
 import { endOtherSessionsAction } from "./actions";
 
 export function SessionsForm() {
@@ -11,12 +12,7 @@ export function SessionsForm() {
         Signed in on a computer you no longer use? This ends every other session of yours; this browser stays
         signed in.
       </p>
-      <div
-        role={state?.ok ? "status" : "alert"}
-        className={state?.ok ? "text-sm text-emerald-700 dark:text-emerald-400" : "field-error"}
-      >
-        {state?.message}
-      </div>
+      <FormMessage state={state} />
       <button type="submit" className="btn-secondary" disabled={pending}>
         {pending ? "Signing out…" : "Sign out everywhere else"}
       </button>

@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { useActionState, useEffect, useRef, useState } from "react";
 import { MAX_EMAIL, MAX_NAME } from "@/lib/auth/schemas";
 import { Field } from "../components/field";
+import { FormMessage } from "../components/form-message";
 import { NewPasswordFields } from "../components/new-password-fields";
 import { signUpAction } from "./actions";
 
@@ -61,12 +62,7 @@ export function SignUpForm() {
         error={errors.email}
       />
       <NewPasswordFields id="password" label="Password" confirmLabel="Repeat password" errors={errors} />
-      <div
-        role="alert"
-        className={state?.ok ? "text-sm text-emerald-700 dark:text-emerald-400" : "field-error min-h-5"}
-      >
-        {state?.message}
-      </div>
+      <FormMessage state={state} />
       <button type="submit" className="btn-primary w-full" disabled={pending || signingIn}>
         {pending ? "Creating account…" : signingIn ? "Signing in…" : "Create account"}
       </button>
