@@ -1,13 +1,13 @@
 /**
- * Idempotent data setup: builds data/corpus/flexmix-mini.jsonl if it is missing (or was made by an older
- * corpus recipe), then data/index/flexmix-mini/ if it is missing, unreadable, of another format version or
+ * Idempotent data setup: builds data/corpus/flexmix-mini.jsonl if it is missing or stale (made by another
+ * corpus recipe or from other packages of the lock file: `corpusInputsKey`), then data/index/flexmix-mini/ if it is missing, unreadable, of another format version or
  * built from different corpus bytes. When both are current it only hashes the corpus (well under a second).
  * Progress goes to stderr (one rewritten line on a terminal, plain lines otherwise).
  */
 
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { buildCorpus, CORPUS_VERSION } from "../engine/corpus/build";
+import { buildCorpus, corpusInputsKey } from "../engine/corpus/build";
 import { buildFmIndex, FmIndexFileError, readManifest } from "../engine/fm/index";
 import { progressPrinter } from "../engine/fm/progress";
 
@@ -24,13 +24,16 @@ async function sha256(path: string): Promise<string> {
 async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`setup:data: ${s}\n`);
   const stamp = existsSync(CORPUS_STAMP) ? readFileSync(CORPUS_STAMP, "utf8").trim() : "";
-  if (!existsSync(CORPUS) || stamp !== String(CORPUS_VERSION)) {
-    log(`building corpus ${CORPUS}`);
+  const inputs = corpusInputsKey(".");
+  if (!existsSync(CORPUS) || stamp !== inputs) {
+    log(
+      `building corpus ${CORPUS}${existsSync(CORPUS) ? " (its recipe or the lock file's packages changed)" : ""}`,
+    );
     const r = buildCorpus({
       out: CORPUS,
       onProgress: (d, docs, bytes) => log(`corpus ${d}: ${docs} docs, ${(bytes / 1e6).toFixed(1)} MB`),
     });
-    writeFileSync(CORPUS_STAMP, `${CORPUS_VERSION}\n`);
+    writeFileSync(CORPUS_STAMP, `${inputs}\n`);
     log(`corpus: ${r.docs} docs, ${(r.bytes / 1e6).toFixed(1)} MB`);
   }
   const digest = await sha256(CORPUS);

@@ -13,6 +13,7 @@
  * Each record: {"id","domain","text","meta":{"source","license","title","url"?,...}}.
  */
 
+import { createHash } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -114,6 +115,16 @@ export function lockPackages(root: string): LockPackage[] {
     out.push({ path, name, version: String(p.version ?? ""), license });
   }
   return out.sort((a, b) => sortStrings(a.path, b.path));
+}
+
+/**
+ * What a built corpus depends on besides this code: the recipe's version and the packages of the lock
+ * file it reads (path and version). A corpus whose key differs is stale. O(lock file).
+ */
+export function corpusInputsKey(root: string): string {
+  const h = createHash("sha256");
+  for (const p of lockPackages(root)) h.update(`${p.path}@${p.version}\n`);
+  return `${CORPUS_VERSION} ${h.digest("hex").slice(0, 16)}`;
 }
 
 /** Streams records to a temporary file, renamed into place at the end. */
