@@ -189,6 +189,27 @@ test.describe("passwords", () => {
     await other.close();
   });
 
+  test("signing out revokes the session: a copy of its cookie taken before no longer signs anyone in", async ({
+    page,
+    browser,
+  }) => {
+    const email = newEmail("copied");
+    await signUp(page, email, "copied password 1");
+    const copied = await page.context().cookies();
+    await signOut(page, email);
+    // Another browser presenting the cookie as it was before the sign-out.
+    const other = await browser.newContext();
+    await other.addCookies(copied);
+    const otherPage = await other.newPage();
+    const res = await otherPage.goto("/account");
+    expect(res?.status()).toBe(401);
+    await expect(otherPage.getByRole("heading", { name: "Please sign in" })).toBeVisible();
+    await other.close();
+    // Signing in again gives a new session that works.
+    await signIn(page, email, "copied password 1");
+    expect((await page.goto("/account"))?.status()).toBe(200);
+  });
+
   test("an admin's one-time reset link lets a researcher set a new password", async ({ page, browser }) => {
     const email = newEmail("reset");
     await signUp(page, email, "forgotten password 1");

@@ -20,8 +20,9 @@ import {
   PASSWORD_RESET_TTL_MS,
   passwordResetAccount,
   resetPassword,
+  revokeSession,
 } from "./accounts";
-import { sessionUser } from "./session-token";
+import { readSessionToken, renewedSessionCookie, sessionUser } from "./session-token";
 
 const secret = "accounts-test-secret-0123456789abcdefgh";
 const dir = mkdtempSync(path.join(tmpdir(), "accounts-"));
@@ -44,9 +45,13 @@ after(async () => {
 /** Tokens carry their issue time in whole seconds: let the clock pass the second a token was issued in. */
 const nextSecond = () => new Promise((r) => setTimeout(r, 1100));
 
-/** A session cookie issued now, as next-auth makes them. */
-async function sessionCookie(uid: string) {
-  const value = await encode({ token: { uid }, secret });
+/** A session cookie issued now, as next-auth makes them (with the session id our jwt callback adds). */
+async function sessionCookie(uid: string, sid?: string) {
+  const value = await encode({ token: sid ? { uid, sid } : { uid }, secret });
+  return cookieOf(value);
+}
+
+function cookieOf(value: string) {
   return {
     get: (name: string) => (name === "next-auth.session-token" ? { value } : undefined),
     getAll: () => [{ name: "next-auth.session-token", value }],
@@ -102,4 +107,30 @@ test("a reset link sets a password once, within its hour, and ends older session
   const winner = results[0].status === "fulfilled" ? "grace-password-2" : "grace-password-3";
   assert.equal((await checkCredentials(db, "grace@example.org", winner)).id, user.id);
   await assert.rejects(issuePasswordReset(db, "nobody@example.org"), /no account/);
+});
+
+test("a signed-out session is refused, copies and renewals of its cookie included, until it would expire", async () => {
+  const user = await createAccount(db, { email: "hedy@example.org", password: "hedy-password-1" });
+  const signedOut = await sessionCookie(user.id, "sid-signed-out");
+  const otherBrowser = await sessionCookie(user.id, "sid-other");
+  const legacy = await sessionCookie(user.id);
+  const token = await readSessionToken(signedOut.get("next-auth.session-token")!.value, secret);
+  const renewed = await renewedSessionCookie("next-auth.session-token", token!, secret, true);
+  assert.ok(await sessionUser(signedOut, secret, sql));
+  assert.ok(await sessionUser(cookieOf(renewed!.value), secret, sql), "a renewal keeps the session");
+
+  await revokeSession(db, "sid-signed-out", new Date(Date.now() + 3600_000));
+  assert.equal(await sessionUser(signedOut, secret, sql), null, "the signed-out cookie");
+  assert.equal(await sessionUser(cookieOf(renewed!.value), secret, sql), null, "its renewal");
+  assert.ok(await sessionUser(otherBrowser, secret, sql), "another session of the same user goes on");
+  assert.ok(await sessionUser(legacy, secret, sql), "a token from before sessions had ids");
+  await revokeSession(db, "sid-signed-out", new Date(Date.now() + 3600_000)); // twice is harmless
+
+  // Revocations are dropped once the cookie would have expired anyway.
+  await revokeSession(db, "sid-past", new Date(Date.now() - 1000));
+  await revokeSession(db, "sid-other", new Date(Date.now() + 3600_000));
+  assert.deepEqual(
+    (await db.revokedSession.findMany({ orderBy: { sid: "asc" } })).map((r) => r.sid),
+    ["sid-other", "sid-signed-out"],
+  );
 });

@@ -191,6 +191,15 @@ export async function endSessionsBefore(db: Db, userId: string, now = new Date()
   await db.user.update({ where: { id: userId }, data: { sessionsValidFrom: now } });
 }
 
+/**
+ * Signs one session out for good: its id is refused (lib/auth/session-token.ts) until `expiresAt`, when
+ * its cookie would have expired anyway; rows past that are removed on the way.
+ */
+export async function revokeSession(db: Db, sid: string, expiresAt: Date, now = new Date()): Promise<void> {
+  await db.revokedSession.upsert({ where: { sid }, create: { sid, expiresAt }, update: {} });
+  await db.revokedSession.deleteMany({ where: { expiresAt: { lt: now } } });
+}
+
 /** A signed-in researcher changes their password (the current one is required). */
 export async function changePassword(
   db: Db,

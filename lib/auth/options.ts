@@ -1,11 +1,12 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import { db } from "../db/client";
 import { env } from "../env";
 import { serverSecret } from "../secrets";
-import { AccountError, checkCredentials, upsertOAuthAccount } from "./accounts";
+import { AccountError, checkCredentials, revokeSession, upsertOAuthAccount } from "./accounts";
 import { signInSchema } from "./schemas";
 
 declare module "next-auth" {
@@ -75,6 +76,19 @@ export function authOptions(): NextAuthOptions {
     secret: serverSecret(),
     session: { strategy: "jwt", maxAge: SESSION_DAYS * 24 * 3600 },
     pages: { signIn: "/signin", error: "/signin" },
+    events: {
+      // Signing out clears this browser's cookie; revoking the session's id also refuses any copy of it.
+      async signOut({ token }) {
+        const sid = typeof token?.sid === "string" ? token.sid : "";
+        if (sid === "") return;
+        const exp = Number(token.exp ?? 0);
+        await revokeSession(
+          db(),
+          sid,
+          new Date(exp > 0 ? exp * 1000 : Date.now() + SESSION_DAYS * 24 * 3600 * 1000),
+        );
+      },
+    },
     providers,
     callbacks: {
       async signIn({ user, account }) {
@@ -104,6 +118,8 @@ export function authOptions(): NextAuthOptions {
           const u = user as { id: string; localId?: string; role?: string };
           token.uid = u.localId ?? u.id;
           token.role = u.role === "admin" ? "admin" : "researcher";
+          // The session's id: kept by every renewal, so signing out can revoke the session itself.
+          token.sid = randomBytes(16).toString("hex");
         }
         return token;
       },

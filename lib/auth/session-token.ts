@@ -83,6 +83,15 @@ export async function readSessionToken(token: string, secret: string): Promise<S
   return entry;
 }
 
+/**
+ * The session's own id (`sid`, set at sign-in and kept by every renewal, unlike `jti`), or null for
+ * tokens issued before sessions carried one.
+ */
+export function sessionId(token: SessionToken): string | null {
+  const sid = token.payload.sid;
+  return typeof sid === "string" && sid !== "" ? sid : null;
+}
+
 export interface SessionCookie {
   name: string;
   value: string;
@@ -111,11 +120,15 @@ export async function sessionUser(
     banned: number | boolean;
     trusted: number | boolean;
     sessionsValidFrom: unknown;
+    revoked: unknown;
   }>(
-    `SELECT "id", "email", "name", "role", "banned", "trusted", "sessionsValidFrom" FROM "User" WHERE "id" = ?`,
-    [token.uid],
+    `SELECT "id", "email", "name", "role", "banned", "trusted", "sessionsValidFrom",
+       (SELECT 1 FROM "RevokedSession" WHERE "sid" = ?) AS "revoked"
+     FROM "User" WHERE "id" = ?`,
+    [sessionId(token) ?? "", token.uid],
   );
-  if (!row || row.banned) return null;
+  // A signed-out session (revokeSession) stays refused, even if its cookie was copied before the sign-out.
+  if (!row || row.banned || row.revoked != null) return null;
   // Sessions from before a password change or reset are over (compared in whole seconds, like `iat`).
   if (row.sessionsValidFrom != null && token.iat < Math.floor(parseDbTime(row.sessionsValidFrom) / 1000))
     return null;

@@ -13,9 +13,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
+import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { runRefreshJob } from "../arena/ratings-runner";
 import { castVote } from "../arena/votes";
+import { revokeSession } from "../auth/accounts";
+import { sessionUser } from "../auth/session-token";
 import { createDb } from "./create";
 import { applyMigrations } from "./migrate";
 import { createSql, isUniqueViolation } from "./sql";
@@ -99,6 +102,16 @@ async function exerciseSql(target: DatabaseTarget) {
     assert.equal(row.id, user.id);
     assert.equal(Boolean(row.trusted), true);
     assert.equal(Boolean(row.banned), false);
+    // The per-request session lookup (one query with the revoked-session check) on this database.
+    const sessionSecret = "db-test-session-secret-0123456789abcdef";
+    const value = await encode({ token: { uid: user.id, sid: "db-test-sid" }, secret: sessionSecret });
+    const cookies = {
+      get: (name: string) => (name === "next-auth.session-token" ? { value } : undefined),
+      getAll: () => [{ name: "next-auth.session-token", value }],
+    };
+    assert.equal((await sessionUser(cookies, sessionSecret, sql))?.user.id, user.id);
+    await revokeSession(db, "db-test-sid", new Date(Date.now() + 3600_000));
+    assert.equal(await sessionUser(cookies, sessionSecret, sql), null, "a revoked session is refused");
     // Values written here read back through Prisma as the same booleans and instants.
     assert.equal(
       await sql.run(`UPDATE "User" SET "banned" = ?, "lastSignInAt" = ? WHERE "id" = ?`, [
