@@ -147,6 +147,27 @@ describe("FM-index against naive counting", () => {
     }
   });
 
+  test("dozens of shards searched in one lockstep agree with the oracle", async () => {
+    const rand = rng(31);
+    const docs: CorpusDoc[] = Array.from({ length: 60 }, (_, i) => ({
+      id: `m${i}`,
+      domain: `d${i % 7}`,
+      text: Uint8Array.from(
+        { length: 5 + Math.floor(rand() * 40) },
+        () => [0x61, 0x62, 0x6e, 0x20][Math.floor(rand() * 4)],
+      ),
+    }));
+    const { index } = await build(docs, 24);
+    assert.ok(index.shards.length > 20, `${index.shards.length} shards`);
+    const queries: Uint8Array[] = [];
+    for (let k = 0; k < 80; k++) {
+      const d = bytesOf(docs[Math.floor(rand() * docs.length)]);
+      const s = Math.floor(rand() * d.length);
+      queries.push(d.slice(s, s + 1 + Math.floor(rand() * 7)));
+    }
+    checkAgainstOracle(docs, index, queries);
+  });
+
   test("a serving index builds its triple tables between requests, not during them", async () => {
     const rand = rng(23);
     const docs: CorpusDoc[] = Array.from({ length: 12 }, (_, i) => ({
