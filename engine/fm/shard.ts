@@ -61,7 +61,7 @@ export class FmShard {
 
   /** Searches answered so far (until the triple table is built). */
   private searches = 0;
-  /** Range left by the last `step` or `search` call (avoids allocating a pair per step). */
+  /** Range left by the last `step` or `tableRange` call (avoids allocating a pair per step). */
   private rlo = 0;
   private rhi = 0;
 
@@ -159,30 +159,6 @@ export class FmShard {
   }
 
   /**
-   * Rows whose suffix starts with `pattern` (backward search). Time O(m H b). Empty range if absent.
-   * An empty pattern gives the full range.
-   */
-  find(pattern: Uint8Array): RankRange {
-    return this.search(pattern) ? [this.rlo, this.rhi] : [0, 0];
-  }
-
-  /** Backward search leaving the range in rlo/rhi; false when the pattern is absent. */
-  private search(pattern: Uint8Array): boolean {
-    let j = this.tableRange(pattern);
-    let lo = this.rlo;
-    let hi = this.rhi;
-    if (lo >= hi) return false;
-    for (; j >= 0; j--) {
-      if (!this.step(lo, hi, pattern[j])) return false;
-      lo = this.rlo;
-      hi = this.rhi;
-    }
-    this.rlo = lo;
-    this.rhi = hi;
-    return true;
-  }
-
-  /**
    * Searches answered before the triple table is built (per shard). It costs tens to a few hundred ms
    * and about 12 bytes per distinct three-byte string, so a one-off query (the CLI) does not pay for it
    * and a serving process has it after its first queries.
@@ -250,14 +226,14 @@ export class FmShard {
 
   /**
    * Backward search of one pattern in several shards at once: leaves shard k's range in lo[k], hi[k]
-   * (lo[k] === hi[k] === 0 when the pattern does not occur there). Same result as `find` per shard.
+   * (lo[k] === hi[k] === 0 when the pattern does not occur there): the rows whose suffix starts with it.
    *
    * A wavelet-tree rank is a chain of dependent cache misses (directory, then stream), and one shard's
    * step is a chain of such ranks, so searching shards one after another waits for each miss in turn.
    * Here every level of every still-matching shard first reads its two directory entries, then touches
    * its two stream words, then computes: the misses of all shards (and of both ends of each range) are
    * in flight together. The last two or three bytes come from each shard's tables (`tableRange`).
-   * Time O(m H b) per shard, as `find`.
+   * Time O(m H b) per shard.
    */
   static searchMany(
     shards: readonly FmShard[],
@@ -305,12 +281,7 @@ export class FmShard {
           hi[x] = 0;
           continue;
         }
-        active[nAlive++] = x;
-        if (lo[x] === 0 && hi[x] === sh.n) {
-          lo[x] = sh.C[c];
-          hi[x] = sh.C[c + 1];
-          continue; // c has a leaf, so it occurs
-        }
+        active[nAlive++] = x; // never the full range here: the tables answered at least one byte
         cur[x] = start;
         end[x] = stop;
         pending[nPending++] = x;
@@ -455,11 +426,6 @@ export class FmShard {
       }
     };
     walk(0, lo, hi);
-  }
-
-  /** Occurrences of `pattern` inside documents (overlapping ones included). Time O(m H b). */
-  count(pattern: Uint8Array): number {
-    return this.search(pattern) ? this.rhi - this.rlo : 0;
   }
 
   /**
