@@ -87,7 +87,7 @@ export async function readSessionToken(token: string, secret: string): Promise<S
  * The session's own id (`sid`, set at sign-in and kept by every renewal, unlike `jti`), or null for
  * tokens issued before sessions carried one.
  */
-export function sessionId(token: SessionToken): string | null {
+function sessionId(token: SessionToken): string | null {
   const sid = token.payload.sid;
   return typeof sid === "string" && sid !== "" ? sid : null;
 }
