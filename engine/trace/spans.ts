@@ -1,13 +1,11 @@
 /**
  * Step 2 of the trace: maximal matching spans, by backward search.
  *
- * For every admissible span end e (the end of a word, or of the delimiter that closes a run) the pattern
- * text[p, e) is grown one byte to the left at a time (one FM-index extension per shard still matching);
- * the smallest word start s(e) reached while it still occurs is recorded with the BWT ranges of
- * text[s(e), e). Because occurrence is closed under taking substrings, s(e) never decreases as e grows,
- * so the extension from e stops at s(previous e): each end costs (e - s(e)) extensions at most, and no
- * pattern is searched afresh. The span starting at a word w is (w, the largest e with s(e) <= w); those
- * not contained in another are exactly the pairs (s(e), e) with e the largest end of its s(e).
+ * A span starts at a word and ends at a word or at the delimiter that closes its run (tokens.ts says what
+ * a word, a delimiter and a hard break are); it is maximal when no longer span that occurs in the index
+ * contains it. `maximalSpans` finds them right to left over each run, growing patterns one byte to the
+ * left at a time with FM-index extensions (one per shard still matching), so no pattern is searched afresh;
+ * its doc gives the steps and the cost.
  */
 
 import type { RankRange } from "../fm/index";

@@ -4,8 +4,14 @@
  * Tokens are the non-whitespace segments of `Intl.Segmenter` (granularity "word"): words (`word`, the
  * segmenter's isWordLike: letters, digits, CJK words) and other marks (punctuation, symbols, emoji). A span
  * may start only at the start of a word token and end only at the end of a word token or of a delimiter.
- * A delimiter is a sentence-ending mark token (".", "!", "?", "。", "！", "？"); it may only be a span's last
- * token. Newlines and control characters are hard breaks: no span crosses them.
+ * A delimiter is a sentence-ending mark token; it may only be a span's last token, and the next span starts
+ * after it. "." and the full-width "。", "！", "？" are always delimiters. "!" and "?" are delimiters only where
+ * a sentence ends: right after a non-space character, and followed (past any closing quotes, brackets or
+ * Markdown emphasis marks) by white space or the end of the text. So `index !== -1`, a ternary `a ? b : c`,
+ * `?utm_source=` and `options?:` do not cut spans; in "Really?!" only the "!" does. (The price: French
+ * spacing, "vraiment ?", is not read as a sentence end.)
+ * Hard breaks: no span crosses a newline (LF, CR, NEL, U+2028, U+2029) or any other control character
+ * (C0 and C1 controls such as form feed and vertical tab, and lone surrogates); a tab is plain white space.
  */
 
 export interface Token {
@@ -38,11 +44,29 @@ export interface Tokenized {
   words: number;
 }
 
-const DELIMITER = /^[.!?\u3002\uff01\uff1f]$/u;
-/** Control characters other than tab (newlines are handled separately as breaks). */
+/** Marks that always end a sentence. */
+const DELIMITER = /^[.\u3002\uff01\uff1f]$/u;
+/** Marks that end a sentence only where one ends (see `endsSentence`). */
+const MAYBE_DELIMITER = /^[!?]$/u;
+/** What may stand between a sentence-ending "!" or "?" and the white space after it. */
+const CLOSER = /["'\u201d\u2019\u00bb)\]}*_]/u;
+/** Control characters (C0, C1, lone surrogates, line and paragraph separators). */
 const CONTROL = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
-const NEWLINE = /[\n\r\u2028\u2029\u0085]/u;
+/** White space that is a hard break: any control character except tab (so also LF, CR, FF, VT, NEL). */
+const BREAK_SPACE = /[^\P{Cc}\t]|[\u2028\u2029]/u;
 const SPACE = /^[\s\u200b\ufeff]+$/u;
+const WHITE = /[\s\u200b\ufeff]/u;
+
+/**
+ * Whether the "!" or "?" at text[at] ends a sentence: it follows a non-space character, and after it come
+ * closing marks (quotes, brackets, emphasis) and then white space or the end of the text. Time O(closers).
+ */
+function endsSentence(text: string, at: number): boolean {
+  if (at === 0 || WHITE.test(text[at - 1])) return false;
+  let i = at + 1;
+  while (i < text.length && CLOSER.test(text[i])) i++;
+  return i === text.length || WHITE.test(text[i]) || CONTROL.test(text[i]);
+}
 
 let segmenter: Intl.Segmenter | null = null;
 function wordSegmenter(): Intl.Segmenter {
@@ -95,7 +119,7 @@ export function tokenize(text: string): Tokenized {
   for (const seg of wordSegmenter().segment(text)) {
     const s = seg.segment;
     if (SPACE.test(s)) {
-      if (NEWLINE.test(s)) closeRun();
+      if (BREAK_SPACE.test(s)) closeRun();
       continue;
     }
     if (CONTROL.test(s)) {
@@ -125,7 +149,7 @@ export function tokenize(text: string): Tokenized {
     }
     const start = seg.index;
     const end = start + s.length;
-    const delimiter = DELIMITER.test(s);
+    const delimiter = DELIMITER.test(s) || (MAYBE_DELIMITER.test(s) && endsSentence(text, start));
     const word = Boolean(seg.isWordLike);
     tokens.push({ start, end, byteStart: off[start], byteEnd: off[end], text: s, word, delimiter });
     if (word) words++;
