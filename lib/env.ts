@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
-import { databaseTarget } from "./db/target";
+import { databaseTarget, dataDir as resolveDataDir } from "./db/target";
 
 const emailList = z
   .string()
@@ -83,7 +83,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (!result.success) {
     throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`));
   }
-  const dataDir = path.resolve(result.data.DATA_DIR ?? path.join(process.cwd(), "data"));
+  const dataDir = resolveDataDir(result.data.DATA_DIR);
   return {
     ...result.data,
     dataDir,

@@ -5,31 +5,24 @@ import { z } from "zod";
 import { authedAction } from "@/lib/actions";
 import {
   AccountError,
+  changeUser,
   issuePasswordReset,
   PASSWORD_RESET_TTL_MS,
-  setBanned,
-  setRole,
-  setTrusted,
+  USER_CHANGES,
 } from "@/lib/auth/accounts";
 import { API_KEY_SCOPES, createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db/client";
 
 const userChange = z.object({
   email: z.string().email(),
-  change: z.enum(["make-admin", "make-researcher", "ban", "unban", "trust", "untrust"]),
+  change: z.enum(USER_CHANGES),
 });
 
 export const changeUserAction = authedAction(
   { role: "admin", schema: userChange },
   async ({ email, change }, admin) => {
-    if (email.toLowerCase() === admin.email && (change === "ban" || change === "make-researcher")) {
-      return { ok: false, message: "You cannot ban or demote yourself; ask another admin." };
-    }
     try {
-      if (change === "make-admin") await setRole(db(), email, "admin");
-      if (change === "make-researcher") await setRole(db(), email, "researcher");
-      if (change === "ban" || change === "unban") await setBanned(db(), email, change === "ban");
-      if (change === "trust" || change === "untrust") await setTrusted(db(), email, change === "trust");
+      await changeUser(db(), admin, email, change);
     } catch (e) {
       if (e instanceof AccountError) return { ok: false, message: e.message };
       throw e;

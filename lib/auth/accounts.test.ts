@@ -13,7 +13,9 @@ import { applyMigrations } from "../db/migrate";
 import { createSql, type SqlClient } from "../db/sql";
 import { databaseTarget } from "../db/target";
 import {
+  AccountError,
   changePassword,
+  changeUser,
   checkCredentials,
   createAccount,
   issuePasswordReset,
@@ -132,5 +134,31 @@ test("a signed-out session is refused, copies and renewals of its cookie include
   assert.deepEqual(
     (await db.revokedSession.findMany({ orderBy: { sid: "asc" } })).map((r) => r.sid),
     ["sid-other", "sid-signed-out"],
+  );
+});
+
+test("an admin changes other accounts but cannot ban or demote themself", async () => {
+  const admin = await createAccount(db, {
+    email: "boss@example.org",
+    password: "correct horse battery",
+    name: "Boss",
+  });
+  await createAccount(db, { email: "other@example.org", password: "correct horse battery", name: "Other" });
+  await changeUser(db, admin, "boss@example.org", "make-admin");
+  for (const change of ["ban", "make-researcher"] as const) {
+    await assert.rejects(
+      changeUser(db, admin, " BOSS@example.org ", change),
+      (e: unknown) => e instanceof AccountError && e.code === "not_allowed",
+    );
+  }
+  assert.equal((await db.user.findUniqueOrThrow({ where: { email: "boss@example.org" } })).role, "admin");
+  await changeUser(db, admin, "other@example.org", "make-admin");
+  await changeUser(db, admin, "other@example.org", "ban");
+  await changeUser(db, admin, "other@example.org", "trust");
+  const other = await db.user.findUniqueOrThrow({ where: { email: "other@example.org" } });
+  assert.deepEqual([other.role, other.banned, other.trusted], ["admin", true, true]);
+  await assert.rejects(
+    changeUser(db, admin, "nobody@example.org", "ban"),
+    (e: unknown) => e instanceof AccountError && e.code === "not_found",
   );
 });

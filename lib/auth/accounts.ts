@@ -7,7 +7,13 @@ import type { Db } from "../db/create";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
 import { passwordSchema, type Role, signUpSchema } from "./schemas";
 
-export type AccountErrorCode = "email_taken" | "invalid" | "banned" | "bad_credentials" | "not_found";
+export type AccountErrorCode =
+  | "email_taken"
+  | "invalid"
+  | "banned"
+  | "bad_credentials"
+  | "not_found"
+  | "not_allowed";
 
 export class AccountError extends Error {
   constructor(
@@ -159,6 +165,28 @@ async function updateByEmail(
 export const setRole = (db: Db, email: string, role: Role) => updateByEmail(db, email, { role });
 export const setBanned = (db: Db, email: string, banned: boolean) => updateByEmail(db, email, { banned });
 export const setTrusted = (db: Db, email: string, trusted: boolean) => updateByEmail(db, email, { trusted });
+
+export const USER_CHANGES = ["make-admin", "make-researcher", "ban", "unban", "trust", "untrust"] as const;
+export type UserChange = (typeof USER_CHANGES)[number];
+
+/**
+ * An admin's change to an account, from the Admin page. Rule: nobody bans or demotes themself (another admin
+ * must), so an admin cannot lock the last admin out by mistake. The CLI, run by the operator, calls
+ * setRole/setBanned directly.
+ */
+export async function changeUser(db: Db, actor: { email: string }, email: string, change: UserChange) {
+  if (
+    email.trim().toLowerCase() === actor.email.toLowerCase() &&
+    (change === "ban" || change === "make-researcher")
+  ) {
+    throw new AccountError("not_allowed", "You cannot ban or demote yourself; ask another admin.");
+  }
+  if (change === "make-admin" || change === "make-researcher") {
+    return setRole(db, email, change === "make-admin" ? "admin" : "researcher");
+  }
+  if (change === "ban" || change === "unban") return setBanned(db, email, change === "ban");
+  return setTrusted(db, email, change === "trust");
+}
 
 /** How long an admin-issued password-reset link stays valid. */
 export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;

@@ -1,8 +1,12 @@
 import path from "node:path";
 
-/** Where the app keeps its local state (SQLite file, auth secret, corpus, index). */
-export function dataDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR ?? path.join(process.cwd(), "data"));
+/**
+ * Where the app keeps its local state (SQLite file, auth secret, corpus, index): DATA_DIR, or `./data` when it
+ * is unset or blank. The one place this rule lives (`lib/env.ts` calls it with the validated value).
+ */
+export function dataDir(value: string | undefined = process.env.DATA_DIR): string {
+  const dir = value?.trim() ? value.trim() : path.join(process.cwd(), "data");
+  return path.resolve(/*turbopackIgnore: true*/ dir);
 }
 
 export type DatabaseTarget =

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { databaseTarget, dataDir } from "./db/target";
+import { EnvError, parseEnv } from "./env";
+
+test("the data folder is DATA_DIR, or ./data when unset or blank, the same for the env and the database", () => {
+  const def = path.join(process.cwd(), "data");
+  assert.equal(dataDir(undefined), def);
+  assert.equal(dataDir(""), def);
+  assert.equal(dataDir("  "), def);
+  assert.equal(dataDir("/srv/lmr"), "/srv/lmr");
+  assert.equal(parseEnv({}).dataDir, def);
+  assert.equal(parseEnv({ DATA_DIR: "" }).dataDir, def);
+  assert.equal(parseEnv({ DATA_DIR: "/srv/lmr" }).dataDir, "/srv/lmr");
+  assert.equal(parseEnv({ DATA_DIR: "/srv/lmr" }).indexDir, "/srv/lmr/index/flexmix-mini");
+  const saved = process.env.DATA_DIR;
+  try {
+    process.env.DATA_DIR = "";
+    assert.equal(databaseTarget(undefined).url, `file:${path.join(def, "app.db")}`);
+    process.env.DATA_DIR = "/srv/lmr";
+    assert.equal(databaseTarget(undefined).url, "file:/srv/lmr/app.db");
+  } finally {
+    if (saved === undefined) delete process.env.DATA_DIR;
+    else process.env.DATA_DIR = saved;
+  }
+});
+
+test("a bad value stops start-up naming the variable", () => {
+  assert.throws(
+    () => parseEnv({ PORT: "70000" }),
+    (e: unknown) => e instanceof EnvError && /PORT/.test(e.message),
+  );
+  assert.throws(
+    () => parseEnv({ DATABASE_URL: "mysql://x" }),
+    (e: unknown) => e instanceof EnvError && /DATABASE_URL/.test(e.message),
+  );
+});
