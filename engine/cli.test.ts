@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -66,4 +66,37 @@ test("index build, count with --json and --, doc, contamination, and clear error
   writeFileSync(entries, `${JSON.stringify({ id: "e", text: "hello again, world" })}\n`);
   const cont = JSON.parse(cli("contamination", "--index", out, "--input", entries, "--json").stdout);
   assert.equal(cont.results[0].label, "dirty");
+});
+
+test("index build --part i/N on each machine, then index merge, gives the one-machine index", () => {
+  const input = join(tmp, "parts.jsonl");
+  writeFileSync(
+    input,
+    ["a", "b", "c", "d"]
+      .map((d, i) => JSON.stringify({ id: String(i), domain: d, text: `text of ${d} ` }))
+      .join("\n"),
+  );
+  const whole = join(tmp, "whole");
+  assert.equal(cli("index", "build", "--input", input, "--out", whole, "--workers", "0").status, 0);
+  const parts = ["1/2", "2/2"].map((p, i) => {
+    const out = join(tmp, `part${i}`);
+    const r = cli("index", "build", "--input", input, "--out", out, "--workers", "0", "--part", p);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`\\(part ${p}\\): 2 shards`));
+    return out;
+  });
+  const merged = join(tmp, "merged");
+  const m = cli("index", "merge", "--out", merged, ...parts, "--json");
+  assert.equal(m.status, 0, m.stderr);
+  assert.equal(JSON.parse(m.stdout).shards, 4);
+  assert.equal(
+    readFileSync(join(merged, "manifest.json"), "utf8"),
+    readFileSync(join(whole, "manifest.json"), "utf8"),
+  );
+  const missing = cli("index", "merge", "--out", join(tmp, "m2"), parts[0]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /missing part 2\/2/);
+  const bad = cli("index", "build", "--input", input, "--out", join(tmp, "p3"), "--part", "3/2");
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--part must be i\/N/);
 });

@@ -5,6 +5,7 @@
  */
 
 import { buildCorpus } from "./corpus/build";
+import { mergeIndexParts, parsePart } from "./fm/build-parts";
 import { FmError, FmInputError } from "./fm/errors";
 import { buildFmIndex, type ContaminationEntry, openFmIndex } from "./fm/index";
 import { readJsonl } from "./fm/jsonl";
@@ -14,6 +15,8 @@ const USAGE = `usage: npm run -s engine -- <command> [options]
 
   corpus build --out <file.jsonl>                 build the FlexMix-mini corpus
   index build --input <file.jsonl[.gz]>... --out <dir> [--skip-bad] [--max-shard-mb N] [--workers N]
+              [--part i/N]                         build every N-th shard only (one machine's part)
+  index merge --out <dir> <part-dir>...            join the parts into the index a one-machine build writes
   count --index <dir> [--domain D]... <query>      occurrences per domain
   find --index <dir> [--domain D]... <query>       rank ranges per shard
   doc --index <dir> --shard S --rank R [--length N] [--context N]
@@ -43,6 +46,7 @@ const VALUED = new Set([
   "--context",
   "--max-shard-mb",
   "--workers",
+  "--part",
 ]);
 const FLAGS = new Set(["--json", "--skip-bad", "--help"]);
 
@@ -127,11 +131,12 @@ async function run(argv: string[]): Promise<unknown> {
         ? int(args, "--max-shard-mb") * 1024 * 1024
         : undefined,
       workers: int(args, "--workers", 2),
+      part: args.options.has("--part") ? parsePart(one(args, "--part")) : undefined,
       onProgress: progressPrinter("index"),
     });
     const m = r.manifest;
     log(
-      `built ${out}: ${m.shards.length} shards, ${m.totalDocs} docs, ${(m.totalBytes / 1e6).toFixed(1)} MB text, ` +
+      `built ${out}${args.options.has("--part") ? ` (part ${one(args, "--part")})` : ""}: ${m.shards.length} shards, ${m.totalDocs} docs, ${(m.totalBytes / 1e6).toFixed(1)} MB text, ` +
         `index ${(m.indexBytes / 1e6).toFixed(1)} MB (${(m.indexBytes / m.totalBytes).toFixed(3)}x) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
     );
     if (r.skipped > 0) log(`skipped ${r.skipped} malformed lines`);
@@ -143,6 +148,12 @@ async function run(argv: string[]): Promise<unknown> {
       indexBytes: m.indexBytes,
       skipped: r.skipped,
     };
+  }
+  if (cmd === "index" && rest[0] === "merge") {
+    const out = one(args, "--out");
+    const m = mergeIndexParts({ parts: rest.slice(1), out });
+    log(`merged ${rest.length - 1} parts into ${out}: ${m.shards.length} shards, ${m.totalDocs} docs`);
+    return { out, shards: m.shards.length, docs: m.totalDocs, bytes: m.totalBytes, indexBytes: m.indexBytes };
   }
   if (cmd === "count") {
     const index = openFmIndex(one(args, "--index"));

@@ -4,6 +4,7 @@
  * The production server's fast routes (server/fast-routes.ts) use these too, so both answer alike.
  */
 import { z } from "zod";
+import { engineErrorStatus } from "./engine/errors";
 
 /** An error a caller caused: route handlers turn it into a JSON `{error}` with this status. */
 export class HttpError extends Error {
@@ -30,9 +31,11 @@ export function errorBody(e: unknown): { status: number; body: Record<string, un
       },
     };
   }
-  // Auth, engine and library errors carry a `status` (4xx) when the caller caused them.
-  const status = (e as { status?: unknown }).status;
-  if (typeof status === "number" && status >= 400 && status < 500) {
+  // Engine errors carry codes (mapped here); auth and library errors a `status` when the caller caused them.
+  // An engine's 503 (shard servers down, service closed) names what is unavailable, so it is shown too.
+  const engine = engineErrorStatus(e);
+  const status = engine ?? (e as { status?: unknown }).status;
+  if (typeof status === "number" && ((status >= 400 && status < 500) || engine === 503)) {
     const code = (e as { code?: unknown }).code;
     return { status, body: { error: (e as Error).message, ...(code === undefined ? {} : { code }) } };
   }

@@ -20,6 +20,7 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { indexManifest, partManifest, partShards, shardFileName } from "./build-parts";
 import {
   buildShardFile,
   DEFAULT_ISA_RATE,
@@ -32,7 +33,6 @@ import {
   type WrittenShard,
 } from "./build-shard";
 import { FmInputError } from "./errors";
-import { FORMAT_VERSION } from "./format";
 import { readJsonl } from "./jsonl";
 import { resolveWorker, startWorker } from "./worker-path";
 
@@ -70,6 +70,12 @@ export interface BuildOptions {
   skipBad?: boolean;
   saRate?: number;
   isaRate?: number;
+  /**
+   * Build only part `index` (1-based) of `of` (see build-parts.ts): every part reads the whole input and
+   * plans the same shards, then builds the shards k (in manifest order) with k mod `of` = index - 1, and
+   * writes a part manifest that `mergeIndexParts` joins with the others.
+   */
+  part?: { index: number; of: number };
   onProgress?: (p: BuildProgress) => void;
 }
 
@@ -267,10 +273,19 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
   if ((opts.inputs ?? []).length > 0) pool?.warm();
   const pending: Promise<void>[] = [];
   const local: { job: ShardJob; input: ShardInput; file: string }[] = [];
+  // A part build cannot know a shard's place in the manifest while reading: it builds after reading.
+  const deferred: { job: ShardJob; acc: ShardAccumulator; name: string }[] = [];
   const submit = (acc: ShardAccumulator, name: string) => {
-    const input = acc.toInput(name, saRate, isaRate);
     const job: ShardJob = { job: jobs.length, bytes: acc.bytes };
     jobs.push(job);
+    if (opts.part) {
+      deferred.push({ job, acc, name });
+      return job;
+    }
+    return start(job, acc, name);
+  };
+  const start = (job: ShardJob, acc: ShardAccumulator, name: string) => {
+    const input = acc.toInput(name, saRate, isaRate);
     if (!pool) {
       local.push({ job, input, file: acc.file });
       return job;
@@ -357,6 +372,18 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
     groups.clear();
     totalBytes = jobs.reduce((sum, j) => sum + j.bytes, 0);
     reading = false;
+    const built = partShards(ordered.length, opts.part);
+    if (opts.part) {
+      const chosen = new Set(built.map((k) => ordered[k]));
+      for (const { job, acc, name } of deferred) {
+        if (chosen.has(job)) start(job, acc, name);
+        else {
+          acc.close();
+          rmSync(acc.file, { force: true });
+        }
+      }
+      totalBytes = [...chosen].reduce((sum, j) => sum + j.bytes, 0);
+    }
 
     // 3. Wait for the builders (or build here, largest first), then number the files.
     local.sort((a, b) => b.job.bytes - a.job.bytes || a.job.job - b.job.job);
@@ -372,8 +399,9 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
       save(job, written);
     }
     await Promise.all(pending);
-    const shards: ManifestShard[] = ordered.map((job, k) => {
-      const file = `${String(k).padStart(3, "0")}.fmi`;
+    const shards: ManifestShard[] = built.map((k) => {
+      const job = ordered[k];
+      const file = shardFileName(k);
       renameSync(partFile(job.job), join(tmp, file));
       const meta = job.meta!;
       return {
@@ -386,18 +414,14 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
         sha256: job.sha256!,
       };
     });
-    const manifest: Manifest = {
-      format: "flexmix-fm-index",
-      version: FORMAT_VERSION,
-      source: { sha256: hash.digest("hex"), bytes: sourceBytes },
-      totalDocs: shards.reduce((s, x) => s + x.docs, 0),
-      totalBytes,
-      indexBytes: shards.reduce((s, x) => s + x.fileBytes, 0),
+    const manifest = indexManifest(
+      { sha256: hash.digest("hex"), bytes: sourceBytes },
       saRate,
       isaRate,
       shards,
-    };
-    writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    );
+    const written = opts.part ? partManifest(manifest, opts.part, maxShard, ordered.length, built) : manifest;
+    writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(written, null, 2)}\n`);
     // 4. Swap into place: the old folder is moved aside first, so a failure leaves one of the two intact.
     if (existsSync(out)) {
       const old = `${out}.old-${process.pid}-${Date.now().toString(36)}`;

@@ -1,6 +1,6 @@
 /**
- * Typed errors of the FM-index library. Each carries a stable `code` and the HTTP status a web layer
- * should answer with, so a route handler maps them without parsing messages.
+ * Typed errors of the FM-index library. Each carries a stable `code`; the engine knows no HTTP, so the web
+ * layer maps codes to statuses (lib/engine/errors.ts), as it does for engine/moe and engine/trace.
  */
 
 export type FmErrorCode =
@@ -15,24 +15,28 @@ export type FmErrorCode =
   | "BAD_INPUT"
   | "INDEX_MISSING"
   | "INDEX_CORRUPT"
+  /** Shard servers that disagree on the index (a different manifest), or parts of different builds. */
+  | "INDEX_MISMATCH"
+  /** No server holding some of the shards answered in time (names the servers and shards). */
+  | "SHARDS_UNAVAILABLE"
   | "SERVICE_CLOSED";
 
 export class FmError extends Error {
   readonly code: FmErrorCode;
-  /** 4xx for errors the caller caused, 5xx for a broken installation. */
-  readonly status: number;
-  constructor(code: FmErrorCode, message: string, status: number) {
+  constructor(code: FmErrorCode, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;
-    this.status = status;
   }
 }
 
 /** A query the caller can fix: empty or over-long query, unknown shard or domain, rank out of range. */
-export class FmQueryError extends FmError {
-  constructor(code: FmErrorCode, message: string) {
-    super(code, message, code === "UNKNOWN_SHARD" || code === "UNKNOWN_DOMAIN" ? 404 : 400);
+export class FmQueryError extends FmError {}
+
+/** A bad command or library call: wrong option value, index parts that do not belong together. */
+export class FmUsageError extends FmError {
+  constructor(message: string, code: FmErrorCode = "BAD_ARGUMENT") {
+    super(code, message);
   }
 }
 
@@ -41,7 +45,7 @@ export class FmInputError extends FmError {
   readonly file: string;
   readonly line: number;
   constructor(file: string, line: number, message: string) {
-    super("BAD_INPUT", `${file}:${line}: ${message}`, 400);
+    super("BAD_INPUT", `${file}:${line}: ${message}`);
     this.file = file;
     this.line = line;
   }
@@ -50,29 +54,45 @@ export class FmInputError extends FmError {
 /** A missing, truncated or corrupted index file; names the file. */
 export class FmIndexFileError extends FmError {
   readonly file: string;
-  constructor(code: "INDEX_MISSING" | "INDEX_CORRUPT", file: string, message: string) {
-    super(code, `${file}: ${message}`, 500);
+  constructor(code: "INDEX_MISSING" | "INDEX_CORRUPT" | "INDEX_MISMATCH", file: string, message: string) {
+    super(code, `${file}: ${message}`);
     this.file = file;
   }
 }
 
-/** Plain-object form of an error, safe to post between threads and to rebuild on the other side. */
+/** Shards no server could answer for: which servers were tried and which shards they hold. */
+export class FmUnavailableError extends FmError {
+  readonly servers: string[];
+  readonly shards: string[];
+  constructor(message: string, servers: string[], shards: string[]) {
+    super("SHARDS_UNAVAILABLE", message);
+    this.servers = servers;
+    this.shards = shards;
+  }
+}
+
+/** Plain-object form of an error, safe to post between threads (or over HTTP) and to rebuild on the other side. */
 export interface SerializedFmError {
   name: string;
   code?: FmErrorCode;
-  status?: number;
   message: string;
   file?: string;
   line?: number;
+  servers?: string[];
+  shards?: string[];
 }
 
 export function serializeError(e: unknown): SerializedFmError {
   if (e instanceof FmError) {
-    const out: SerializedFmError = { name: e.name, code: e.code, status: e.status, message: e.message };
+    const out: SerializedFmError = { name: e.name, code: e.code, message: e.message };
     if (e instanceof FmInputError) {
       out.file = e.file;
       out.line = e.line;
     } else if (e instanceof FmIndexFileError) out.file = e.file;
+    else if (e instanceof FmUnavailableError) {
+      out.servers = e.servers;
+      out.shards = e.shards;
+    }
     return out;
   }
   return { name: "Error", message: e instanceof Error ? e.message : String(e) };
@@ -80,16 +100,14 @@ export function serializeError(e: unknown): SerializedFmError {
 
 export function deserializeError(s: SerializedFmError): Error {
   if (s.code === undefined) return new Error(s.message);
-  if (s.name === "FmInputError") {
-    const e = new FmInputError(s.file ?? "", s.line ?? 0, "");
-    e.message = s.message;
-    return e;
-  }
-  if (s.name === "FmIndexFileError") {
-    const e = new FmIndexFileError(s.code as "INDEX_CORRUPT", s.file ?? "", "");
-    e.message = s.message;
-    return e;
-  }
-  if (s.name === "FmQueryError") return new FmQueryError(s.code, s.message);
-  return new FmError(s.code, s.message, s.status ?? 500);
+  let e: FmError;
+  if (s.name === "FmInputError") e = new FmInputError(s.file ?? "", s.line ?? 0, "");
+  else if (s.name === "FmIndexFileError")
+    e = new FmIndexFileError(s.code as "INDEX_CORRUPT", s.file ?? "", "");
+  else if (s.name === "FmUnavailableError") e = new FmUnavailableError("", s.servers ?? [], s.shards ?? []);
+  else if (s.name === "FmQueryError") e = new FmQueryError(s.code, "");
+  else if (s.name === "FmUsageError") e = new FmUsageError("", s.code);
+  else e = new FmError(s.code, "");
+  e.message = s.message;
+  return e;
 }

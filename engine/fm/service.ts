@@ -172,7 +172,7 @@ export class IndexService {
 }
 
 function closedError(): FmError {
-  return new FmError("SERVICE_CLOSED", "the index service is closed", 503);
+  return new FmError("SERVICE_CLOSED", "the index service is closed");
 }
 
 /**

@@ -1,4 +1,9 @@
-/** Typed errors of the trace: each carries a stable code and the HTTP status a web layer answers with. */
+/**
+ * Typed errors of the trace, each with a stable code; the web layer maps codes to HTTP statuses
+ * (lib/engine/errors.ts). Errors of the index underneath (FmError) pass through unchanged.
+ */
+
+import { deserializeError, FmError, type SerializedFmError, serializeError } from "../fm/errors";
 
 export type TraceErrorCode =
   | "EMPTY_TEXT"
@@ -11,38 +16,22 @@ export type TraceErrorCode =
 
 export class TraceError extends Error {
   readonly code: TraceErrorCode;
-  readonly status: number;
-  constructor(code: TraceErrorCode, message: string, status = 400) {
+  constructor(code: TraceErrorCode, message: string) {
     super(message);
     this.name = "TraceError";
     this.code = code;
-    this.status = status;
   }
 }
 
-export function serializeTraceError(e: unknown): {
-  name: string;
-  code?: string;
-  status?: number;
-  message: string;
-} {
-  if (e instanceof Error) {
-    const x = e as Error & { code?: string; status?: number };
-    return { name: x.name, code: x.code, status: x.status, message: x.message };
-  }
-  return { name: "Error", message: String(e) };
+export type SerializedTraceError = { name: string; code?: string; message: string } | SerializedFmError;
+
+export function serializeTraceError(e: unknown): SerializedTraceError {
+  if (e instanceof FmError) return serializeError(e);
+  if (e instanceof TraceError) return { name: e.name, code: e.code, message: e.message };
+  return { name: "Error", message: e instanceof Error ? e.message : String(e) };
 }
 
-export function deserializeTraceError(s: {
-  name: string;
-  code?: string;
-  status?: number;
-  message: string;
-}): Error {
-  if (s.name === "TraceError" && s.code) return new TraceError(s.code as TraceErrorCode, s.message, s.status);
-  const e = new Error(s.message) as Error & { code?: string; status?: number };
-  e.name = s.name;
-  if (s.code) e.code = s.code;
-  if (s.status) e.status = s.status;
-  return e;
+export function deserializeTraceError(s: SerializedTraceError): Error {
+  if (s.name === "TraceError" && s.code) return new TraceError(s.code as TraceErrorCode, s.message);
+  return deserializeError(s as SerializedFmError);
 }

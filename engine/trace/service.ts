@@ -90,7 +90,7 @@ export class TraceService {
 }
 
 function closedError(): TraceError {
-  return new TraceError("SERVICE_CLOSED", "the trace service is closed", 503);
+  return new TraceError("SERVICE_CLOSED", "the trace service is closed");
 }
 
 /**

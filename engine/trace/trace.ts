@@ -182,14 +182,13 @@ function codePoints(s: string): number {
  */
 export function validateTraceInput(input: TraceInput, knownDomains: readonly string[]): TraceSettings {
   if (typeof input.response !== "string" || input.response.trim() === "") {
-    throw new TraceError("EMPTY_TEXT", "The response to trace is empty. Paste some text first.", 400);
+    throw new TraceError("EMPTY_TEXT", "The response to trace is empty. Paste some text first.");
   }
   const n = codePoints(input.response);
   if (n > MAX_TRACE_CHARS) {
     throw new TraceError(
       "TEXT_TOO_LONG",
       `The response is ${n.toLocaleString("en")} characters; the limit is ${MAX_TRACE_CHARS.toLocaleString("en")} characters.`,
-      413,
     );
   }
   if (input.prompt != null) {
@@ -198,31 +197,26 @@ export function validateTraceInput(input: TraceInput, knownDomains: readonly str
       throw new TraceError(
         "TEXT_TOO_LONG",
         `The prompt is ${p.toLocaleString("en")} characters; the limit is ${MAX_TRACE_CHARS.toLocaleString("en")} characters.`,
-        413,
       );
     }
   }
   const domains = [...new Set(input.domains ?? [])];
   for (const d of domains) {
     if (!knownDomains.includes(d)) {
-      throw new TraceError(
-        "UNKNOWN_DOMAIN",
-        `Unknown domain "${d}" (known: ${knownDomains.join(", ")}).`,
-        400,
-      );
+      throw new TraceError("UNKNOWN_DOMAIN", `Unknown domain "${d}" (known: ${knownDomains.join(", ")}).`);
     }
   }
   const spanDensity = input.spanDensity ?? DEFAULT_SPAN_DENSITY;
   if (!Number.isFinite(spanDensity) || spanDensity <= 0 || spanDensity > 1) {
-    throw new TraceError("BAD_SETTING", "spanDensity must be a number in (0, 1].", 400);
+    throw new TraceError("BAD_SETTING", "spanDensity must be a number in (0, 1].");
   }
   const minSpanWords = input.minSpanWords ?? DEFAULT_MIN_SPAN_WORDS;
   if (!Number.isInteger(minSpanWords) || minSpanWords < 1 || minSpanWords > 100) {
-    throw new TraceError("BAD_SETTING", "minSpanWords must be a whole number from 1 to 100.", 400);
+    throw new TraceError("BAD_SETTING", "minSpanWords must be a whole number from 1 to 100.");
   }
   const maxDocsPerSpan = input.maxDocsPerSpan ?? DEFAULT_MAX_DOCS_PER_SPAN;
   if (!Number.isInteger(maxDocsPerSpan) || maxDocsPerSpan < 1 || maxDocsPerSpan > 100) {
-    throw new TraceError("BAD_SETTING", "maxDocsPerSpan must be a whole number from 1 to 100.", 400);
+    throw new TraceError("BAD_SETTING", "maxDocsPerSpan must be a whole number from 1 to 100.");
   }
   return { domains, spanDensity, minSpanWords, maxDocsPerSpan, snippetWords: SNIPPET_WORDS };
 }
@@ -610,7 +604,7 @@ export function documentContext(
   req: { shard: string; position: number; length: number; words?: number },
 ): DocumentContext {
   const shard = index.shards.find((s) => s.name === req.shard);
-  if (!shard) throw new TraceError("UNKNOWN_SHARD", `Unknown shard "${req.shard}".`, 404);
+  if (!shard) throw new TraceError("UNKNOWN_SHARD", `Unknown shard "${req.shard}".`);
   const words = Math.max(1, Math.min(1000, Math.floor(req.words ?? CONTEXT_WORDS)));
   if (
     !Number.isInteger(req.position) ||
@@ -618,7 +612,7 @@ export function documentContext(
     !Number.isInteger(req.length) ||
     req.length < 0
   ) {
-    throw new TraceError("BAD_POSITION", "position and length must be whole numbers >= 0.", 400);
+    throw new TraceError("BAD_POSITION", "position and length must be whole numbers >= 0.");
   }
   let win: ReturnType<FmIndex["getDocByPosition"]>;
   try {
@@ -627,7 +621,7 @@ export function documentContext(
       maxContextBytes: Math.min(8 * words + 16, 16_000),
     });
   } catch (e) {
-    throw new TraceError("BAD_POSITION", (e as Error).message, 400);
+    throw new TraceError("BAD_POSITION", (e as Error).message);
   }
   const cut = trimContext(win.text.slice(0, win.matchStart), win.text.slice(win.matchEnd), words);
   const match = win.text.slice(win.matchStart, win.matchEnd);

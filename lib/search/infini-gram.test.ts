@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildFmIndex, type CorpusDoc } from "@/engine/fm/index";
 import { createIndexService, type IndexService } from "@/engine/fm/service";
-import { HttpError } from "../http-error";
+import { errorBody, HttpError } from "../http-error";
 import {
   byteTokens,
   displayOrder,
@@ -232,7 +232,7 @@ describe("runInfiniGram against a real index", () => {
     // A rank past the shard's end is the engine's 400.
     await assert.rejects(
       run({ query_type: "get_doc_by_rank", s, rank: 10_000_000 }),
-      (e: unknown) => (e as { status?: number }).status === 400,
+      (e: unknown) => errorBody(e).status === 400,
     );
   });
 
