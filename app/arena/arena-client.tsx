@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { useRef, useState } from "react";
+import type { BattleStreamEvent, Side } from "@/lib/arena/battle-events";
 import { isSubject, SUBJECTS, type Subject } from "@/lib/arena/subjects";
 import type { ArenaPassage } from "@/lib/providers/types";
+import { readEvents } from "@/lib/streams/read-events";
 import { TraceButton } from "../trace/trace-link";
 import { AnswerText } from "./answer-text";
 import { PassageList } from "./passage-list";
 
-type Side = "a" | "b";
 type Phase = "idle" | "starting" | "streaming" | "answered" | "voided" | "voting" | "voted";
 type Choice = "a" | "b" | "tie" | "bothbad";
 
@@ -37,6 +38,7 @@ export function ArenaClient() {
   const [passages, setPassages] = useState<ArenaPassage[]>([]);
   const [answers, setAnswers] = useState<Record<Side, string>>({ a: "", b: "" });
   const [done, setDone] = useState<Record<Side, boolean>>({ a: false, b: false });
+  const [thinking, setThinking] = useState<Record<Side, boolean>>({ a: false, b: false });
   const [error, setError] = useState<string | null>(null);
   const [reveal, setReveal] = useState<{
     modelA: string;
@@ -70,6 +72,7 @@ export function ArenaClient() {
     setPassages([]);
     setAnswers({ a: "", b: "" });
     setDone({ a: false, b: false });
+    setThinking({ a: false, b: false });
     setAsked(q);
     setPhase("starting");
     let res: Response;
@@ -92,43 +95,27 @@ export function ArenaClient() {
       return;
     }
     setPhase("streaming");
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
     let finished = false;
     try {
-      for (;;) {
-        const { value, done: end } = await reader.read();
-        if (end) break;
-        buffer += value;
-        let nl = buffer.indexOf("\n");
-        while (nl >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          nl = buffer.indexOf("\n");
-          if (!line.trim()) continue;
-          const ev = JSON.parse(line) as
-            | { type: "battle"; id: string; passages: ArenaPassage[] }
-            | { type: "chunk"; side: Side; text: string }
-            | { type: "done"; side: Side }
-            | { type: "answered" }
-            | { type: "void"; message: string };
-          if (ev.type === "battle") {
-            setBattleId(ev.id);
-            setPassages(ev.passages);
-          } else if (ev.type === "chunk") {
-            setAnswers((prev) => ({ ...prev, [ev.side]: prev[ev.side] + ev.text }));
-          } else if (ev.type === "done") {
-            setDone((prev) => ({ ...prev, [ev.side]: true }));
-          } else if (ev.type === "answered") {
-            finished = true;
-            setPhase("answered");
-          } else if (ev.type === "void") {
-            finished = true;
-            setPhase("voided");
-            setError(ev.message);
-          }
+      await readEvents<BattleStreamEvent>(res.body, (ev) => {
+        if (ev.type === "battle") {
+          setBattleId(ev.id);
+          setPassages(ev.passages);
+        } else if (ev.type === "chunk") {
+          setAnswers((prev) => ({ ...prev, [ev.side]: prev[ev.side] + ev.text }));
+        } else if (ev.type === "thinking") {
+          setThinking((prev) => ({ ...prev, [ev.side]: true }));
+        } else if (ev.type === "done") {
+          setDone((prev) => ({ ...prev, [ev.side]: true }));
+        } else if (ev.type === "answered") {
+          finished = true;
+          setPhase("answered");
+        } else if (ev.type === "void") {
+          finished = true;
+          setPhase("voided");
+          setError(ev.message);
         }
-      }
+      });
     } catch {
       // Fall through: an interrupted stream voids the battle on the server.
     }
@@ -282,8 +269,12 @@ export function ArenaClient() {
                       citeLabel={citeLabel}
                     />
                   ) : (
-                    <p className="muted text-sm">
-                      {phase === "voided" ? "No answer." : "Waiting for the first words…"}
+                    <p className="muted text-sm" data-testid={`waiting-${side}`}>
+                      {phase === "voided"
+                        ? "No answer."
+                        : thinking[side]
+                          ? "The model is reasoning before it answers; its reasoning is shown after your vote."
+                          : "Waiting for the first words…"}
                     </p>
                   )}
                   {reveal && answers[side] && (

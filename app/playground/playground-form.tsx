@@ -1,6 +1,9 @@
 "use client";
 
 import { type FormEvent, type KeyboardEvent, type MouseEvent, useId, useMemo, useRef, useState } from "react";
+import type { PlaygroundEvent } from "@/lib/models/generation-events";
+import type { ExpertWeight } from "@/lib/models/routing";
+import { readEvents } from "@/lib/streams/read-events";
 import { expertColor } from "../components/expert-colors";
 import { TraceButton } from "../trace/trace-link";
 
@@ -12,14 +15,9 @@ interface Expert {
   alwaysOn: boolean;
 }
 
-interface Weight {
-  id: string;
-  weight: number;
-}
-
 interface Piece {
   text: string;
-  routing: Weight[];
+  routing: ExpertWeight[];
 }
 
 type Status =
@@ -132,37 +130,28 @@ export function PlaygroundForm({
         });
         return;
       }
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = "";
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        const lines = buffer.split("\n");
-        buffer = lines.pop() ?? "";
-        const fresh: Piece[] = [];
-        for (const line of lines) {
-          if (!line) continue;
-          const ev = JSON.parse(line) as
-            | { type: "piece"; text: string; routing: Weight[] }
-            | { type: "done"; finishReason: string; tokens: number }
-            | { type: "error"; message: string };
-          if (ev.type === "piece") fresh.push({ text: ev.text, routing: ev.routing });
-          else if (ev.type === "done") {
-            tokens = ev.tokens;
-            setStatus({
-              kind: "done",
-              finishReason: ev.finishReason,
-              tokens: ev.tokens,
-              ms: performance.now() - started,
-            });
-          } else setStatus({ kind: "error", message: ev.message });
-        }
-        if (fresh.length > 0) {
-          tokens += fresh.length;
-          setPieces((prev) => [...prev, ...fresh]);
-        }
-      }
+      // Pieces that arrive together (one network chunk) are added to the output in one update.
+      let fresh: Piece[] = [];
+      const flush = () => {
+        const add = fresh;
+        fresh = [];
+        setPieces((prev) => [...prev, ...add]);
+      };
+      await readEvents<PlaygroundEvent>(res.body, (ev) => {
+        if (ev.type === "piece") {
+          tokens += 1;
+          fresh.push({ text: ev.text, routing: ev.routing });
+          if (fresh.length === 1) queueMicrotask(flush);
+        } else if (ev.type === "done") {
+          tokens = ev.tokens;
+          setStatus({
+            kind: "done",
+            finishReason: ev.finishReason,
+            tokens: ev.tokens,
+            ms: performance.now() - started,
+          });
+        } else setStatus({ kind: "error", message: ev.message });
+      });
     } catch (err) {
       if ((err as Error).name === "AbortError") setStatus({ kind: "stopped", tokens });
       else setStatus({ kind: "error", message: `Generation failed: ${(err as Error).message}` });

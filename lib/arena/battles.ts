@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Db } from "../db/create";
 import { type AnswerProvider, type ArenaPassage, ProviderError } from "../providers/types";
+import type { BattleEvent, Side } from "./battle-events";
 import { revealedModelName } from "./flagging";
 import { type Candidate, pairKey, samplePair } from "./pairs";
 
@@ -61,13 +62,7 @@ export async function createBattle(
   return { id: battle.id, modelAId, modelBId };
 }
 
-export type Side = "a" | "b";
-
-export type BattleEvent =
-  | { type: "chunk"; side: Side; text: string }
-  | { type: "done"; side: Side }
-  | { type: "answered" }
-  | { type: "void"; message: string };
+export type { BattleEvent, Side };
 
 /**
  * Streams both answers concurrently through `emit`, then stores them. Either side failing, timing out or

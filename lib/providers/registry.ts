@@ -8,7 +8,7 @@ import type { FlexOlmo } from "../../engine/moe";
 import type { Db } from "../db/create";
 import { extractiveProvider } from "./extractive";
 import { flexOlmoProvider, localConfigurations } from "./flexolmo";
-import { openAiProvider } from "./openai";
+import { openAiProvider } from "./openai-client";
 import { openSecret, sealSecret } from "./secret-box";
 import { type AnswerProvider, ProviderError } from "./types";
 

@@ -1,4 +1,4 @@
-import { listModels, openAIHandler } from "@/lib/models/openai-http";
+import { listModels, openAIHandler } from "@/lib/models/openai-server";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { handler, readJson } from "@/lib/http";
 import { startGeneration } from "@/lib/models/flexolmo";
+import type { PlaygroundEvent } from "@/lib/models/generation-events";
+import { eventStreamResponse } from "@/lib/streams/event-stream";
 
 export const dynamic = "force-dynamic";
 
@@ -16,42 +18,31 @@ const bodySchema = z.object({
 });
 
 /**
- * The playground's generation stream for signed-in users: NDJSON, one event per line,
- * `{"type":"piece","text","routing":[{id,weight}],"bytes"}` then `{"type":"done","finishReason","tokens","routing"}`
- * (or `{"type":"error","message"}`). Bad input is a 4xx JSON `{error}` before the stream starts.
- * Closing the connection (the Stop button) aborts generation.
+ * The playground's generation stream for signed-in users: NDJSON of PlaygroundEvent
+ * (lib/models/generation-events.ts): pieces with their routing, then "done" (or "error").
+ * Bad input is a 4xx JSON `{error}` before the stream starts. Closing the connection (the Stop button)
+ * aborts generation.
  */
 export const POST = handler("user", async (req) => {
   const body = await readJson(req, bodySchema, 200_000);
   const abort = new AbortController();
-  req.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  const onAbort = () => abort.abort();
+  req.signal.addEventListener("abort", onAbort, { once: true });
   const events = await startGeneration({ ...body, signal: abort.signal });
-  const encoder = new TextEncoder();
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (v: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(v)}\n`));
+  return eventStreamResponse<PlaygroundEvent>({
+    format: "ndjson",
+    signal: abort.signal,
+    run: async (send, signal) => {
+      signal.addEventListener("abort", onAbort, { once: true }); // the body was cancelled
       try {
         for await (const ev of events) {
-          if (abort.signal.aborted) break;
+          if (signal.aborted) break;
           send(ev);
         }
-        if (!abort.signal.aborted) controller.close();
-      } catch (e) {
-        if (abort.signal.aborted) return; // the client is gone (Stop); nothing to tell
-        console.error(e);
-        send({ type: "error", message: "Generation failed." });
-        controller.close();
+      } finally {
+        req.signal.removeEventListener("abort", onAbort);
       }
     },
-    cancel() {
-      abort.abort();
-    },
-  });
-  return new Response(stream, {
-    headers: {
-      "content-type": "application/x-ndjson; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-    },
+    onError: () => ({ type: "error", message: "Generation failed." }),
   });
 });

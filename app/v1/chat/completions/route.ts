@@ -1,4 +1,4 @@
-import { chatCompletions, openAIHandler } from "@/lib/models/openai-http";
+import { chatCompletions, openAIHandler } from "@/lib/models/openai-server";
 
 export const dynamic = "force-dynamic";
 

@@ -231,10 +231,3 @@ export function validationError(issues: { path: PropertyKey[]; message: string }
   const message = first ? (param ? `${param}: ${first.message}` : first.message) : "Invalid request";
   return openAIError(message, "invalid_request_error", "invalid_request", param);
 }
-
-/** One server-sent event carrying JSON. */
-export function sseData(value: unknown): string {
-  return `data: ${JSON.stringify(value)}\n\n`;
-}
-
-export const SSE_DONE = "data: [DONE]\n\n";

@@ -5,6 +5,7 @@ import type { PublicUser } from "../auth/accounts";
 import { AuthError } from "../auth/session";
 import { type Access, authorize, readJson } from "../http";
 import { HttpError } from "../http-error";
+import { eventStreamResponse } from "../streams/event-stream";
 import { findConfiguration, resolveExperts } from "./configurations";
 import { modelConfigurations, modelService, startGeneration } from "./flexolmo";
 import {
@@ -14,14 +15,12 @@ import {
   modelObject,
   type OpenAIErrorType,
   openAIError,
-  SSE_DONE,
-  sseData,
   toFinishReason,
   toGenerationParams,
   usage,
   usageChunk,
   validationError,
-} from "./openai";
+} from "./openai-server-format";
 
 /** Callers outside the app need an API key with the `models` scope; signed-in users may call too. */
 export const OPENAI_ACCESS: Access = { apiKey: "models", orSession: "user" };
@@ -146,67 +145,38 @@ export async function chatCompletions(req: Request): Promise<Response> {
     throw new Error("generation ended without a finish reason");
   }
 
-  const encoder = new TextEncoder();
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (s: string) => controller.enqueue(encoder.encode(s));
+  return eventStreamResponse<unknown>({
+    format: "sse",
+    signal: abort.signal,
+    sseEnd: "[DONE]",
+    run: async (send, signal) => {
+      signal.addEventListener("abort", onAbort, { once: true }); // the body was cancelled
       try {
-        send(
-          sseData(completionChunk({ id, created, model: name, delta: { role: "assistant", content: "" } })),
-        );
+        send(completionChunk({ id, created, model: name, delta: { role: "assistant", content: "" } }));
         for await (const ev of events) {
-          if (abort.signal.aborted) break;
+          if (signal.aborted) break;
           if (ev.type === "piece") {
             send(
-              sseData(
-                completionChunk({
-                  id,
-                  created,
-                  model: name,
-                  delta: { content: ev.text },
-                  routing: ev.routing,
-                }),
-              ),
+              completionChunk({ id, created, model: name, delta: { content: ev.text }, routing: ev.routing }),
             );
           } else {
             send(
-              sseData(
-                completionChunk({
-                  id,
-                  created,
-                  model: name,
-                  delta: {},
-                  finishReason: toFinishReason(ev.finishReason),
-                }),
-              ),
+              completionChunk({
+                id,
+                created,
+                model: name,
+                delta: {},
+                finishReason: toFinishReason(ev.finishReason),
+              }),
             );
-            if (params.includeUsage) {
-              send(sseData(usageChunk({ id, created, model: name, usage: usage(promptBytes, ev.tokens) })));
-            }
+            if (params.includeUsage)
+              send(usageChunk({ id, created, model: name, usage: usage(promptBytes, ev.tokens) }));
           }
         }
-        if (!abort.signal.aborted) {
-          send(SSE_DONE);
-          controller.close();
-        }
-      } catch (e) {
-        if (abort.signal.aborted) return; // the client is gone; nothing to tell
-        console.error(e);
-        send(sseData(openAIError("Generation failed", "server_error", "internal_error")));
-        controller.close();
       } finally {
         req.signal.removeEventListener("abort", onAbort);
       }
     },
-    cancel() {
-      abort.abort();
-    },
-  });
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-    },
+    onError: () => openAIError("Generation failed", "server_error", "internal_error"),
   });
 }

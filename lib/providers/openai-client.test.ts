@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
-import { openAiProvider } from "./openai";
+import { openAiProvider } from "./openai-client";
 import type { ArenaPassage } from "./types";
 
 let server: Server;
