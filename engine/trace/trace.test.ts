@@ -11,8 +11,9 @@ import { bm25Scores, corpusIdf, normalizeRelevance, relevanceLevel } from "./bm2
 import { TraceError } from "./errors";
 import { createTraceService, type TraceService } from "./service";
 import { maximalSpans } from "./spans";
+import { fmExtender } from "./stages";
 import { tokenize } from "./tokens";
-import { coverageShare, fmExtender, shardsFor, traceText, trimContext } from "./trace";
+import { coverageShare, shardsFor, traceText, trimContext } from "./trace";
 
 const tmp = mkdtempSync(join(tmpdir(), "trace-test-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -119,7 +120,7 @@ describe("maximal spans vs brute force", () => {
           for (const minWords of [1, 2, 3]) {
             const want = bruteSpans(docs, text, domains, minWords);
             const tok = tokenize(text);
-            const got = maximalSpans(tok, fmExtender(index, shardsFor(index, domains)))
+            const got = maximalSpans(tok, fmExtender(index, shardsFor(index.shards, domains)))
               .filter((s) => s.words >= minWords)
               .map((s) => `${s.start}-${s.end}`);
             assert.deepEqual(got, want, `text ${JSON.stringify(text)} domains ${domains} min ${minWords}`);

@@ -6,21 +6,38 @@
  *   const result = traceText(index, { response, prompt, domains: ["creative"] });
  *   result.spans, result.regions, result.documents, result.coverage
  *
- * Steps: (1) word tokens (tokens.ts); (2) maximal spans by backward search, cut at delimiters, not contained
- * in another, at least `minSpanWords` words (spans.ts); (3) the ceil(d x L) rarest spans (sum over their
- * words of log(count(word) / corpus words)), back in text order; (4) up to 10 documents per span (a
- * fixed-seed sample when more occur), each with ~40 words of context either side; (5) overlapping spans
- * merged into regions, documents de-duplicated; (6) BM25 of each document (its snippets) against prompt +
- * response, / (0.18 x response characters), clipped to [0, 1]: high >= 0.7, medium >= 0.5, else low; a
- * span's level is its best document's; (7) coverage: share of response characters inside maximal spans.
+ * `traceSteps` runs the paper's steps, one function each, after tokenizing the response into words
+ * (tokens.ts):
+ *   1. `findMaximalSpans`: maximal spans by backward search, cut at delimiters, not contained in another
+ *      (spans.ts, run on each group of shards by stages.ts's `findMaximalSpans`; `mergeMaximalSpans` joins the groups),
+ *      at least `minSpanWords` words;
+ *   2. `filterLongUniqueSpans`: the ceil(d x L) spans of lowest unigram probability (sum over their words of
+ *      log(count(word) / corpus words)), back in text order;
+ *   3. `retrieveEnclosingDocuments`: up to 10 documents per span (a fixed-seed sample when more occur), each
+ *      with ~40 words of context either side (`collectDocuments`);
+ *   4. `mergeSpansAndDocuments`: overlapping spans merged into regions, documents de-duplicated;
+ *   5. `rankDocumentsByRelevance`: BM25 of each document (its snippets) against prompt + response,
+ *      / (0.18 x response characters), clipped to [0, 1]: high >= 0.7, medium >= 0.5, else low; a span's
+ *      level is its best document's;
+ * and `coverageShare`: the share of response characters inside maximal spans.
+ * Each index access is a yielded TraceStage (stages.ts), answered by a local index (`traceText`) or by
+ * shard servers (engine/serve/client.ts) in one batched round trip per server.
  */
 
-import type { DocWindow, FmIndex } from "../fm/index";
+import type { DocWindow, FmIndex, ShardInfo } from "../fm/index";
 import { mulberry32 as prng } from "../random";
 import { bm25Scores, corpusIdf, normalizeRelevance, type RelevanceLevel, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";
-import { countBytes, type Extender, maximalSpans, type RawSpan } from "./spans";
-import { terms, tokenize } from "./tokens";
+import type { RawSpan } from "./spans";
+import {
+  type LocatedRow,
+  runStage,
+  runStagesSync,
+  type SpanPart,
+  type StageAnswer,
+  type TraceStage,
+} from "./stages";
+import { type Tokenized, terms, tokenize } from "./tokens";
 
 export const MAX_TRACE_CHARS = 20_000;
 export const DEFAULT_SPAN_DENSITY = 0.05;
@@ -222,35 +239,74 @@ export function validateTraceInput(input: TraceInput, knownDomains: readonly str
 }
 
 /** Shard numbers of the chosen domains (all for none). */
-export function shardsFor(index: FmIndex, domains: readonly string[]): number[] {
-  return index.shards.filter((s) => domains.length === 0 || domains.includes(s.domain)).map((s) => s.index);
+export function shardsFor(shards: readonly ShardInfo[], domains: readonly string[]): number[] {
+  return shards.filter((s) => domains.length === 0 || domains.includes(s.domain)).map((s) => s.index);
 }
 
-/** Backward search over an FmIndex's chosen shards. */
-export function fmExtender(index: FmIndex, shards: readonly number[]): Extender {
-  const fulls = index.startRanges();
-  return {
-    shards,
-    full: (s) => fulls[s],
-    extend: (s, r, b) => index.extendLeft(s, r, b),
-  };
+/** What a trace needs to know of the whole index, wherever its shards are. */
+export interface TraceIndexInfo {
+  domains: readonly string[];
+  shards: readonly ShardInfo[];
 }
 
-/** Corpus word count estimate (whitespace runs ~ spaces + newlines), per index and shard set. */
-const corpusWordCache = new WeakMap<FmIndex, Map<string, number>>();
-function corpusWords(index: FmIndex, ex: Extender): number {
-  let m = corpusWordCache.get(index);
-  if (!m) {
-    m = new Map();
-    corpusWordCache.set(index, m);
+/**
+ * Step 1 after the shards answered: the maximal spans of the whole selection from those of each group of
+ * shards. A span maximal over all shards occurs in some group and is maximal there (a longer span found in
+ * that group would occur overall), so it is in that group's list; every group where it occurs lists it too,
+ * which gives its count and rows. Spans contained in another group's span are dropped. Time O(n log n).
+ */
+export function mergeMaximalSpans(parts: readonly SpanPart[]): RawSpan[] {
+  if (parts.length === 1) return parts[0].spans;
+  const byKey = new Map<string, RawSpan>();
+  for (const part of parts) {
+    for (const s of part.spans) {
+      const key = `${s.first}:${s.last}`;
+      const had = byKey.get(key);
+      if (had) byKey.set(key, { ...had, rows: [...had.rows, ...s.rows], count: had.count + s.count });
+      else byKey.set(key, s);
+    }
   }
-  const key = ex.shards.join(",");
-  let n = m.get(key);
-  if (n === undefined) {
-    n = Math.max(1, countBytes(ex, new Uint8Array([0x20])) + countBytes(ex, new Uint8Array([0x0a])));
-    m.set(key, n);
+  const all = [...byKey.values()].sort((a, b) => a.first - b.first || b.last - a.last);
+  const out: RawSpan[] = [];
+  let reach = -1;
+  for (const s of all) {
+    if (s.last <= reach) continue; // contained in a span starting at or before it
+    reach = s.last;
+    out.push(s.rows.length > 1 ? { ...s, rows: [...s.rows].sort((a, b) => a.shard - b.shard) } : s);
   }
-  return n;
+  return out;
+}
+
+/**
+ * Step 2, "filter to keep long and unique spans": the ceil(d x L) spans with the lowest span unigram
+ * probability (sum over their words of log(count(word) / corpus words)), back in text order.
+ */
+export function filterLongUniqueSpans(
+  maximal: readonly RawSpan[],
+  tok: Tokenized,
+  parts: readonly SpanPart[],
+  spanDensity: number,
+): { s: RawSpan; k: number; rarity: number }[] {
+  const total = Math.max(
+    1,
+    parts.reduce((n, p) => n + p.whitespace, 0),
+  );
+  const wordCount = (w: string) =>
+    Math.max(
+      1,
+      parts.reduce((n, p) => n + (p.words[w] ?? 0), 0),
+    );
+  const scored = maximal.map((s, k) => {
+    let rarity = 0;
+    for (let i = s.first; i <= s.last; i++)
+      if (tok.tokens[i].word) rarity += Math.log(wordCount(tok.tokens[i].text) / total);
+    return { s, k, rarity };
+  });
+  const keep = Math.ceil(spanDensity * tok.words);
+  return [...scored]
+    .sort((a, b) => a.rarity - b.rarity || a.k - b.k)
+    .slice(0, keep)
+    .sort((a, b) => a.k - b.k);
 }
 
 /** 32-bit FNV-1a of bytes. */
@@ -258,6 +314,76 @@ function fnv1a(bytes: Uint8Array, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
   for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
   return h;
+}
+
+/**
+ * The occurrences (numbered 0..count-1 across the span's rows) to try for a span's documents, in order: all
+ * when at most `max` occur, else a sample drawn with a PRNG seeded by SAMPLE_SEED and the span's bytes (at
+ * most 4 x max draws, repeats skipped).
+ */
+function occurrenceOrder(span: RawSpan, bytes: Uint8Array, max: number): number[] {
+  if (span.count <= max) return Array.from({ length: span.count }, (_, g) => g);
+  const rand = prng(fnv1a(bytes.subarray(span.byteStart, span.byteEnd), SAMPLE_SEED));
+  const drawn = new Set<number>();
+  const order: number[] = [];
+  for (let tries = 0; tries < 4 * max && drawn.size < span.count; tries++) {
+    const g = Math.floor(rand() * span.count);
+    if (drawn.has(g)) continue;
+    drawn.add(g);
+    order.push(g);
+  }
+  return order;
+}
+
+/** The shard and row of the g-th occurrence of a span. */
+function occurrenceRow(span: RawSpan, g: number): { shard: number; rank: number } {
+  let r = g;
+  for (const seg of span.rows) {
+    if (r < seg.hi - seg.lo) return { shard: seg.shard, rank: seg.lo + r };
+    r -= seg.hi - seg.lo;
+  }
+  throw new Error(`occurrence ${g} is past the span's ${span.count}`);
+}
+
+interface PickedRow {
+  shard: number;
+  position: number;
+  docIndex: number;
+}
+
+/**
+ * Step 3, "retrieve enclosing documents": up to `max` distinct documents per span, trying occurrences in
+ * `occurrenceOrder` and skipping documents already taken. The occurrences are located in rounds, all spans
+ * at once: each round asks, per span, for as many more as it still lacks documents (so exactly the
+ * occurrences a one-by-one walk would locate), usually one round, rarely two or three.
+ */
+function* retrieveEnclosingDocuments(
+  kept: readonly { s: RawSpan }[],
+  bytes: Uint8Array,
+  max: number,
+): Generator<TraceStage, PickedRow[][], StageAnswer> {
+  const orders = kept.map(({ s }) => occurrenceOrder(s, bytes, max));
+  const sampled = kept.map(({ s }) => s.count > max);
+  const next = kept.map(() => 0);
+  const picked: PickedRow[][] = kept.map(() => []);
+  const seen = kept.map(() => new Set<string>());
+  for (;;) {
+    const want: { span: number; g: number }[] = [];
+    orders.forEach((order, i) => {
+      const more = sampled[i] ? max - picked[i].length : order.length;
+      for (let k = 0; k < more && next[i] < order.length; k++) want.push({ span: i, g: order[next[i]++] });
+    });
+    if (want.length === 0) return picked;
+    const rows = want.map(({ span, g }) => occurrenceRow(kept[span].s, g));
+    const located = (yield { stage: "locate", rows }) as LocatedRow[];
+    want.forEach(({ span }, k) => {
+      if (sampled[span] && picked[span].length >= max) return;
+      const key = `${rows[k].shard}/${located[k].docIndex}`;
+      if (seen[span].has(key)) return;
+      seen[span].add(key);
+      picked[span].push({ shard: rows[k].shard, ...located[k] });
+    });
+  }
 }
 
 /**
@@ -309,57 +435,13 @@ function contextBytes(words: number): number {
   return Math.min(6 * words + 24, 4000);
 }
 
-/** Runs a whole trace on an in-process index. Throws TraceError for bad input. */
-export function traceText(index: FmIndex, input: TraceInput): TraceResult {
-  const t0 = performance.now();
-  const settings = validateTraceInput(input, index.domains);
-  const response = input.response;
-  const prompt = input.prompt ?? "";
-
-  // 1. Tokens.
-  const tok = tokenize(response);
-  const t1 = performance.now();
-
-  // 2. Maximal spans.
-  const shards = shardsFor(index, settings.domains);
-  const ex = fmExtender(index, shards);
-  const stats = { extensions: 0 };
-  const tokenRows: Parameters<typeof maximalSpans>[3] = new Map();
-  const maximal = maximalSpans(tok, ex, stats, tokenRows).filter((s) => s.words >= settings.minSpanWords);
-  const t2 = performance.now();
-
-  // 3. Rarity filter: the ceil(d L) lowest sums of log unigram probabilities, back in text order.
-  const total = corpusWords(index, ex);
-  const wordCount = new Map<string, number>();
-  const encoder = new TextEncoder();
-  const logProb = (w: string): number => {
-    let c = wordCount.get(w);
-    if (c === undefined) {
-      const rows = tokenRows.get(w);
-      if (rows !== undefined) {
-        c = 0;
-        if (rows) for (let k = 0; k < rows.lo.length; k++) c += rows.hi[k] - rows.lo[k];
-      } else c = countBytes(ex, encoder.encode(w));
-      c = Math.max(1, c);
-      wordCount.set(w, c);
-    }
-    return Math.log(c / total);
-  };
-  const scored = maximal.map((s, k) => {
-    let rarity = 0;
-    for (let i = s.first; i <= s.last; i++) if (tok.tokens[i].word) rarity += logProb(tok.tokens[i].text);
-    return { s, k, rarity };
-  });
-  const keep = Math.ceil(settings.spanDensity * tok.words);
-  const kept = [...scored]
-    .sort((a, b) => a.rarity - b.rarity || a.k - b.k)
-    .slice(0, keep)
-    .sort((a, b) => a.k - b.k);
-  const t3 = performance.now();
-
-  // 4. Documents: up to maxDocsPerSpan distinct documents per span, de-duplicated across spans.
-  const docs: TraceDocument[] = [];
-  const docByKey = new Map<string, TraceDocument>();
+/** The spans of the result (ids in text order) and their documents, each with one snippet per span found. */
+function* collectDocuments(
+  response: string,
+  kept: readonly { s: RawSpan; rarity: number }[],
+  picked: readonly PickedRow[][],
+  settings: TraceSettings,
+): Generator<TraceStage, { spans: TraceSpan[]; docs: TraceDocument[] }, StageAnswer> {
   const spans: TraceSpan[] = kept.map(({ s, rarity }, id) => ({
     id,
     start: s.start,
@@ -374,84 +456,106 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
     region: -1,
   }));
   const ctxBytes = contextBytes(settings.snippetWords);
-  for (const span of spans) {
-    const raw = kept[span.id].s;
-    for (const row of pickRows(raw, tok.bytes, settings.maxDocsPerSpan, index)) {
-      const win = index.getDocByPosition(row.shard, row.position, {
-        length: raw.byteEnd - raw.byteStart,
-        maxContextBytes: ctxBytes,
-      });
-      const key = `${row.shard}/${win.docIndex}`;
-      let doc = docByKey.get(key);
-      if (!doc) {
-        doc = {
-          id: docs.length,
-          ...documentFacts(win),
-          meta: win.meta,
-          docBytes: win.docBytes,
-          bm25: 0,
-          relevance: 0,
-          level: "low",
-          spans: [],
-          snippets: [],
-        };
-        docs.push(doc);
-        docByKey.set(key, doc);
-      }
-      const cut = trimContext(
-        win.text.slice(0, win.matchStart),
-        win.text.slice(win.matchEnd),
-        settings.snippetWords,
-      );
-      const match = win.text.slice(win.matchStart, win.matchEnd);
-      doc.spans.push(span.id);
-      doc.snippets.push({
-        span: span.id,
-        text: cut.before + match + cut.after,
-        matchStart: cut.before.length,
-        matchEnd: cut.before.length + match.length,
-        position: row.position,
-        length: raw.byteEnd - raw.byteStart,
-        moreBefore: cut.cutBefore || win.windowStart > 0,
-        moreAfter: cut.cutAfter || win.windowEnd < win.docBytes,
-      });
-      span.documents.push(doc.id);
+  const asks = picked.flatMap((rows, span) => rows.map((row) => ({ span, row })));
+  const windows = (yield {
+    stage: "windows",
+    windows: asks.map(({ span, row }) => ({
+      shard: row.shard,
+      position: row.position,
+      length: kept[span].s.byteEnd - kept[span].s.byteStart,
+      maxContextBytes: ctxBytes,
+    })),
+  }) as DocWindow[];
+  const docs: TraceDocument[] = [];
+  const docByKey = new Map<string, TraceDocument>();
+  asks.forEach(({ span: id, row }, k) => {
+    const span = spans[id];
+    const raw = kept[id].s;
+    const win = windows[k];
+    const key = `${row.shard}/${win.docIndex}`;
+    let doc = docByKey.get(key);
+    if (!doc) {
+      doc = {
+        id: docs.length,
+        ...documentFacts(win),
+        meta: win.meta,
+        docBytes: win.docBytes,
+        bm25: 0,
+        relevance: 0,
+        level: "low",
+        spans: [],
+        snippets: [],
+      };
+      docs.push(doc);
+      docByKey.set(key, doc);
     }
-  }
-  const t4 = performance.now();
-
-  // 6. Relevance (BM25 over the retrieved documents' snippets).
-  const chars = codePoints(response);
-  const query = terms(prompt ? `${prompt}\n${response}` : response);
-  // idf over the whole searched index (N documents; n estimated by the term's occurrence count), not over
-  // the handful of retrieved documents: with a short response only 2-3 documents are retrieved and their
-  // own idf would make every score tiny.
-  const totalDocs = shards.reduce((n, s) => n + index.shards[s].docs, 0);
-  const termCount = new Map<string, number>();
-  const idf = (q: string): number => {
-    let c = termCount.get(q);
-    if (c === undefined) {
-      c = countBytes(ex, encoder.encode(q));
-      termCount.set(q, c);
-    }
-    return corpusIdf(c, totalDocs);
-  };
-  const scores = bm25Scores(
-    query,
-    docs.map((d) => terms(d.snippets.map((s) => s.text).join("\n"))),
-    { idf },
-  );
-  docs.forEach((d, i) => {
-    d.bm25 = scores[i];
-    d.relevance = normalizeRelevance(scores[i], chars);
-    d.level = relevanceLevel(d.relevance);
+    const cut = trimContext(
+      win.text.slice(0, win.matchStart),
+      win.text.slice(win.matchEnd),
+      settings.snippetWords,
+    );
+    const match = win.text.slice(win.matchStart, win.matchEnd);
+    doc.spans.push(span.id);
+    doc.snippets.push({
+      span: span.id,
+      text: cut.before + match + cut.after,
+      matchStart: cut.before.length,
+      matchEnd: cut.before.length + match.length,
+      position: row.position,
+      length: raw.byteEnd - raw.byteStart,
+      moreBefore: cut.cutBefore || win.windowStart > 0,
+      moreAfter: cut.cutAfter || win.windowEnd < win.docBytes,
+    });
+    span.documents.push(doc.id);
   });
+  return { spans, docs };
+}
+
+/**
+ * Step 5, "rerank and color documents by relevance": BM25 of each document's snippets against prompt +
+ * response, with idf over the whole searched index (N documents; n estimated by the term's occurrence
+ * count, one batched stage), not over the handful of retrieved documents (with a short response only 2-3
+ * are retrieved and their own idf would make every score tiny); normalised by response length into
+ * high / medium / low. A span's relevance is its best document's.
+ */
+function* rankDocumentsByRelevance(
+  docs: TraceDocument[],
+  spans: TraceSpan[],
+  query: readonly string[],
+  chars: number,
+  totalDocs: number,
+  shards: number[],
+): Generator<TraceStage, void, StageAnswer> {
+  if (docs.length > 0) {
+    const distinct = [...new Set(query)];
+    const parts = (yield { stage: "terms", terms: distinct, shards }) as number[][];
+    const termCount = new Map(distinct.map((t, i) => [t, parts.reduce((n, p) => n + p[i], 0)]));
+    const scores = bm25Scores(
+      query,
+      docs.map((d) => terms(d.snippets.map((s) => s.text).join("\n"))),
+      { idf: (q) => corpusIdf(termCount.get(q) ?? 0, totalDocs) },
+    );
+    docs.forEach((d, i) => {
+      d.bm25 = scores[i];
+      d.relevance = normalizeRelevance(scores[i], chars);
+      d.level = relevanceLevel(d.relevance);
+    });
+  }
   for (const span of spans) {
     for (const id of span.documents) span.relevance = Math.max(span.relevance, docs[id].relevance);
     span.level = relevanceLevel(span.relevance);
   }
+}
 
-  // 5. Regions: overlapping spans merged (spans are in text order, starts increasing).
+/**
+ * Step 4, "merge spans and documents": overlapping spans (in text order, starts increasing) merged into
+ * regions, each with the documents of its spans; then documents best first, renumbered so that id =
+ * position in the list.
+ */
+function mergeSpansAndDocuments(
+  spans: TraceSpan[],
+  docs: TraceDocument[],
+): { regions: TraceRegion[]; documents: TraceDocument[] } {
   const regions: TraceRegion[] = [];
   for (const span of spans) {
     const last = regions[regions.length - 1];
@@ -479,8 +583,6 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
     r.documents = [...ids];
     r.level = relevanceLevel(best);
   }
-
-  // Documents best first; ids are renumbered so that id = position in the list.
   const order = docs
     .map((d) => d.id)
     .sort((a, b) => docs[b].relevance - docs[a].relevance || docs[b].bm25 - docs[a].bm25 || a - b);
@@ -491,9 +593,43 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
   const documents = order.map((old, k) => ({ ...docs[old], id: k }));
   for (const s of spans) s.documents = s.documents.map((d) => newId[d]).sort((a, b) => a - b);
   for (const r of regions) r.documents = r.documents.map((d) => newId[d]).sort((a, b) => a - b);
+  return { regions, documents };
+}
+
+/**
+ * A whole trace as stages (see stages.ts): yields each request to the shards and reads their answers.
+ * Throws TraceError for bad input.
+ */
+export function* traceSteps(
+  index: TraceIndexInfo,
+  input: TraceInput,
+): Generator<TraceStage, TraceResult, StageAnswer> {
+  const t0 = performance.now();
+  const settings = validateTraceInput(input, index.domains);
+  const response = input.response;
+  const prompt = input.prompt ?? "";
+  const tok = tokenize(response);
+  const t1 = performance.now();
+
+  const shards = shardsFor(index.shards, settings.domains);
+  const parts = (yield { stage: "spans", response, shards }) as SpanPart[];
+  const maximal = mergeMaximalSpans(parts).filter((s) => s.words >= settings.minSpanWords);
+  const t2 = performance.now();
+
+  const kept = filterLongUniqueSpans(maximal, tok, parts, settings.spanDensity);
+  const t3 = performance.now();
+
+  const picked = yield* retrieveEnclosingDocuments(kept, tok.bytes, settings.maxDocsPerSpan);
+  const { spans, docs } = yield* collectDocuments(response, kept, picked, settings);
+  const t4 = performance.now();
+
+  const chars = codePoints(response);
+  const query = terms(prompt ? `${prompt}\n${response}` : response);
+  const totalDocs = shards.reduce((n, s) => n + index.shards[s].docs, 0);
+  yield* rankDocumentsByRelevance(docs, spans, query, chars, totalDocs, shards);
+  const { regions, documents } = mergeSpansAndDocuments(spans, docs);
   const t5 = performance.now();
 
-  // 7. Coverage.
   const coverage = {
     all: coverageShare(response, maximal),
     shown: coverageShare(
@@ -501,7 +637,6 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
       kept.map((k) => k.s),
     ),
   };
-
   return {
     version: 1,
     settings,
@@ -514,7 +649,7 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
     stats: {
       maximalSpans: maximal.length,
       keptSpans: spans.length,
-      extensions: stats.extensions,
+      extensions: parts.reduce((n, p) => n + p.extensions, 0),
       documents: documents.length,
     },
     timings: {
@@ -526,6 +661,11 @@ export function traceText(index: FmIndex, input: TraceInput): TraceResult {
       total: performance.now() - t0,
     },
   };
+}
+
+/** Runs a whole trace on an in-process index. Throws TraceError for bad input. */
+export function traceText(index: FmIndex, input: TraceInput): TraceResult {
+  return runStagesSync(traceSteps(index, input), (stage) => runStage(index, stage));
 }
 
 /** Share of the text's code points inside the given spans. */
@@ -546,49 +686,6 @@ export function coverageShare(text: string, spans: readonly { start: number; end
   return all === 0 ? 0 : inside / all;
 }
 
-/**
- * Rows to show for a span: all when at most `max` distinct documents could occur, else a sample drawn with a
- * PRNG seeded by SAMPLE_SEED and the span's bytes, skipping documents already taken (at most 4 x max draws).
- */
-function pickRows(
-  span: RawSpan,
-  bytes: Uint8Array,
-  max: number,
-  index: FmIndex,
-): { shard: number; position: number; docIndex: number }[] {
-  const out: { shard: number; position: number; docIndex: number }[] = [];
-  const seen = new Set<string>();
-  const take = (g: number): void => {
-    let r = g;
-    for (const seg of span.rows) {
-      const n = seg.hi - seg.lo;
-      if (r < n) {
-        const loc = index.locate(seg.shard, seg.lo + r);
-        const key = `${seg.shard}/${loc.docIndex}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          out.push({ shard: seg.shard, position: loc.position, docIndex: loc.docIndex });
-        }
-        return;
-      }
-      r -= n;
-    }
-  };
-  if (span.count <= max) {
-    for (let g = 0; g < span.count; g++) take(g);
-    return out;
-  }
-  const rand = prng(fnv1a(bytes.subarray(span.byteStart, span.byteEnd), SAMPLE_SEED));
-  const drawn = new Set<number>();
-  for (let tries = 0; tries < 4 * max && out.length < max && drawn.size < span.count; tries++) {
-    const g = Math.floor(rand() * span.count);
-    if (drawn.has(g)) continue;
-    drawn.add(g);
-    take(g);
-  }
-  return out;
-}
-
 export interface DocumentContext extends DocumentFacts {
   text: string;
   matchStart: number;
@@ -598,11 +695,18 @@ export interface DocumentContext extends DocumentFacts {
   docBytes: number;
 }
 
-/** "View document": about `words` words (default 250) either side of a match. Throws TraceError on bad input. */
-export function documentContext(
-  index: FmIndex,
-  req: { shard: string; position: number; length: number; words?: number },
-): DocumentContext {
+export interface ContextRequest {
+  shard: string;
+  position: number;
+  length: number;
+  words?: number;
+}
+
+/** "View document" as a stage: about `words` words (default 250) either side of a match. Throws TraceError. */
+export function* contextSteps(
+  index: TraceIndexInfo,
+  req: ContextRequest,
+): Generator<TraceStage, DocumentContext, StageAnswer> {
   const shard = index.shards.find((s) => s.name === req.shard);
   if (!shard) throw new TraceError("UNKNOWN_SHARD", `Unknown shard "${req.shard}".`);
   const words = Math.max(1, Math.min(1000, Math.floor(req.words ?? CONTEXT_WORDS)));
@@ -614,13 +718,21 @@ export function documentContext(
   ) {
     throw new TraceError("BAD_POSITION", "position and length must be whole numbers >= 0.");
   }
-  let win: ReturnType<FmIndex["getDocByPosition"]>;
+  let win: DocWindow;
   try {
-    win = index.getDocByPosition(shard.index, req.position, {
-      length: req.length,
-      maxContextBytes: Math.min(8 * words + 16, 16_000),
-    });
+    [win] = (yield {
+      stage: "windows",
+      windows: [
+        {
+          shard: shard.index,
+          position: req.position,
+          length: req.length,
+          maxContextBytes: Math.min(8 * words + 16, 16_000),
+        },
+      ],
+    }) as DocWindow[];
   } catch (e) {
+    if ((e as { code?: string }).code !== "POSITION_OUT_OF_RANGE") throw e;
     throw new TraceError("BAD_POSITION", (e as Error).message);
   }
   const cut = trimContext(win.text.slice(0, win.matchStart), win.text.slice(win.matchEnd), words);
@@ -634,4 +746,9 @@ export function documentContext(
     moreAfter: cut.cutAfter || win.windowEnd < win.docBytes,
     docBytes: win.docBytes,
   };
+}
+
+/** "View document" on an in-process index (see contextSteps). */
+export function documentContext(index: FmIndex, req: ContextRequest): DocumentContext {
+  return runStagesSync(contextSteps(index, req), (stage) => runStage(index, stage));
 }
