@@ -10,6 +10,7 @@ import { FmError, FmInputError } from "./fm/errors";
 import { buildFmIndex, type ContaminationEntry, openFmIndex } from "./fm/index";
 import { readJsonl } from "./fm/jsonl";
 import { progressPrinter } from "./fm/progress";
+import { startShardServer } from "./serve/server";
 
 const USAGE = `usage: npm run -s engine -- <command> [options]
 
@@ -24,6 +25,9 @@ const USAGE = `usage: npm run -s engine -- <command> [options]
   contamination --index <dir> --input <entries.jsonl> [--domain D]...
                                                    label benchmark entries clean/suspicious/dirty
   info --index <dir>                               shards and sizes
+  serve --index <dir> [--shards LIST] --port N [--host H] [--workers N]
+                                                   serve some or all shards over HTTP (LIST: all, or
+                                                   names, numbers and ranges such as 0-2,5,code)
 
   --json  print one JSON object    --  end of options (a query may start with a dash)`;
 
@@ -47,6 +51,9 @@ const VALUED = new Set([
   "--max-shard-mb",
   "--workers",
   "--part",
+  "--shards",
+  "--port",
+  "--host",
 ]);
 const FLAGS = new Set(["--json", "--skip-bad", "--help"]);
 
@@ -210,6 +217,29 @@ async function run(argv: string[]): Promise<unknown> {
         `${s.name.padEnd(12)} ${s.domain.padEnd(10)} ${String(s.docs).padStart(6)} docs ${(s.bytes / 1e6).toFixed(1).padStart(7)} MB`,
       );
     return { shards: index.shards, manifest: index.manifest, sizes: index.sizeBreakdown() };
+  }
+  if (cmd === "serve") {
+    const server = await startShardServer({
+      dir: one(args, "--index"),
+      shards: args.options.get("--shards")?.at(-1),
+      port: int(args, "--port"),
+      host: args.options.get("--host")?.at(-1),
+      workers: int(args, "--workers", 2),
+    });
+    const names = server.info.shards.map((k) => server.info.manifest.shards[k].name);
+    process.stderr.write(
+      `serving ${names.length} of ${server.info.manifest.shards.length} shards (${names.join(", ")}) on ${server.url}, ` +
+        `index checksum ${server.info.checksum.slice(0, 12)}\n`,
+    );
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.stderr.write("stopping\n");
+        void server.close().then(resolve);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    return { url: server.url, shards: names };
   }
   throw new UsageError(`unknown command ${[cmd, ...rest.slice(0, 1)].join(" ")}`);
 }

@@ -46,6 +46,21 @@ export const envSchema = z
     INDEX_DIR: optionalNonEmpty,
     MODEL_DIR: optionalNonEmpty,
     ENGINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    ENGINE_URLS: z
+      .string()
+      .transform((s) =>
+        s
+          .split(",")
+          .map((u) => u.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(z.url({ protocol: /^https?$/, message: "must be a comma-separated list of http(s) URLs" }))
+          .min(1),
+      )
+      .optional(),
+    ENGINE_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.GITHUB_ID) !== Boolean(env.GITHUB_SECRET)) {

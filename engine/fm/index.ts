@@ -49,6 +49,8 @@ export type ShardRef = number | string;
 export interface QueryOptions {
   /** Limit to these domains (all when omitted). Unknown names are an error. */
   domains?: string[];
+  /** Limit to these shard numbers (with `domains`: those of them in the domains). Unknown ones are an error. */
+  shards?: readonly number[];
 }
 
 export interface CountResult {
@@ -209,6 +211,10 @@ export class FmIndex {
 
   /** Shard numbers to search for the given domains. Time O(S). */
   selectShards(opts: QueryOptions = {}): number[] {
+    if (opts.shards) {
+      const inDomains = new Set(this.selectShards({ domains: opts.domains }));
+      return opts.shards.map((s) => this.shardIndex(s)).filter((s) => inDomains.has(s));
+    }
     if (!opts.domains) return this.fm.map((_, i) => i);
     for (const d of opts.domains) {
       if (!this.domains.includes(d)) {
@@ -226,8 +232,9 @@ export class FmIndex {
     bytes: Uint8Array,
     opts: QueryOptions,
   ): { ids: number[]; lo: Float64Array; hi: Float64Array } {
-    const ids = opts.domains ? this.selectShards(opts) : this.allIds;
-    const shards = opts.domains ? ids.map((i) => this.fm[i]) : this.fm;
+    const some = opts.domains || opts.shards;
+    const ids = some ? this.selectShards(opts) : this.allIds;
+    const shards = some ? ids.map((i) => this.fm[i]) : this.fm;
     FmShard.searchMany(shards, bytes, this.rangeLo, this.rangeHi);
     return { ids, lo: this.rangeLo, hi: this.rangeHi };
   }
@@ -539,9 +546,12 @@ export interface LoadedIndex {
 /**
  * Reads every shard file of an index folder into memory, into SharedArrayBuffers when `shared` (so worker
  * threads can use them without copies). Checks each file's size against the manifest. Time O(index size).
+ * With `only`, reads just those shards (manifest positions) and returns a manifest that lists just them.
  */
-export function loadIndexFiles(dir: string, shared = false): LoadedIndex {
-  const manifest = readManifest(dir);
+export function loadIndexFiles(dir: string, shared = false, only?: readonly number[]): LoadedIndex {
+  const whole = readManifest(dir);
+  // A shard server loads only its shards: the manifest it wraps lists those (`only`, manifest positions).
+  const manifest = only ? { ...whole, shards: only.map((k) => whole.shards[k]) } : whole;
   const files = manifest.shards.map((sh) => {
     const path = join(dir, sh.file);
     if (!existsSync(path)) throw new FmIndexFileError("INDEX_MISSING", path, "shard file missing");

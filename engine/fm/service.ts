@@ -52,7 +52,40 @@ export interface IndexServiceOptions {
 
 export type BatchResult = { ok: true; result: unknown } | { ok: false; error: Error };
 
-export class IndexService {
+/**
+ * What the app asks of an index, wherever its shards are: IndexService (this process, worker threads) and
+ * engine/serve's RemoteIndex (shard servers) both implement it, with the same results and errors.
+ */
+export interface IndexBackend {
+  readonly manifest: Manifest;
+  readonly shards: readonly ShardInfo[];
+  readonly domains: readonly string[];
+  batch(queries: ServiceQuery[]): Promise<BatchResult[]>;
+  count(query: string | Uint8Array, opts?: QueryOptions): Promise<CountResult>;
+  countAll(query: string | Uint8Array, opts?: QueryOptions): Promise<number>;
+  find(query: string | Uint8Array, opts?: QueryOptions): Promise<FindResult>;
+  locate(shard: ShardRef, rank: number): Promise<Located>;
+  extract(shard: ShardRef, pos: number, len: number): Promise<Uint8Array>;
+  getDocByRank(
+    shard: ShardRef,
+    rank: number,
+    opts?: { needleLength?: number; maxContextBytes?: number },
+  ): Promise<DocWindow>;
+  getDocByPosition(
+    shard: ShardRef,
+    position: number,
+    opts?: { length?: number; maxContextBytes?: number },
+  ): Promise<DocWindow>;
+  getDocument(shard: ShardRef, docIndex: number, opts?: { maxBytes?: number }): Promise<DocumentResult>;
+  searchDocs(
+    query: string | Uint8Array,
+    opts?: QueryOptions & { maxDocs?: number; maxContextBytes?: number },
+  ): Promise<{ count: number; docs: DocWindow[] }>;
+  contamination(entries: ContaminationEntry[], opts?: QueryOptions): Promise<ContaminationResult[]>;
+  close(): Promise<void>;
+}
+
+export class IndexService implements IndexBackend {
   readonly manifest: Manifest;
   readonly shards: readonly ShardInfo[];
   readonly domains: readonly string[];

@@ -17,8 +17,8 @@ import { FmIndex, type LoadedIndex, loadIndexFiles, type ShardInfo } from "../fm
 import { resolveWorker } from "../fm/worker-path";
 import { runSoon, WorkerPool } from "../fm/worker-pool";
 import { deserializeTraceError, TraceError } from "./errors";
-import { runTraceJob, type TraceJob } from "./jobs";
-import type { DocumentContext, TraceInput, TraceResult } from "./trace";
+import { type BatchAnswer, type BatchQuery, runTraceJob, type TraceJob } from "./jobs";
+import type { ContextRequest, DocumentContext, TraceInput, TraceResult } from "./trace";
 
 export interface TraceServiceOptions {
   dir: string;
@@ -33,7 +33,22 @@ export function resolveTraceWorker(): URL | null {
   return resolveWorker("trace-worker", import.meta.url, "./trace-worker.ts");
 }
 
-export class TraceService {
+/**
+ * What the app asks of the tracer, wherever the shards are: TraceService (this process, worker threads)
+ * and engine/serve's RemoteTrace (shard servers) both implement it, with the same results and errors.
+ */
+export interface TraceBackend {
+  readonly manifest: Manifest;
+  readonly shards: readonly ShardInfo[];
+  readonly domains: readonly string[];
+  /** Worker threads running whole traces here (0: traces run elsewhere or on the calling thread). */
+  readonly workerCount: number;
+  trace(input: TraceInput): Promise<TraceResult>;
+  context(req: ContextRequest): Promise<DocumentContext>;
+  close(): Promise<void>;
+}
+
+export class TraceService implements TraceBackend {
   readonly manifest: Manifest;
   readonly shards: readonly ShardInfo[];
   readonly domains: readonly string[];
@@ -73,13 +88,13 @@ export class TraceService {
   }
 
   /** "View document": about 250 words either side of a match (see documentContext). */
-  context(req: {
-    shard: string;
-    position: number;
-    length: number;
-    words?: number;
-  }): Promise<DocumentContext> {
+  context(req: ContextRequest): Promise<DocumentContext> {
     return this.run({ op: "context", req }) as Promise<DocumentContext>;
+  }
+
+  /** Index queries and trace stages in one message to one worker (a shard server's request). */
+  batch(queries: BatchQuery[]): Promise<BatchAnswer[]> {
+    return this.run({ op: "batch", queries }) as Promise<BatchAnswer[]>;
   }
 
   /** Stops the workers; pending traces are rejected. */

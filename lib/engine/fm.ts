@@ -2,20 +2,28 @@ import "server-only";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type LoadedIndex, loadIndexFiles } from "@/engine/fm/index";
-import { createIndexService, type IndexService } from "@/engine/fm/service";
+import { createIndexService, type IndexBackend } from "@/engine/fm/service";
+import {
+  connectShardServers,
+  type RemoteIndex,
+  type RemoteTrace,
+  type ShardCluster,
+} from "@/engine/serve/client";
 import { env } from "../env";
 import type { ComponentStatus } from "../health-types";
 import { HttpError } from "../http-error";
 
 /**
- * The process-wide FM-index service over the default corpus (or INDEX_DIR): loaded once, queried from
- * worker threads that share one copy of the index. Route handlers and server actions call
- * `indexService()`; a missing index is a 503 with the command that builds it.
+ * The process-wide FM-index over the default corpus (or INDEX_DIR), or over the shard servers of
+ * ENGINE_URLS (`npm run -s engine -- serve`). Route handlers and server actions call `indexService()` and
+ * get an IndexBackend either way (engine/fm/service.ts): locally, worker threads that share one copy of
+ * the index; remotely, a client that sends each stage of work to the servers in one request each. A
+ * missing index is a 503 with the command that builds it; unreachable servers are a 503 naming them.
  */
 const g = globalThis as unknown as {
-  __lmrIndex?: Promise<IndexService>;
-  __lmrIndexError?: string;
+  __lmrIndex?: Promise<IndexBackend>;
   __lmrIndexFiles?: { dir: string; loaded: LoadedIndex };
+  __lmrShardServers?: Promise<{ cluster: ShardCluster; index: RemoteIndex; trace: RemoteTrace }>;
 };
 
 /**
@@ -43,7 +51,24 @@ export function builtIndexDir(): string {
   return dir;
 }
 
-export function indexService(): Promise<IndexService> {
+/** The shard servers of ENGINE_URLS (null when unset), connected once per process; retried after a failure. */
+export function shardServers(): Promise<{
+  cluster: ShardCluster;
+  index: RemoteIndex;
+  trace: RemoteTrace;
+}> | null {
+  const urls = env().ENGINE_URLS;
+  if (!urls) return null;
+  g.__lmrShardServers ??= connectShardServers({ urls, timeoutMs: env().ENGINE_TIMEOUT_MS }).catch((e) => {
+    g.__lmrShardServers = undefined;
+    throw e;
+  });
+  return g.__lmrShardServers;
+}
+
+export function indexService(): Promise<IndexBackend> {
+  const remote = shardServers();
+  if (remote) return remote.then((r) => r.index);
   if (!g.__lmrIndex) {
     let dir: string;
     try {
@@ -55,7 +80,6 @@ export function indexService(): Promise<IndexService> {
       createIndexService({ dir, workers: env().ENGINE_WORKERS ?? 2, loaded: loadedIndex(dir) }))().catch(
       (e) => {
         g.__lmrIndex = undefined;
-        g.__lmrIndexError = (e as Error).message;
         throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
       },
     );
@@ -63,7 +87,30 @@ export function indexService(): Promise<IndexService> {
   return g.__lmrIndex;
 }
 
+/** The index part of /api/health: the local folder, or every shard server with its shards. */
 export async function indexHealth(): Promise<ComponentStatus> {
+  const remote = shardServers();
+  if (remote) {
+    let cluster: ShardCluster;
+    try {
+      cluster = (await remote).cluster;
+    } catch (e) {
+      return { status: "error", servers: env().ENGINE_URLS, detail: (e as Error).message };
+    }
+    const servers = await cluster.health();
+    const m = cluster.manifest;
+    const served = new Set(servers.filter((s) => s.status === "ok").flatMap((s) => s.shards));
+    const missing = m.shards.map((s) => s.name).filter((n) => !served.has(n));
+    return {
+      status: missing.length === 0 ? "ok" : "error",
+      ...(missing.length ? { detail: `no server up for shards ${missing.join(", ")}` } : {}),
+      shards: m.shards.length,
+      domains: [...new Set(m.shards.map((s) => s.domain))],
+      documents: m.totalDocs,
+      bytes: m.totalBytes,
+      servers,
+    };
+  }
   const dir = env().indexDir;
   if (!existsSync(path.join(dir, "manifest.json"))) return { status: "absent", path: dir };
   try {

@@ -4,7 +4,7 @@
  */
 
 import type { DocWindow, FindResult } from "@/engine/fm/index";
-import type { IndexService } from "@/engine/fm/service";
+import type { IndexBackend } from "@/engine/fm/service";
 import { HttpError } from "../http-error";
 import {
   byteTokens,
@@ -19,7 +19,7 @@ import {
   searchMessage,
 } from "./infini-gram";
 
-export type SearchService = Pick<IndexService, "count" | "find" | "getDocByRank" | "batch">;
+export type SearchService = Pick<IndexBackend, "count" | "find" | "getDocByRank" | "batch">;
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 

@@ -1,7 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { DEFAULT_MAX_QUERY_BYTES } from "@/engine/fm/index";
-import type { IndexService } from "@/engine/fm/service";
+import type { IndexBackend } from "@/engine/fm/service";
 import { indexService } from "../engine/fm";
 import { env } from "../env";
 import type { IndexInfo } from "./infini-gram";
@@ -10,7 +10,7 @@ import type { IndexInfo } from "./infini-gram";
  * The served index and what the API layer needs to know about it. Its infini-gram `index` name is the
  * folder name of INDEX_DIR (`flexmix-mini` by default).
  */
-export async function searchIndex(): Promise<{ service: IndexService; info: IndexInfo }> {
+export async function searchIndex(): Promise<{ service: IndexBackend; info: IndexInfo }> {
   const service = await indexService();
   return {
     service,

@@ -1,21 +1,24 @@
 import "server-only";
 import path from "node:path";
-import { createTraceService, type TraceService } from "@/engine/trace/service";
+import { createTraceService, type TraceBackend } from "@/engine/trace/service";
 import type { TraceInput, TraceResult } from "@/engine/trace/trace";
 import { db } from "../db/client";
-import { builtIndexDir, loadedIndex } from "../engine/fm";
+import { builtIndexDir, loadedIndex, shardServers } from "../engine/fm";
 import { env } from "../env";
 import { HttpError } from "../http-error";
 
 /**
  * The process-wide trace service over the default corpus index (or INDEX_DIR): whole traces run in
  * worker threads on the same in-memory copy of the index as the search service (lib/engine/fm.ts's
- * loadedIndex), so a trace never blocks the server. A missing index is a
- * 503 naming the command that builds it.
+ * loadedIndex), so a trace never blocks the server. With ENGINE_URLS, traces run here with each stage's
+ * index work sent to the shard servers (engine/serve/client.ts). A missing index is a 503 naming the
+ * command that builds it.
  */
-const g = globalThis as unknown as { __lmrTrace?: Promise<TraceService> };
+const g = globalThis as unknown as { __lmrTrace?: Promise<TraceBackend> };
 
-export function traceService(): Promise<TraceService> {
+export function traceService(): Promise<TraceBackend> {
+  const remote = shardServers();
+  if (remote) return remote.then((r) => r.trace);
   if (!g.__lmrTrace) {
     let dir: string;
     try {
