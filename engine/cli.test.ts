@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { promisify } from "node:util";
+import { startShardServer } from "./serve/server";
 
 const tmp = mkdtempSync(join(tmpdir(), "engine-cli-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -99,4 +101,115 @@ test("index build --part i/N on each machine, then index merge, gives the one-ma
   const bad = cli("index", "build", "--input", input, "--out", join(tmp, "p3"), "--part", "3/2");
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--part must be i\/N/);
+});
+
+test("trace --input and count --queries stream one JSON line per input line, locally and from shard servers", async () => {
+  const input = join(tmp, "batch.jsonl");
+  const docs = [
+    {
+      id: "m",
+      domain: "books",
+      text: "Call me Ishmael. Some years ago, never mind how long precisely, I went to sea.",
+    },
+    { id: "c", domain: "code", text: "function main() { return 0; } // the whale of a function" },
+  ];
+  writeFileSync(input, docs.map((d) => JSON.stringify(d)).join("\n"));
+  const out = join(tmp, "batch-idx");
+  assert.equal(cli("index", "build", "--input", input, "--out", out, "--workers", "0").status, 0);
+  const responses = join(tmp, "responses.jsonl");
+  const lines = [
+    { id: "a", response: "He said: Call me Ishmael. Some years ago I went to the shop." },
+    { id: 7, response: "Nothing here matches anything at all.", prompt: "What?" },
+    { response: "function main() { return 0; } says the code" },
+  ];
+  writeFileSync(responses, `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
+  const traced = cli("trace", "--index", out, "--input", responses, "--json", "--workers", "0");
+  assert.equal(traced.status, 0, traced.stderr);
+  const got = traced.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    got.map((g) => g.id),
+    ["a", 7, 3],
+  );
+  for (const g of got) assert.deepEqual(Object.keys(g), ["id", "spans", "documents", "coverage", "ms"]);
+  // Both "Call me Ishmael." and "Some years ago" occur; the 5% density keeps the rarer one.
+  assert.deepEqual(
+    got[0].spans.map((s: { text: string }) => s.text),
+    ["Some years ago"],
+  );
+  assert.ok(got[0].coverage.all > 0.4);
+  assert.equal(got[0].documents[0].docId, "m");
+  assert.equal(got[1].spans.length, 0);
+
+  const bad = join(tmp, "bad-responses.jsonl");
+  writeFileSync(
+    bad,
+    `${JSON.stringify(lines[0])}\n{"id": "x", "text": "no response field"}\n{broken\n${JSON.stringify({ response: "  " })}\n`,
+  );
+  const stopped = cli("trace", "--index", out, "--input", bad, "--workers", "0");
+  assert.equal(stopped.status, 1);
+  assert.match(stopped.stderr, /bad-responses\.jsonl:2: "response" must be a string/);
+  const skipped = cli("trace", "--index", out, "--input", bad, "--workers", "0", "--json", "--skip-bad");
+  assert.equal(skipped.status, 0, skipped.stderr);
+  assert.equal(skipped.stdout.trim().split("\n").length, 1);
+  assert.match(skipped.stderr, /:3: invalid JSON/);
+  assert.match(skipped.stderr, /:4: The response to trace is empty/);
+
+  const queries = join(tmp, "queries.jsonl");
+  writeFileSync(queries, `"Ishmael"\n{"id": "w", "query": "whale", "domains": ["code"]}\n"main"\n`);
+  const counted = cli("count", "--index", out, "--queries", queries, "--json");
+  assert.equal(counted.status, 0, counted.stderr);
+  const counts = counted.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(counts, [
+    { id: 1, query: "Ishmael", count: 1, byDomain: { books: 1, code: 0 } },
+    { id: "w", query: "whale", count: 1, byDomain: { code: 1 } },
+    { id: 3, query: "main", count: 1, byDomain: { books: 0, code: 1 } },
+  ]);
+
+  // The same through a shard server (the CLI asks it over HTTP): the same lines.
+  const server = await startShardServer({ dir: out, port: 0, workers: 0 });
+  try {
+    const run = promisify(execFile);
+    const args = ["--import", "tsx", "engine/cli.ts"];
+    const remote = await run(process.execPath, [
+      ...args,
+      "count",
+      "--engine-urls",
+      server.url,
+      "--queries",
+      queries,
+      "--json",
+    ]);
+    assert.deepEqual(
+      remote.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+      counts,
+    );
+    const remoteTrace = await run(process.execPath, [
+      ...args,
+      "trace",
+      "--engine-urls",
+      server.url,
+      "--input",
+      responses,
+      "--json",
+    ]);
+    const strip = (r: { ms: number }) => ({ ...r, ms: 0 });
+    assert.deepEqual(
+      remoteTrace.stdout
+        .trim()
+        .split("\n")
+        .map((l) => strip(JSON.parse(l))),
+      got.map(strip),
+    );
+  } finally {
+    await server.close();
+  }
 });

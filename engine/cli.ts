@@ -4,13 +4,17 @@
  * Exit status: 0 ok, 1 failure, 2 bad usage.
  */
 
+import { countJsonl, traceJsonl } from "./cli-batch";
 import { buildCorpus } from "./corpus/build";
 import { mergeIndexParts, parsePart } from "./fm/build-parts";
 import { FmError, FmInputError } from "./fm/errors";
 import { buildFmIndex, type ContaminationEntry, openFmIndex } from "./fm/index";
 import { readJsonl } from "./fm/jsonl";
 import { progressPrinter } from "./fm/progress";
+import { createIndexService } from "./fm/service";
+import { connectShardServers } from "./serve/client";
 import { startShardServer } from "./serve/server";
+import { createTraceService } from "./trace/service";
 
 const USAGE = `usage: npm run -s engine -- <command> [options]
 
@@ -19,6 +23,11 @@ const USAGE = `usage: npm run -s engine -- <command> [options]
               [--part i/N]                         build every N-th shard only (one machine's part)
   index merge --out <dir> <part-dir>...            join the parts into the index a one-machine build writes
   count --index <dir> [--domain D]... <query>      occurrences per domain
+  count (--index <dir> | --engine-urls URLS) --queries <file.jsonl> [--json] [--skip-bad]
+                                                   one line per query (a JSON string or {"id","query"})
+  trace (--index <dir> | --engine-urls URLS) --input <responses.jsonl> [--json] [--domain D]...
+        [--workers N] [--skip-bad]                 one line {"id","spans","documents","coverage","ms"}
+                                                   per line {"id","response","prompt"?}
   find --index <dir> [--domain D]... <query>       rank ranges per shard
   doc --index <dir> --shard S --rank R [--length N] [--context N]
                                                    the document holding a rank
@@ -54,6 +63,8 @@ const VALUED = new Set([
   "--shards",
   "--port",
   "--host",
+  "--queries",
+  "--engine-urls",
 ]);
 const FLAGS = new Set(["--json", "--skip-bad", "--help"]);
 
@@ -102,6 +113,25 @@ function query(rest: string[]): string {
   if (rest.length !== 1)
     throw new UsageError("give exactly one query (quote it; use -- before a query starting with -)");
   return rest[0];
+}
+
+/** --engine-urls as a list (comma-separated), or null. */
+function engineUrls(args: Args): string[] | null {
+  const v = args.options.get("--engine-urls");
+  if (!v) return null;
+  const urls = v
+    .flatMap((s) => s.split(","))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const u of urls) if (!/^https?:\/\/[^\s/]+/.test(u)) throw new UsageError(`not an http(s) URL: ${u}`);
+  if (args.options.has("--index")) throw new UsageError("give --index or --engine-urls, not both");
+  return urls;
+}
+
+/** Writes a line to stdout, waiting while its buffer is full (so memory stays flat on a long run). */
+function writeLine(line: string): Promise<void> | undefined {
+  if (process.stdout.write(`${line}\n`)) return undefined;
+  return new Promise((resolve) => process.stdout.once("drain", () => resolve()));
 }
 
 async function run(argv: string[]): Promise<unknown> {
@@ -161,6 +191,56 @@ async function run(argv: string[]): Promise<unknown> {
     const m = mergeIndexParts({ parts: rest.slice(1), out });
     log(`merged ${rest.length - 1} parts into ${out}: ${m.shards.length} shards, ${m.totalDocs} docs`);
     return { out, shards: m.shards.length, docs: m.totalDocs, bytes: m.totalBytes, indexBytes: m.indexBytes };
+  }
+  if (cmd === "trace") {
+    if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
+    const file = one(args, "--input");
+    const workers = int(args, "--workers", 2);
+    const urls = engineUrls(args);
+    const remote = urls ? await connectShardServers({ urls }) : null;
+    const tracer = remote ? remote.trace : await createTraceService({ dir: one(args, "--index"), workers });
+    try {
+      const r = await traceJsonl(tracer, file, {
+        width: remote ? 4 : Math.max(1, workers),
+        domains,
+        skipBad: args.flags.has("--skip-bad"),
+        onSkip: (m) => process.stderr.write(`skipped ${m}\n`),
+        write: (line) => {
+          if (json) return writeLine(line);
+          const o = JSON.parse(line);
+          return writeLine(
+            `${o.id}\t${o.spans.length} spans\t${o.documents.length} documents\tcoverage ${(o.coverage.all * 100).toFixed(1)}%\t${o.ms} ms`,
+          );
+        },
+      });
+      process.stderr.write(`traced ${r.traced} responses\n`);
+    } finally {
+      await tracer.close();
+    }
+    return undefined;
+  }
+  if (cmd === "count" && args.options.has("--queries")) {
+    if (rest.length > 0) throw new UsageError("give either --queries or one query, not both");
+    const urls = engineUrls(args);
+    const index = urls
+      ? (await connectShardServers({ urls })).index
+      : await createIndexService({ dir: one(args, "--index"), workers: 0 });
+    try {
+      const r = await countJsonl(index, one(args, "--queries"), {
+        domains,
+        skipBad: args.flags.has("--skip-bad"),
+        onSkip: (m) => process.stderr.write(`skipped ${m}\n`),
+        write: (line) => {
+          if (json) return writeLine(line);
+          const o = JSON.parse(line);
+          return writeLine(`${o.count}\t${o.query}`);
+        },
+      });
+      process.stderr.write(`counted ${r.counted} queries\n`);
+    } finally {
+      await index.close();
+    }
+    return undefined;
   }
   if (cmd === "count") {
     const index = openFmIndex(one(args, "--index"));
@@ -245,11 +325,16 @@ async function run(argv: string[]): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
+  // Output piped into `head` and the like: stop quietly when the reader goes away.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const argv = process.argv.slice(2);
   const json = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length).includes("--json");
   try {
     const result = await run(argv);
-    if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (json && result !== undefined) process.stdout.write(`${JSON.stringify(result)}\n`);
   } catch (e) {
     const usage = e instanceof UsageError;
     const message = usage ? e.message : e instanceof Error ? e.message : String(e);
