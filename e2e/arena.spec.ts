@@ -65,7 +65,7 @@ test.describe("arena", () => {
     const html = await page.content();
     expect(html).not.toContain("sk-e2e-very-secret");
     await page.getByRole("button", { name: "Disable e2e-disabled" }).click();
-    await expect(page.getByTestId("status-e2e-disabled")).toHaveText("disabled");
+    await expect(page.getByTestId("status-e2e-disabled")).toHaveText("out of battles");
     await expect(page.getByRole("button", { name: "Enable e2e-disabled" })).toBeVisible();
     // A duplicate name is refused with a message.
     const form = page.getByRole("form", { name: "Register a model" });

@@ -85,6 +85,10 @@ test("until the app is ready every request is left to Next.js; then votes are an
     repeated: false,
     modelA: "model-one",
     modelB: "model-two",
+    demoA: false,
+    demoB: false,
+    reasoningA: null,
+    reasoningB: null,
     flagged: false,
   });
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) assert.equal(res.headers.get(k), v);

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRef, useState } from "react";
 import type { BattleStreamEvent, Side } from "@/lib/arena/battle-events";
 import { isSubject, SUBJECTS, type Subject } from "@/lib/arena/subjects";
+import { DEMO_EXPLANATION, DEMO_LABEL } from "@/lib/providers/demo-models";
 import type { ArenaPassage } from "@/lib/providers/types";
 import { readEvents } from "@/lib/streams/read-events";
 import { TraceButton } from "../trace/trace-link";
@@ -29,6 +30,32 @@ const CHOICE_TEXT: Record<Choice, string> = {
   bothbad: "You voted: both are bad.",
 };
 
+/** What the vote reveals (lib/arena/votes.ts's VoteResult). */
+interface Reveal {
+  modelA: string;
+  modelB: string;
+  demoA: boolean;
+  demoB: boolean;
+  reasoningA: string | null;
+  reasoningB: string | null;
+  choice: Choice;
+  flagged: boolean;
+}
+
+function ModelName({ name, demo }: { name: string; demo: boolean }) {
+  return (
+    <>
+      <strong>{name}</strong>
+      {demo && (
+        <span className="muted" title={DEMO_EXPLANATION}>
+          {" "}
+          ({DEMO_LABEL})
+        </span>
+      )}
+    </>
+  );
+}
+
 export function ArenaClient() {
   const [question, setQuestion] = useState("");
   const [subject, setSubject] = useState<Subject>("Other");
@@ -40,12 +67,7 @@ export function ArenaClient() {
   const [done, setDone] = useState<Record<Side, boolean>>({ a: false, b: false });
   const [thinking, setThinking] = useState<Record<Side, boolean>>({ a: false, b: false });
   const [error, setError] = useState<string | null>(null);
-  const [reveal, setReveal] = useState<{
-    modelA: string;
-    modelB: string;
-    choice: Choice;
-    flagged: boolean;
-  } | null>(null);
+  const [reveal, setReveal] = useState<Reveal | null>(null);
   const [cited, setCited] = useState<number | null>(null);
   const abort = useRef<AbortController | null>(null);
 
@@ -135,13 +157,7 @@ export function ArenaClient() {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ choice }),
       });
-      const body = (await res.json().catch(() => ({}))) as {
-        error?: string;
-        modelA?: string;
-        modelB?: string;
-        choice?: Choice;
-        flagged?: boolean;
-      };
+      const body = (await res.json().catch(() => ({}))) as Partial<Reveal> & { error?: string };
       if (!res.ok || !body.modelA || !body.modelB) {
         setPhase("answered");
         setError(body.error ?? `The vote was not recorded (HTTP ${res.status}). Try again.`);
@@ -150,6 +166,10 @@ export function ArenaClient() {
       setReveal({
         modelA: body.modelA,
         modelB: body.modelB,
+        demoA: !!body.demoA,
+        demoB: !!body.demoB,
+        reasoningA: body.reasoningA ?? null,
+        reasoningB: body.reasoningB ?? null,
         choice: body.choice ?? choice,
         flagged: !!body.flagged,
       });
@@ -238,6 +258,8 @@ export function ArenaClient() {
           <div className="grid gap-4 md:grid-cols-2">
             {(["a", "b"] as const).map((side) => {
               const name = reveal ? (side === "a" ? reveal.modelA : reveal.modelB) : null;
+              const demo = reveal ? (side === "a" ? reveal.demoA : reveal.demoB) : false;
+              const reasoning = reveal ? (side === "a" ? reveal.reasoningA : reveal.reasoningB) : null;
               return (
                 <article
                   key={side}
@@ -258,7 +280,7 @@ export function ArenaClient() {
                   {name && (
                     <p className="text-sm" data-testid={`model-${side}`}>
                       <span className="muted">Model {side.toUpperCase()} was </span>
-                      <strong>{name}</strong>
+                      <ModelName name={name} demo={demo} />
                     </p>
                   )}
                   {answers[side] ? (
@@ -276,6 +298,16 @@ export function ArenaClient() {
                           ? "The model is reasoning before it answers; its reasoning is shown after your vote."
                           : "Waiting for the first words…"}
                     </p>
+                  )}
+                  {reasoning && (
+                    <details className="rounded-md border border-slate-200 p-2 text-sm dark:border-slate-700">
+                      <summary className="cursor-pointer font-medium">
+                        Reasoning before the answer ({reasoning.length.toLocaleString("en")} characters)
+                      </summary>
+                      <p className="muted mt-2 max-h-80 overflow-y-auto whitespace-pre-wrap break-words">
+                        {reasoning}
+                      </p>
+                    </details>
                   )}
                   {reveal && answers[side] && (
                     <TraceButton
@@ -347,9 +379,11 @@ export function ArenaClient() {
               {reveal && (
                 <div role="status" className="text-sm">
                   <p>
-                    {CHOICE_TEXT[reveal.choice]} Model A was <strong>{reveal.modelA}</strong>; Model B was{" "}
-                    <strong>{reveal.modelB}</strong>.
+                    {CHOICE_TEXT[reveal.choice]} Model A was{" "}
+                    <ModelName name={reveal.modelA} demo={reveal.demoA} />; Model B was{" "}
+                    <ModelName name={reveal.modelB} demo={reveal.demoB} />.
                   </p>
+                  {(reveal.demoA || reveal.demoB) && <p className="muted mt-1">{DEMO_EXPLANATION}</p>}
                   {reveal.flagged && (
                     <p className="muted mt-1">
                       An answer named a model, so this battle is kept out of the ratings.

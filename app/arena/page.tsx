@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { arenaLineup } from "@/lib/arena/service";
 import { currentUser } from "@/lib/auth/session";
+import { DEMO_EXPLANATION } from "@/lib/providers/demo-models";
 import { ArenaClient } from "./arena-client";
 import { CalibrationPanel } from "./calibration";
 
 export const metadata: Metadata = { title: "Arena" };
 
 export default async function Page() {
-  const user = await currentUser();
+  const [user, lineup] = await Promise.all([currentUser(), arenaLineup()]);
   return (
     <div className="space-y-6">
       <div>
@@ -21,6 +23,39 @@ export default async function Page() {
           .
         </p>
       </div>
+      {lineup.realModels === 0 && (
+        <section
+          aria-labelledby="no-real-model"
+          className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-800 dark:bg-amber-950"
+        >
+          <h2 id="no-real-model" className="font-semibold">
+            No real language model has been added yet
+          </h2>
+          <p className="mt-1">
+            {lineup.demoModels > 0 ? (
+              <>
+                The contenders are the extractive baseline, which quotes the retrieved passages, and{" "}
+                {lineup.demoModels} configurations of FlexOlmo-mini. {DEMO_EXPLANATION} Every battle puts a
+                readable contender on at least one side.
+              </>
+            ) : (
+              <>The only contenders are the built-in ones.</>
+            )}
+          </p>
+          <p className="mt-1">
+            An admin adds a real model on{" "}
+            {user?.role === "admin" ? (
+              <Link href="/admin/models" className="underline">
+                Admin › Models
+              </Link>
+            ) : (
+              "Admin › Models"
+            )}
+            : any OpenAI-compatible server (Ollama, vLLM, llama.cpp, OpenAI, OpenRouter) by its base URL and
+            model name. README, “Point the arena at a local model”, shows it in three steps.
+          </p>
+        </section>
+      )}
       {user ? (
         <>
           <ArenaClient />

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { describeFilter, filterKey, parseLeaderboardFilter } from "@/lib/arena/leaderboard-filter";
 import { leaderboardView } from "@/lib/arena/service";
 import { SUBJECTS } from "@/lib/arena/subjects";
+import { DEMO_EXPLANATION, DEMO_LABEL } from "@/lib/providers/demo-models";
 import { AutoRefresh } from "./auto-refresh";
 
 export const metadata: Metadata = { title: "Leaderboard" };
@@ -88,7 +89,9 @@ export default async function Page({
 }) {
   const { filter, errors } = parseLeaderboardFilter(await searchParams);
   const filtered = filterKey(filter) !== "";
-  const { data, updatedAt, pendingVotes, computing } = await leaderboardView(filter);
+  const { data, updatedAt, pendingVotes, computing, demoModels, hiddenModels } =
+    await leaderboardView(filter);
+  const demo = new Set(demoModels);
   const rows = data?.rows ?? [];
   const maxCount = Math.max(0, ...(data?.battleCount.flat() ?? [0]));
   return (
@@ -209,6 +212,17 @@ export default async function Page({
           </dd>
         </div>
       </dl>
+      {(hiddenModels > 0 || data?.models.some((m) => demo.has(m))) && (
+        <p className="muted text-sm" data-testid="board-notes">
+          {data?.models.some((m) => demo.has(m)) && (
+            <>
+              Models marked “{DEMO_LABEL}”: {DEMO_EXPLANATION}{" "}
+            </>
+          )}
+          {hiddenModels > 0 &&
+            `${hiddenModels} model${hiddenModels === 1 ? " is" : "s are"} not listed here (an admin's choice); their battles still count for the others.`}
+        </p>
+      )}
       {pendingVotes > 0 && (
         <p role="status" className="muted text-sm">
           {pendingVotes} new vote{pendingVotes === 1 ? "" : "s"} since this update; the ratings refresh in a
@@ -271,6 +285,9 @@ export default async function Page({
                       <td className="px-3 py-2">{r.rank}</td>
                       <th scope="row" className="px-3 py-2 font-medium">
                         {r.model}
+                        {demo.has(r.model) && (
+                          <span className="muted block text-xs font-normal">{DEMO_LABEL}</span>
+                        )}
                       </th>
                       <td className="px-3 py-2">{fmt(r.bt)}</td>
                       <td className="px-3 py-2 whitespace-nowrap">

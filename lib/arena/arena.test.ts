@@ -12,6 +12,8 @@ import { createDb, type Db } from "../db/create";
 import { applyMigrations } from "../db/migrate";
 import { createSql, type SqlClient } from "../db/sql";
 import { type DatabaseTarget, databaseTarget } from "../db/target";
+import { readRecording, startFakeOpenAiServer } from "../providers/fake-openai-server";
+import { openAiProvider } from "../providers/openai-client";
 import { registerOpenAiProvider, seedDefaultProviders } from "../providers/registry";
 import { openSecret } from "../providers/secret-box";
 import { type AnswerProvider, type ArenaPassage, ProviderError } from "../providers/types";
@@ -331,4 +333,90 @@ test("filtered snapshots count only votes of that subject and date range; exclud
   assert.ok(voters.some((v) => v.userId === carol));
   assert.equal(all.voterCheck.checked, voters.length);
   assert.equal(all.computedIn, "worker");
+});
+
+test("a reasoning model's reasoning stays out of the streamed answer and is revealed with the vote; usage and latency are stored", async () => {
+  const fake = await startFakeOpenAiServer({
+    models: { r1: { recording: "vllm-reasoning" }, llama: { recording: "ollama" } },
+  });
+  try {
+    const b = await createBattle(db, {
+      userId: bob,
+      question: "How do experts opt out?",
+      passages,
+      candidates: models.map((id) => ({ id, weight: 1 })),
+    });
+    const events: BattleEvent[] = [];
+    let t = 1000;
+    const make = (modelName: string, label: string) =>
+      openAiProvider({ baseUrl: fake.url, modelName, timeoutMs: 10_000, label });
+    const status = await runBattle(db, {
+      battleId: b.id,
+      question: "How do experts opt out?",
+      passages,
+      providers: [make("r1", "Model A"), make("llama", "Model B")],
+      names: [],
+      signal: new AbortController().signal,
+      emit: (e) => events.push(e),
+      clock: () => (t += 10),
+    });
+    assert.equal(status, "answered");
+    const r1 = readRecording("vllm-reasoning").info;
+    const llama = readRecording("ollama").info;
+    const streamed = (side: string) =>
+      events
+        .filter((e) => e.type === "chunk" && e.side === side)
+        .map((e) => (e.type === "chunk" ? e.text : ""))
+        .join("");
+    assert.equal(streamed("a"), r1.answer);
+    assert.ok(!streamed("a").includes("The question asks"), "no reasoning reaches the page before the vote");
+    assert.deepEqual(
+      events.filter((e) => e.type === "thinking"),
+      [{ type: "thinking", side: "a" }],
+    );
+    const row = await db.battle.findUniqueOrThrow({ where: { id: b.id } });
+    assert.equal(row.answerA, r1.answer);
+    assert.equal(row.reasoningA, r1.reasoning);
+    assert.equal(row.answerB, llama.answer);
+    assert.equal(row.reasoningB, null);
+    assert.deepEqual(
+      [row.promptTokensA, row.completionTokensA, row.promptTokensB, row.completionTokensB],
+      [398, 123, 405, 61],
+    );
+    assert.ok(row.firstTokenMsA !== null && row.latencyMsA !== null && row.firstTokenMsA < row.latencyMsA);
+    assert.ok(row.firstTokenMsB !== null && row.latencyMsB !== null && row.firstTokenMsB < row.latencyMsB);
+    const vote = await castVote(sqlc, { battleId: b.id, userId: bob, choice: "a" });
+    assert.equal(vote.reasoningA, r1.reasoning);
+    assert.equal(vote.reasoningB, null);
+  } finally {
+    await fake.close();
+  }
+});
+
+test("a reasoning model that never gets to its answer voids the battle with a reason", async () => {
+  const b = await createBattle(db, {
+    userId: alice,
+    question: "q",
+    passages,
+    candidates: models.map((id) => ({ id, weight: 1 })),
+  });
+  const thinker: AnswerProvider = {
+    async *answer() {
+      yield { reasoning: "Let me think about this for a very long time" };
+    },
+  };
+  const events: BattleEvent[] = [];
+  const status = await runBattle(db, {
+    battleId: b.id,
+    question: "q",
+    passages,
+    providers: [thinker, fixed(["fine [1]"])],
+    names: [],
+    signal: new AbortController().signal,
+    emit: (e) => events.push(e),
+  });
+  assert.equal(status, "voided");
+  const last = events.at(-1);
+  assert.equal(last?.type, "void");
+  assert.match(last?.type === "void" ? last.message : "", /Model A only reasoned and gave no answer/);
 });

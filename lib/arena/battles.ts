@@ -64,6 +64,26 @@ export async function createBattle(
 
 export type { BattleEvent, Side };
 
+/** Longest reasoning kept per answer; longer reasoning is cut (it is shown folded, for reading). */
+export const MAX_REASONING_CHARS = 50_000;
+
+/** Token usage (as the model's server reported it) and latency of one answer; null when unknown. */
+export interface AnswerStats {
+  promptTokens: number | null;
+  completionTokens: number | null;
+  /** From sending the request to the first piece of answer or reasoning. */
+  firstTokenMs: number | null;
+  /** From sending the request to the answer's end. */
+  latencyMs: number | null;
+}
+
+const emptyStats = (): AnswerStats => ({
+  promptTokens: null,
+  completionTokens: null,
+  firstTokenMs: null,
+  latencyMs: null,
+});
+
 /**
  * Streams both answers concurrently through `emit`, then stores them. Either side failing, timing out or
  * giving an empty answer, or `signal` aborting (the asker left), stops the other side and voids the battle.
@@ -80,14 +100,20 @@ export async function runBattle(
     signal: AbortSignal;
     emit: (event: BattleEvent) => void;
     now?: () => Date;
+    /** Milliseconds since some origin, for latencies (tests pass a fake clock). */
+    clock?: () => number;
   },
 ): Promise<"answered" | "voided"> {
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   input.signal.addEventListener("abort", onAbort, { once: true });
   const texts = ["", ""];
+  const reasoning = ["", ""];
+  const stats: AnswerStats[] = [emptyStats(), emptyStats()];
   const sides: Side[] = ["a", "b"];
   const label = (i: number) => `Model ${sides[i].toUpperCase()}`;
+  const clock = input.clock ?? Date.now;
+  const started = clock();
   const run = async (i: number) => {
     for await (const piece of input.providers[i].answer({
       question: input.question,
@@ -95,13 +121,32 @@ export async function runBattle(
       signal: stop.signal,
     })) {
       if (stop.signal.aborted) throw new ProviderError(`${label(i)} was stopped.`, "aborted");
+      if (typeof piece !== "string" && "usage" in piece) {
+        stats[i].promptTokens = piece.usage.promptTokens;
+        stats[i].completionTokens = piece.usage.completionTokens;
+        continue;
+      }
+      stats[i].firstTokenMs ??= clock() - started;
+      if (typeof piece !== "string") {
+        if (reasoning[i] === "") input.emit({ type: "thinking", side: sides[i] });
+        if (reasoning[i].length < MAX_REASONING_CHARS)
+          reasoning[i] = (reasoning[i] + piece.reasoning).slice(0, MAX_REASONING_CHARS);
+        continue;
+      }
       texts[i] += piece;
       if (texts[i].length > MAX_ANSWER_CHARS)
         throw new ProviderError(`${label(i)} wrote more than ${MAX_ANSWER_CHARS} characters.`, "protocol");
       input.emit({ type: "chunk", side: sides[i], text: piece });
     }
     if (stop.signal.aborted) throw new ProviderError(`${label(i)} was stopped.`, "aborted");
-    if (texts[i].trim() === "") throw new ProviderError(`${label(i)} gave an empty answer.`, "protocol");
+    if (texts[i].trim() === "")
+      throw new ProviderError(
+        reasoning[i]
+          ? `${label(i)} only reasoned and gave no answer (its token limit may be too low for a reasoning model).`
+          : `${label(i)} gave an empty answer.`,
+        "protocol",
+      );
+    stats[i].latencyMs = clock() - started;
     input.emit({ type: "done", side: sides[i] });
   };
   try {
@@ -135,6 +180,16 @@ export async function runBattle(
       status: "answered",
       answerA: texts[0],
       answerB: texts[1],
+      reasoningA: reasoning[0] || null,
+      reasoningB: reasoning[1] || null,
+      promptTokensA: stats[0].promptTokens,
+      promptTokensB: stats[1].promptTokens,
+      completionTokensA: stats[0].completionTokens,
+      completionTokensB: stats[1].completionTokens,
+      firstTokenMsA: stats[0].firstTokenMs,
+      firstTokenMsB: stats[1].firstTokenMs,
+      latencyMsA: stats[0].latencyMs,
+      latencyMsB: stats[1].latencyMs,
       answeredAt: (input.now ?? (() => new Date()))(),
       flagged: revealed !== null,
       flagReason: revealed ? `An answer names "${revealed}".` : null,

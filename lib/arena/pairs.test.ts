@@ -86,3 +86,32 @@ test("sampling weights scale each model's share; left/right is a fair coin", () 
   assert.ok(Math.abs(heavy / n - 8 / 9) < 0.015, `heavy in ${heavy / n}`);
   assert.ok(Math.abs(heavyLeft / heavy - 0.5) < 0.02, `heavy on the left ${heavyLeft / heavy}`);
 });
+
+test("readable contenders are paired first: two readable, else readable against demo, demo pairs last", () => {
+  const rng = createRng(7);
+  const draw = (cands: { id: string; weight: number; readable?: boolean }[], n = 600) => {
+    const seen = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const [a, b] = samplePair(cands, new Map(), () => rng.next());
+      const k = [a, b].sort().join("+");
+      seen.set(k, (seen.get(k) ?? 0) + 1);
+    }
+    return seen;
+  };
+  const demos = ["all", "public", "no-code", "no-email"].map((id) => ({ id, weight: 1, readable: false }));
+  // A fresh install: the extractive baseline is the only readable contender. Every battle has it on one
+  // side, against each demo configuration about equally often; never demo against demo.
+  const fresh = draw([{ id: "baseline", weight: 1 }, ...demos]);
+  assert.equal([...fresh.keys()].filter((k) => !k.includes("baseline")).length, 0);
+  assert.equal(fresh.size, 4);
+  for (const n of fresh.values()) assert.ok(n > 100 && n < 200, `about 150 each, got ${n}`);
+  // An admin adds a real model: it meets the baseline only, while the demos wait.
+  const real = draw([{ id: "baseline", weight: 1 }, { id: "llama", weight: 1 }, ...demos], 200);
+  assert.deepEqual([...real.keys()], ["baseline+llama"]);
+  // Only demo models enabled: they still battle (the arena says why the answers are unreadable).
+  const onlyDemos = draw(demos, 200);
+  assert.equal(onlyDemos.size, 6);
+  // An admin-set weight of 0 keeps a readable model out; the demos then face the remaining readable one.
+  const zero = draw([{ id: "baseline", weight: 1 }, { id: "llama", weight: 0 }, ...demos], 200);
+  assert.ok([...zero.keys()].every((k) => k.includes("baseline")));
+});

@@ -6,12 +6,20 @@
  * so models keep their admin-set sampling weight while pairs that have met less often come up more, which
  * spreads battles over the matrix and narrows the widest intervals first (Chatbot Arena samples the same way
  * for new models). The left/right order is then a fair coin.
+ *
+ * Readable contenders come first: only pairs with the most readable sides present are drawn (two readable
+ * models when there are two; else one readable model against the tiny demo model; demo against demo only
+ * when nothing readable is enabled). So a fresh install, whose only readable contender is the extractive
+ * baseline, never shows two unreadable answers, and once an admin adds a real model the demo model
+ * (lib/providers/demo-models.ts) no longer takes battles from it.
  */
 
 export interface Candidate {
   id: string;
   /** Relative sampling weight, > 0. */
   weight: number;
+  /** Writes readable answers (false for the tiny demo model); default true. */
+  readable?: boolean;
 }
 
 /** Key of an unordered pair. */
@@ -50,7 +58,8 @@ export function pairWeights(
 
 /**
  * Draws two distinct models, returned as [left, right]. `random` returns uniform numbers in [0, 1).
- * Candidates with a non-positive or non-finite weight are never drawn. Time: O(m^2) for m candidates.
+ * Candidates with a non-positive or non-finite weight are never drawn; readable pairs first (see above).
+ * Time: O(m^2) for m candidates.
  */
 export function samplePair(
   candidates: readonly Candidate[],
@@ -60,7 +69,11 @@ export function samplePair(
   const usable = candidates.filter((c) => Number.isFinite(c.weight) && c.weight > 0);
   const unique = [...new Map(usable.map((c) => [c.id, c])).values()];
   if (unique.length < 2) throw new NotEnoughModelsError(unique.length);
-  const pairs = pairWeights(unique, battles);
+  const readable = new Set(unique.filter((c) => c.readable !== false).map((c) => c.id));
+  const tier = (p: { a: string; b: string }) => Number(readable.has(p.a)) + Number(readable.has(p.b));
+  const all = pairWeights(unique, battles);
+  const best = Math.max(...all.map(tier));
+  const pairs = all.filter((p) => tier(p) === best);
   const total = pairs.reduce((s, p) => s + p.weight, 0);
   let r = random() * total;
   let chosen = pairs[pairs.length - 1];

@@ -6,12 +6,14 @@ import { databaseTarget } from "../db/target";
 import { env } from "../env";
 import { HttpError } from "../http-error";
 import { modelService } from "../models/flexolmo";
+import { isDemoModel, isReadableModel } from "../providers/demo-models";
 import { readModelSummary } from "../providers/flexolmo";
 import { providerFor } from "../providers/registry";
 import type { ArenaPassage } from "../providers/types";
 import { buildRetrievalIndex, type RetrievalIndex, search } from "../retrieval";
 import { derivedKey } from "../secrets";
 import { type BattleEvent, createBattle, questionSchema, runBattle } from "./battles";
+import { withoutHiddenModels } from "./board-visibility";
 import { filterKey, type LeaderboardFilter } from "./leaderboard-filter";
 import { NotEnoughModelsError } from "./pairs";
 import { loadPapers, papersVersion } from "./papers";
@@ -68,6 +70,19 @@ export async function availableProviders() {
   return rows.filter((r) => r.kind !== "local" || modelInstalled);
 }
 
+/**
+ * What the arena tells researchers about its contenders: whether an admin has added a real model yet (until
+ * then the page says so and how), and how many enabled contenders are the tiny demo model.
+ */
+export async function arenaLineup(): Promise<{ realModels: number; demoModels: number; enabled: number }> {
+  const rows = await availableProviders();
+  return {
+    realModels: rows.filter((r) => r.kind === "openai").length,
+    demoModels: rows.filter((r) => isDemoModel(r.kind)).length,
+    enabled: rows.length,
+  };
+}
+
 /** Validates the question, retrieves the passages once and samples the two contenders. */
 export async function startBattle(user: PublicUser, rawQuestion: unknown, rawSubject?: unknown) {
   const parsed = questionSchema.safeParse(rawQuestion);
@@ -84,7 +99,7 @@ export async function startBattle(user: PublicUser, rawQuestion: unknown, rawSub
       question,
       passages,
       subject,
-      candidates: providers.map((p) => ({ id: p.id, weight: p.weight })),
+      candidates: providers.map((p) => ({ id: p.id, weight: p.weight, readable: isReadableModel(p.kind) })),
     });
   } catch (e) {
     if (e instanceof NotEnoughModelsError) throw new HttpError(503, e.message);
@@ -182,7 +197,12 @@ export function scheduleRatingsRefresh(delayMs = RATINGS_DELAY_MS) {
 }
 
 export interface LeaderboardView {
+  /** The snapshot without the models admins took off the public board (lib/arena/board-visibility.ts). */
   data: SnapshotData | null;
+  /** Names of the tiny demo model's configurations (labelled as such). */
+  demoModels: string[];
+  /** Rated models an admin took off the public board. */
+  hiddenModels: number;
   updatedAt: Date | null;
   /** Votes in the filter cast since the snapshot (shown as "updating"). */
   pendingVotes: number;
@@ -212,8 +232,15 @@ export async function leaderboardView(filter: LeaderboardFilter = {}): Promise<L
     if (key === "") scheduleRatingsRefresh(0);
     else requestRatingsRefresh(filter);
   }
+  const board = await db().modelProvider.findMany({
+    select: { name: true, kind: true, onLeaderboard: true },
+  });
+  const hidden = new Set(board.filter((m) => !m.onLeaderboard).map((m) => m.name));
+  const data = snap ? (JSON.parse(snap.data) as SnapshotData) : null;
   return {
-    data: snap ? (JSON.parse(snap.data) as SnapshotData) : null,
+    data: data ? withoutHiddenModels(data, hidden) : null,
+    demoModels: board.filter((m) => isDemoModel(m.kind)).map((m) => m.name),
+    hiddenModels: data ? data.models.filter((m) => hidden.has(m)).length : 0,
     updatedAt: snap?.createdAt ?? null,
     pendingVotes,
     computing: !snap,

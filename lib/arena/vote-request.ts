@@ -22,7 +22,7 @@ const voteBody = z.object({
   choice: z.enum(VOTE_CHOICES, { message: 'choice must be "a", "b", "tie" or "bothbad"' }),
 });
 
-/** -> {choice, repeated, modelA, modelB, flagged}; throws HttpError (401, 400, 403, 404, 409, 413, 429). */
+/** -> VoteResult (the names, demo flags and any reasoning revealed); throws HttpError (401, 400, 403, 404, 409, 413, 429). */
 export async function submitVote(
   user: PublicUser | null,
   battleId: string,

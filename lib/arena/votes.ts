@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { isUniqueViolation, type SqlClient } from "../db/sql";
 import { HttpError } from "../http-error";
+import { isDemoModel } from "../providers/demo-models";
 import { dailyVoteCapIn } from "./settings";
 
 export const VOTE_CHOICES = ["a", "b", "tie", "bothbad"] as const;
@@ -23,6 +24,12 @@ export interface VoteResult {
   /** Revealed after the vote. */
   modelA: string;
   modelB: string;
+  /** The tiny demo model (FlexOlmo-mini) answered on that side. */
+  demoA: boolean;
+  demoB: boolean;
+  /** What a reasoning model wrote before its answer, kept from the asker until the vote. */
+  reasoningA: string | null;
+  reasoningB: string | null;
   flagged: boolean;
 }
 
@@ -37,10 +44,15 @@ interface BattleRow {
   flagged: number | boolean;
   modelA: string;
   modelB: string;
+  kindA: string;
+  kindB: string;
+  reasoningA: string | null;
+  reasoningB: string | null;
   voted: string | null;
 }
 
-const BATTLE_FOR_VOTE = `SELECT b."userId", b."status", b."flagged", a."name" AS "modelA", m."name" AS "modelB", v."choice" AS "voted"
+const BATTLE_FOR_VOTE = `SELECT b."userId", b."status", b."flagged", a."name" AS "modelA", m."name" AS "modelB",
+    a."kind" AS "kindA", m."kind" AS "kindB", b."reasoningA", b."reasoningB", v."choice" AS "voted"
   FROM "Battle" b
   JOIN "ModelProvider" a ON a."id" = b."modelAId"
   JOIN "ModelProvider" m ON m."id" = b."modelBId"
@@ -62,6 +74,10 @@ export async function castVote(
     repeated,
     modelA: battle.modelA,
     modelB: battle.modelB,
+    demoA: isDemoModel(battle.kindA),
+    demoB: isDemoModel(battle.kindB),
+    reasoningA: battle.reasoningA,
+    reasoningB: battle.reasoningB,
     flagged: Boolean(battle.flagged),
   });
   try {

@@ -13,6 +13,8 @@ import type { JudgeFn } from "./runs";
 export const MAX_REPLY_CHARS = 2000;
 /** Token budget asked of a judge's reply: a verdict is one letter, but some models add a few words. */
 export const MAX_REPLY_TOKENS = 256;
+/** Characters of a reasoning model's reasoning kept in front of its reply (its end). */
+const REASONING_KEPT = 160;
 
 export function judgeFromProvider(
   row: ProviderRow,
@@ -29,13 +31,23 @@ export function judgeFromProvider(
       const reply$ = provider.complete
         ? provider.complete({ prompt, signal: stop.signal, maxTokens: MAX_REPLY_TOKENS })
         : provider.answer({ question: prompt, passages: [], signal: stop.signal });
+      let reasoning = "";
       for await (const piece of reply$) {
+        if (typeof piece !== "string") {
+          // A reasoning model's thoughts are kept (as <think>, which the verdict parser skips) so a run can
+          // say when the model spent its whole budget thinking; usage is not needed here.
+          if ("reasoning" in piece && reasoning.length < MAX_REPLY_CHARS) reasoning += piece.reasoning;
+          continue;
+        }
         reply += piece;
         if (reply.length >= MAX_REPLY_CHARS) {
           stop.abort();
           break;
         }
       }
+      // Only the end of the reasoning is kept, so the stored start of a reply still shows its answer.
+      if (reasoning)
+        reply = `<think>${reasoning.length > REASONING_KEPT ? "…" : ""}${reasoning.slice(-REASONING_KEPT)}</think>${reply}`;
     } finally {
       signal.removeEventListener("abort", onAbort);
     }

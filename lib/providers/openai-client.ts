@@ -1,22 +1,50 @@
 /**
- * Any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp server, this app's own /v1, ...),
- * streamed with server-sent events. The API key is sent only in the Authorization header and is removed from
- * every error message, so it cannot reach a browser through a voided battle.
+ * The client of any OpenAI-compatible chat-completions server (OpenAI, OpenRouter, vLLM, Ollama, llama.cpp
+ * server, this app's own /v1, ...), streamed with server-sent events; each server's dialect of the stream is
+ * read by ./chat-stream.ts. Around each request: the model's concurrency limit (./model-slots.ts), the
+ * whole-answer timeout, and retries with backoff on 429 and 5xx answers and refused connections, honouring
+ * Retry-After, but only before the first token (after it, a retry would repeat text already shown). The API
+ * key is sent only in the Authorization header and is removed from every error message, so it cannot reach
+ * a browser through a voided battle.
  */
+import { readChatStream } from "./chat-stream";
+import { acquireSlot } from "./model-slots";
 import { chatMessages } from "./prompt";
-import { type AnswerProvider, type AnswerRequest, type CompletionRequest, ProviderError } from "./types";
+import {
+  type AnswerPiece,
+  type AnswerProvider,
+  type AnswerRequest,
+  type CompletionRequest,
+  ProviderError,
+} from "./types";
 
-export interface OpenAiProviderOptions {
+export interface RetryPolicy {
+  /** Retries after the first attempt (0 = none). */
+  retries: number;
+  /** First backoff; each retry doubles it, with full jitter, up to maxDelayMs. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDelayMs: 8000 };
+
+export interface OpenAiClientOptions {
   /** e.g. "https://api.openai.com/v1" or "http://127.0.0.1:8000/v1" (no trailing /chat/completions). */
   baseUrl: string;
   modelName: string;
   apiKey?: string | null;
-  /** Whole-answer time limit in milliseconds. */
+  /** Whole-answer time limit in milliseconds, waiting for a slot and retries included. */
   timeoutMs: number;
   /** Shown in error messages instead of the URL. */
   label: string;
   maxTokens?: number;
+  /** Requests in flight to this model at most, keyed by `slotKey` (the model's id); none when unset. */
+  concurrency?: { key: string; limit: number };
+  retry?: RetryPolicy;
   fetch?: typeof fetch;
+  /** Waits between retries (tests pass a fake clock). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
 }
 
 export function chatCompletionsUrl(baseUrl: string): string {
@@ -25,12 +53,65 @@ export function chatCompletionsUrl(baseUrl: string): string {
 
 type ChatMessage = { role: "system" | "user"; content: string };
 
+/** HTTP statuses worth another attempt: rate limited, or the server (or a proxy before it) failed. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 408 || (status >= 500 && status <= 599 && status !== 501);
+}
+
+/** Milliseconds a Retry-After header asks for (delta-seconds or an HTTP date); null when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const v = header.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** The delay before retry number `attempt` (1-based): Retry-After when given, else exponential backoff. */
+export function backoffMs(
+  attempt: number,
+  policy: RetryPolicy,
+  retryAfter: number | null,
+  random = Math.random,
+): number {
+  if (retryAfter !== null) return retryAfter;
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** An attempt that failed in a way another attempt may fix (before any token). */
+class RetryableError extends Error {
+  constructor(
+    readonly error: ProviderError,
+    readonly retryAfter: number | null,
+  ) {
+    super(error.message);
+  }
+}
+
 /**
  * Answers arena questions with the arena's chat prompt (`answer`), and takes raw prompts for judges
  * (`complete`: the system and user messages exactly as given, temperature 0).
  */
-export function openAiProvider(opts: OpenAiProviderOptions): AnswerProvider {
+export function openAiProvider(opts: OpenAiClientOptions): AnswerProvider {
   const doFetch = opts.fetch ?? fetch;
+  const sleep = opts.sleep ?? sleepFor;
+  const policy = opts.retry ?? DEFAULT_RETRY;
   const redact = (s: string) => (opts.apiKey ? s.split(opts.apiKey).join("[redacted]") : s);
   return {
     answer: ({ question, passages, signal }: AnswerRequest) =>
@@ -47,24 +128,8 @@ export function openAiProvider(opts: OpenAiProviderOptions): AnswerProvider {
       ),
   };
 
-  async function* stream(
-    messages: ChatMessage[],
-    signal: AbortSignal,
-    temperature: number,
-    maxTokens: number,
-  ): AsyncGenerator<string> {
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const combined = AbortSignal.any([signal, timeout]);
-    const fail = (e: unknown): never => {
-      if (e instanceof ProviderError) throw e;
-      if (timeout.aborted)
-        throw new ProviderError(`${opts.label} did not finish within ${opts.timeoutMs / 1000} s.`, "timeout");
-      if (signal.aborted) throw new ProviderError(`${opts.label} was stopped.`, "aborted");
-      throw new ProviderError(
-        `${opts.label} could not be reached: ${redact((e as Error).message ?? String(e))}`,
-        "network",
-      );
-    };
+  /** One request: the response body once the status is 200, or a (retryable) failure. */
+  async function request(body: string, signal: AbortSignal): Promise<NonNullable<Response["body"]>> {
     let res: Response;
     try {
       res = await doFetch(chatCompletionsUrl(opts.baseUrl), {
@@ -74,75 +139,111 @@ export function openAiProvider(opts: OpenAiProviderOptions): AnswerProvider {
           accept: "text/event-stream",
           ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
         },
-        body: JSON.stringify({
-          model: opts.modelName,
-          messages,
-          stream: true,
-          temperature,
-          max_tokens: maxTokens,
-        }),
-        signal: combined,
+        body,
+        signal,
       });
     } catch (e) {
-      return fail(e);
-    }
-    if (!res.ok || !res.body) {
-      const body = await res.text().catch(() => "");
-      throw new ProviderError(
-        `${opts.label} answered HTTP ${res.status}${body ? `: ${redact(body.slice(0, 200))}` : ""}`,
-        "http",
+      if (signal.aborted) throw e;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const error = new ProviderError(
+        `${opts.label} could not be reached: ${redact(cause?.message ?? (e as Error).message ?? String(e))}`,
+        "network",
       );
+      throw new RetryableError(error, null);
     }
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    let done = false;
+    if (res.ok && res.body) return res.body;
+    const text = await res.text().catch(() => "");
+    let detail = text.slice(0, 300);
     try {
-      while (!done) {
-        const { value, done: end } = await reader.read();
-        if (end) break;
-        buffer += value;
-        let nl = buffer.indexOf("\n");
-        while (nl >= 0) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          nl = buffer.indexOf("\n");
-          if (!line.startsWith("data:")) continue;
-          const data = line.slice(5).trim();
-          if (data === "[DONE]") {
-            done = true;
-            break;
+      const parsed = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
+      const m = typeof parsed.error === "string" ? parsed.error : (parsed.error?.message ?? parsed.message);
+      if (m) detail = m.slice(0, 300);
+    } catch {
+      // not JSON: keep the start of the text
+    }
+    const error = new ProviderError(
+      `${opts.label} answered HTTP ${res.status}${detail ? `: ${redact(detail)}` : ""}`,
+      "http",
+    );
+    if (isRetryableStatus(res.status))
+      throw new RetryableError(error, retryAfterMs(res.headers.get("retry-after")));
+    throw error;
+  }
+
+  async function* stream(
+    messages: ChatMessage[],
+    signal: AbortSignal,
+    temperature: number,
+    maxTokens: number,
+  ): AsyncGenerator<AnswerPiece> {
+    const started = Date.now();
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const combined = AbortSignal.any([signal, timeout]);
+    const seconds = `${opts.timeoutMs / 1000} s`;
+    const stopped = (): ProviderError =>
+      timeout.aborted
+        ? new ProviderError(`${opts.label} did not finish within ${seconds}.`, "timeout")
+        : new ProviderError(`${opts.label} was stopped.`, "aborted");
+    let release = () => {};
+    if (opts.concurrency) {
+      try {
+        release = await acquireSlot(opts.concurrency.key, opts.concurrency.limit, combined);
+      } catch {
+        if (timeout.aborted)
+          throw new ProviderError(
+            `${opts.label} was busy: no free slot within ${seconds} (it takes ${opts.concurrency.limit} request${opts.concurrency.limit === 1 ? "" : "s"} at a time).`,
+            "busy",
+          );
+        throw stopped();
+      }
+    }
+    const body = JSON.stringify({
+      model: opts.modelName,
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature,
+      max_tokens: maxTokens,
+    });
+    let tokens = 0;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const res = await request(body, combined);
+          for await (const piece of readChatStream(res, opts.label, redact)) {
+            if (typeof piece === "string" || "reasoning" in piece) tokens++;
+            yield piece;
           }
-          const text = deltaText(data, opts.label);
-          if (text) yield text;
+          if (combined.aborted) throw stopped();
+          return;
+        } catch (e) {
+          if (combined.aborted) throw stopped();
+          if (!(e instanceof RetryableError)) {
+            if (e instanceof ProviderError) throw e;
+            // The body broke mid-stream (connection reset): nothing to retry once tokens were shown.
+            throw new ProviderError(`${opts.label} broke off: ${redact((e as Error).message)}`, "network");
+          }
+          if (tokens > 0 || attempt >= policy.retries) {
+            if (attempt > 0)
+              throw new ProviderError(`${e.error.message} (after ${attempt + 1} attempts)`, e.error.code);
+            throw e.error;
+          }
+          const delay = backoffMs(attempt + 1, policy, e.retryAfter, opts.random);
+          const left = opts.timeoutMs - (Date.now() - started);
+          if (delay >= left)
+            throw new ProviderError(
+              `${e.error.message}; ${e.retryAfter !== null ? `it asked to retry after ${Math.ceil(delay / 1000)} s, ` : ""}beyond the ${seconds} limit`,
+              e.error.code,
+            );
+          try {
+            await sleep(delay, combined);
+          } catch {
+            throw stopped();
+          }
         }
       }
-    } catch (e) {
-      await reader.cancel().catch(() => {});
-      return fail(e);
+    } finally {
+      release();
     }
-    if (!done && buffer.trim().startsWith("data:")) {
-      const data = buffer.trim().slice(5).trim();
-      if (data !== "[DONE]") {
-        const text = deltaText(data, opts.label);
-        if (text) yield text;
-      }
-    }
-    await reader.cancel().catch(() => {});
   }
-}
-
-/** The text of one streamed chunk; an `error` object in the stream fails the answer. */
-function deltaText(data: string, label: string): string {
-  let chunk: {
-    choices?: { delta?: { content?: string | null }; text?: string }[];
-    error?: { message?: string };
-  };
-  try {
-    chunk = JSON.parse(data);
-  } catch {
-    throw new ProviderError(`${label} sent a stream chunk that is not JSON.`, "protocol");
-  }
-  if (chunk.error) throw new ProviderError(`${label} failed: ${chunk.error.message ?? "error"}`, "http");
-  const choice = chunk.choices?.[0];
-  return choice?.delta?.content ?? choice?.text ?? "";
 }

@@ -8,7 +8,7 @@ import type { FlexOlmo } from "../../engine/moe";
 import type { Db } from "../db/create";
 import { extractiveProvider } from "./extractive";
 import { flexOlmoProvider, localConfigurations } from "./flexolmo";
-import { openAiProvider } from "./openai-client";
+import { openAiProvider, type RetryPolicy } from "./openai-client";
 import { openSecret, sealSecret } from "./secret-box";
 import { type AnswerProvider, ProviderError } from "./types";
 
@@ -24,6 +24,8 @@ export interface ProviderRow {
   modelName: string | null;
   apiKeyCipher: string | null;
   timeoutMs: number;
+  /** Requests in flight at most (OpenAI-compatible models). */
+  maxConcurrent?: number;
   enabled: boolean;
   weight: number;
   config: string | null;
@@ -32,7 +34,13 @@ export interface ProviderRow {
 /** Builds the answer provider of a row. `label` names the side in messages ("Model A"). */
 export function providerFor(
   row: ProviderRow,
-  opts: { key: Buffer; loadModel: () => Promise<FlexOlmo>; label: string; fetch?: typeof fetch },
+  opts: {
+    key: Buffer;
+    loadModel: () => Promise<FlexOlmo>;
+    label: string;
+    fetch?: typeof fetch;
+    retry?: RetryPolicy;
+  },
 ): AnswerProvider {
   if (row.kind === "extractive") return extractiveProvider();
   if (row.kind === "openai") {
@@ -44,7 +52,9 @@ export function providerFor(
       apiKey: row.apiKeyCipher ? openSecret(row.apiKeyCipher, opts.key) : null,
       timeoutMs: row.timeoutMs,
       label: opts.label,
+      concurrency: { key: row.id, limit: row.maxConcurrent ?? 4 },
       fetch: opts.fetch,
+      retry: opts.retry,
     });
   }
   if (row.kind === "local") {
@@ -110,6 +120,12 @@ export const newProviderSchema = z.object({
     .int("Enter a whole number of seconds")
     .min(1, "At least 1 second")
     .max(600, "At most 600 seconds"),
+  maxConcurrent: z.coerce
+    .number({ message: "Enter a number of requests" })
+    .int("Enter a whole number of requests")
+    .min(1, "At least 1 request at a time")
+    .max(256, "At most 256 requests at a time")
+    .default(4),
   weight: z.coerce
     .number({ message: "Enter a number" })
     .gt(0, "The weight must be above 0")
@@ -125,7 +141,11 @@ export class ProviderNameTakenError extends Error {
 }
 
 /** Registers an OpenAI-compatible endpoint; the API key is stored sealed (AES-256-GCM). */
-export async function registerOpenAiProvider(db: Db, input: NewProvider, key: Buffer) {
+export async function registerOpenAiProvider(
+  db: Db,
+  input: Omit<NewProvider, "maxConcurrent"> & { maxConcurrent?: number },
+  key: Buffer,
+) {
   try {
     return await db.modelProvider.create({
       data: {
@@ -135,6 +155,7 @@ export async function registerOpenAiProvider(db: Db, input: NewProvider, key: Bu
         modelName: input.modelName,
         apiKeyCipher: input.apiKey ? sealSecret(input.apiKey, key) : null,
         timeoutMs: input.timeoutSeconds * 1000,
+        maxConcurrent: input.maxConcurrent ?? 4,
         weight: input.weight,
         enabled: true,
       },

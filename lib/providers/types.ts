@@ -32,21 +32,34 @@ export interface CompletionRequest {
   maxTokens?: number;
 }
 
+/** Tokens a server reports for one answer (its own tokenizer's count). */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/**
+ * One piece of a streamed answer: answer text (a string), reasoning the model wrote before or while
+ * answering (reasoning models; never part of the answer), or the token usage the server reported (the last
+ * report wins).
+ */
+export type AnswerPiece = string | { reasoning: string } | { usage: TokenUsage };
+
 export interface AnswerProvider {
-  /** Yields pieces of the answer's markdown text in order; throws ProviderError on failure. */
-  answer(request: AnswerRequest): AsyncIterable<string>;
+  /** Yields the answer's markdown text (and any reasoning and usage) in order; throws ProviderError on failure. */
+  answer(request: AnswerRequest): AsyncIterable<AnswerPiece>;
   /**
    * Optional raw path used by judges: yields the reply to `prompt` (and `system`) verbatim, deterministic
    * sampling where the provider allows it. Providers without it (the extractive baseline) cannot take a prompt.
    */
-  complete?(request: CompletionRequest): AsyncIterable<string>;
+  complete?(request: CompletionRequest): AsyncIterable<AnswerPiece>;
 }
 
 /** A provider failed or timed out; the message is safe to show (it never holds an API key). */
 export class ProviderError extends Error {
   constructor(
     message: string,
-    readonly code: "timeout" | "http" | "network" | "protocol" | "unavailable" | "aborted",
+    readonly code: "timeout" | "http" | "network" | "protocol" | "unavailable" | "aborted" | "busy",
   ) {
     super(message);
     this.name = "ProviderError";

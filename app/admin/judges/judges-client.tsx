@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { JudgeSummary as Summary, Tally } from "@/lib/judges/metrics";
+import { DEMO_LABEL, isDemoModel } from "@/lib/providers/demo-models";
 
 interface Run {
   id: string;
@@ -164,7 +165,7 @@ function StartRunForm({
           <select id="judgeId" name="judgeId" className="input">
             {judges.map((j) => (
               <option key={j.id} value={j.id}>
-                {j.name} ({j.kind})
+                {j.name} ({isDemoModel(j.kind) ? DEMO_LABEL : j.kind})
               </option>
             ))}
           </select>

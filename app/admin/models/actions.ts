@@ -30,7 +30,30 @@ export const toggleModelAction = authedAction(
   async ({ id, enabled }) => {
     const row = await db().modelProvider.update({ where: { id }, data: { enabled: enabled === "true" } });
     revalidatePath("/admin/models");
-    return { ok: true, message: `${row.name} is now ${row.enabled ? "enabled" : "disabled"}.` };
+    return {
+      ok: true,
+      message: row.enabled
+        ? `${row.name} takes part in new battles.`
+        : `${row.name} is kept out of new battles.`,
+    };
+  },
+);
+
+export const toggleLeaderboardAction = authedAction(
+  { role: "admin", schema: z.object({ id: z.string().min(1).max(40), listed: z.enum(["true", "false"]) }) },
+  async ({ id, listed }) => {
+    const row = await db().modelProvider.update({
+      where: { id },
+      data: { onLeaderboard: listed === "true" },
+    });
+    revalidatePath("/admin/models");
+    revalidatePath("/leaderboard");
+    return {
+      ok: true,
+      message: row.onLeaderboard
+        ? `${row.name} is listed on the public leaderboard.`
+        : `${row.name} is hidden from the public leaderboard (its battles still count for the other models).`,
+    };
   },
 );
 

@@ -3,7 +3,13 @@
 import { useActionState } from "react";
 import { ActionButton } from "../../components/action-button";
 import { Field } from "../../components/field";
-import { importPapersAction, registerModelAction, setVoteCapAction, toggleModelAction } from "./actions";
+import {
+  importPapersAction,
+  registerModelAction,
+  setVoteCapAction,
+  toggleLeaderboardAction,
+  toggleModelAction,
+} from "./actions";
 
 function Message({ state }: { state?: { ok: boolean; message?: string } }) {
   if (!state?.message) return null;
@@ -67,6 +73,17 @@ export function RegisterModelForm() {
         error={e.timeoutSeconds}
       />
       <Field
+        id="maxConcurrent"
+        label="Requests at a time"
+        type="number"
+        min={1}
+        max={256}
+        defaultValue={4}
+        required
+        error={e.maxConcurrent}
+        hint="More wait their turn (a local server answers a few at once)."
+      />
+      <Field
         id="weight"
         label="Sampling weight"
         type="number"
@@ -95,6 +112,18 @@ export function ToggleModelButton({ id, name, enabled }: { id: string; name: str
       label={enabled ? "Disable" : "Enable"}
       ariaLabel={`${enabled ? "Disable" : "Enable"} ${name}`}
       variant={enabled ? "secondary" : "primary"}
+    />
+  );
+}
+
+export function LeaderboardToggleButton({ id, name, listed }: { id: string; name: string; listed: boolean }) {
+  return (
+    <ActionButton
+      action={toggleLeaderboardAction}
+      fields={{ id, listed: listed ? "false" : "true" }}
+      label={listed ? "Hide from leaderboard" : "Show on leaderboard"}
+      ariaLabel={`${listed ? "Hide" : "Show"} ${name} ${listed ? "from" : "on"} the leaderboard`}
+      variant="secondary"
     />
   );
 }

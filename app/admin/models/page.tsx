@@ -3,7 +3,14 @@ import Link from "next/link";
 import { dailyVoteCap } from "@/lib/arena/settings";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { ImportPapersForm, RegisterModelForm, ToggleModelButton, VoteCapForm } from "./forms";
+import { DEMO_EXPLANATION, DEMO_LABEL, isDemoModel } from "@/lib/providers/demo-models";
+import {
+  ImportPapersForm,
+  LeaderboardToggleButton,
+  RegisterModelForm,
+  ToggleModelButton,
+  VoteCapForm,
+} from "./forms";
 
 export const metadata: Metadata = { title: "Models" };
 
@@ -26,7 +33,9 @@ export default async function ModelsPage() {
         modelName: true,
         apiKeyCipher: true,
         timeoutMs: true,
+        maxConcurrent: true,
         enabled: true,
+        onLeaderboard: true,
         weight: true,
         config: true,
       },
@@ -62,13 +71,11 @@ export default async function ModelsPage() {
           <table className="w-full text-left text-sm">
             <thead className="bg-slate-50 dark:bg-slate-900">
               <tr>
-                {["Name", "Kind", "Endpoint", "Timeout", "Weight", "Battles", "Status", "Actions"].map(
-                  (h) => (
-                    <th key={h} scope="col" className="px-3 py-2">
-                      {h}
-                    </th>
-                  ),
-                )}
+                {["Name", "Kind", "Endpoint", "Limits", "Weight", "Battles", "Status", "Actions"].map((h) => (
+                  <th key={h} scope="col" className="px-3 py-2">
+                    {h}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -77,7 +84,14 @@ export default async function ModelsPage() {
                   <th scope="row" className="px-3 py-2 font-medium">
                     {m.name}
                   </th>
-                  <td className="px-3 py-2">{KIND[m.kind] ?? m.kind}</td>
+                  <td className="px-3 py-2">
+                    {KIND[m.kind] ?? m.kind}
+                    {isDemoModel(m.kind) && (
+                      <span className="muted block text-xs" title={DEMO_EXPLANATION}>
+                        {DEMO_LABEL}: unreadable answers
+                      </span>
+                    )}
+                  </td>
                   <td className="max-w-[18rem] px-3 py-2 text-xs">
                     {m.kind === "openai" ? (
                       <>
@@ -97,18 +111,29 @@ export default async function ModelsPage() {
                       <span className="muted">quotes the retrieved passages</span>
                     )}
                   </td>
-                  <td className="px-3 py-2">{m.timeoutMs / 1000} s</td>
+                  <td className="px-3 py-2 text-xs">
+                    {m.timeoutMs / 1000} s
+                    {m.kind === "openai" && <span className="muted block">{m.maxConcurrent} at a time</span>}
+                  </td>
                   <td className="px-3 py-2">{m.weight}</td>
                   <td className="px-3 py-2">{battles.get(m.id) ?? 0}</td>
-                  <td className="px-3 py-2" data-testid={`status-${m.name}`}>
+                  <td className="px-3 py-2">
                     {m.enabled ? (
-                      "enabled"
+                      <span data-testid={`status-${m.name}`}>in battles</span>
                     ) : (
-                      <span className="text-amber-700 dark:text-amber-400">disabled</span>
+                      <span data-testid={`status-${m.name}`} className="text-amber-700 dark:text-amber-400">
+                        out of battles
+                      </span>
                     )}
+                    <span className="muted block text-xs" data-testid={`board-${m.name}`}>
+                      {m.onLeaderboard ? "on the leaderboard" : "hidden from the leaderboard"}
+                    </span>
                   </td>
                   <td className="px-3 py-2">
-                    <ToggleModelButton id={m.id} name={m.name} enabled={m.enabled} />
+                    <div className="flex flex-wrap gap-1">
+                      <ToggleModelButton id={m.id} name={m.name} enabled={m.enabled} />
+                      <LeaderboardToggleButton id={m.id} name={m.name} listed={m.onLeaderboard} />
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -122,8 +147,10 @@ export default async function ModelsPage() {
           Register an OpenAI-compatible model
         </h2>
         <p className="muted text-sm">
-          Any server that speaks the chat-completions API with streaming (OpenAI, vLLM, llama.cpp, …). The
-          arena sends the numbered passages and the question and streams the answer.
+          Any server that speaks the chat-completions API with streaming (Ollama, vLLM, llama.cpp, OpenAI,
+          OpenRouter, …). The arena sends the numbered passages and the question and streams the answer; a
+          reasoning model&apos;s reasoning is kept out of the answer and shown after the vote. Answers that
+          fail with 429 or 5xx before their first word are retried, honouring Retry-After.
         </p>
         <RegisterModelForm />
       </section>

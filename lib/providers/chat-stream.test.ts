@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { readChatStream } from "./chat-stream";
+import { RECORDINGS, readRecording } from "./fake-openai-server";
+import { ThinkTagSplitter } from "./think-tags";
+import type { AnswerPiece } from "./types";
+
+/** A response body delivering `bytes` in chunks of `size` bytes. */
+function body(bytes: Uint8Array, size: number): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let at = 0;
+  return new ReadableStream({
+    pull(c) {
+      if (at >= bytes.length) return c.close();
+      c.enqueue(new Uint8Array(bytes.subarray(at, at + size)));
+      at += size;
+    },
+  });
+}
+
+async function read(bytes: Uint8Array, size: number) {
+  const out = {
+    answer: "",
+    reasoning: "",
+    usage: null as [number, number] | null,
+    error: null as string | null,
+  };
+  try {
+    for await (const p of readChatStream(body(bytes, size), "Model A")) collectPiece(out, p);
+  } catch (e) {
+    out.error = (e as Error).message;
+  }
+  return out;
+}
+
+function collectPiece(
+  out: { answer: string; reasoning: string; usage: [number, number] | null },
+  p: AnswerPiece,
+) {
+  if (typeof p === "string") out.answer += p;
+  else if ("reasoning" in p) out.reasoning += p.reasoning;
+  else out.usage = [p.usage.promptTokens, p.usage.completionTokens];
+}
+
+const crlf = (b: Buffer) => Buffer.from(b.toString("utf8").replace(/\r?\n/g, "\r\n"));
+const lf = (b: Buffer) => Buffer.from(b.toString("utf8").replace(/\r\n/g, "\n"));
+
+for (const name of RECORDINGS) {
+  test(`recorded ${name} stream: answer, reasoning, usage and errors come out right however it is cut`, async () => {
+    const { bytes, info } = readRecording(name);
+    for (const variant of [bytes, crlf(bytes), lf(bytes)]) {
+      for (const size of [1, 2, 7, 61, 4096]) {
+        const got = await read(variant, size);
+        const where = `${info.server}, ${size}-byte chunks`;
+        assert.equal(got.answer, info.answer, where);
+        assert.equal(got.reasoning, info.reasoning, where);
+        if (info.error) assert.match(got.error ?? "", new RegExp(`Model A failed: ${info.error}`), where);
+        else assert.equal(got.error, null, where);
+        if (info.usage) assert.deepEqual(got.usage, info.usage, where);
+      }
+    }
+  });
+}
+
+test("a stream without [DONE] ends at the end of the body; a chunk that is not JSON fails as a protocol error", async () => {
+  const noDone = Buffer.from(
+    'data: {"choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {"choices":[{"delta":{"content":" there"}}]}',
+  );
+  assert.equal((await read(noDone, 5)).answer, "Hi there");
+  const broken = Buffer.from('data: {"choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {not json\n\n');
+  assert.match((await read(broken, 5)).error ?? "", /Model A sent a stream chunk that is not JSON/);
+  const eventError = Buffer.from('event: error\ndata: {"message":"quota exceeded"}\n\n');
+  assert.match((await read(eventError, 5)).error ?? "", /Model A failed: quota exceeded/);
+});
+
+test("an endless event (no line end) is refused at a bounded buffer instead of filling memory", async () => {
+  const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+  let sent = 0;
+  const endless = new ReadableStream<Uint8Array<ArrayBuffer>>({
+    pull(c) {
+      if (sent === 0) c.enqueue(new TextEncoder().encode("data: "));
+      sent += chunk.length;
+      c.enqueue(chunk);
+    },
+  });
+  const before = process.memoryUsage().heapUsed;
+  await assert.rejects(
+    (async () => {
+      for await (const _ of readChatStream(endless, "Model B"));
+    })(),
+    /Model B sent an event of more than 1000000 characters/,
+  );
+  assert.ok(sent < 4 * 1024 * 1024, `stopped after ${sent} bytes`);
+  assert.ok(process.memoryUsage().heapUsed - before < 64 * 1024 * 1024);
+});
+
+test("<think> blocks are split from the answer wherever the tags are cut", () => {
+  const text = "  <think>\nweigh [1] against [2]\n</think>\n\nThe answer [1] < 2 <b>.";
+  for (let cut1 = 0; cut1 <= text.length; cut1++) {
+    for (const cut2 of [cut1 + 1, cut1 + 3, text.length]) {
+      const s = new ThinkTagSplitter();
+      const parts = [text.slice(0, cut1), text.slice(cut1, cut2), text.slice(cut2)].flatMap((c) => s.push(c));
+      parts.push(...s.flush());
+      const answer = parts
+        .filter((p) => p.kind === "text")
+        .map((p) => p.text)
+        .join("");
+      const reasoning = parts
+        .filter((p) => p.kind === "reasoning")
+        .map((p) => p.text)
+        .join("");
+      assert.equal(answer, "The answer [1] < 2 <b>.", `cut at ${cut1}/${cut2}`);
+      assert.equal(reasoning, "\nweigh [1] against [2]\n", `cut at ${cut1}/${cut2}`);
+    }
+  }
+  const plain = new ThinkTagSplitter();
+  assert.deepEqual(
+    [...plain.push("No reasoning <thin"), ...plain.flush()],
+    [
+      { kind: "text", text: "No reasoning " },
+      { kind: "text", text: "<thin" },
+    ],
+  );
+});
