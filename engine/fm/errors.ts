@@ -21,22 +21,32 @@ export type FmErrorCode =
   | "SHARDS_UNAVAILABLE"
   | "SERVICE_CLOSED";
 
+/**
+ * Names are spelled out, not taken from the class: bundlers (Next.js) rename classes, and the web layer
+ * recognises engine errors by name and code (lib/engine/errors.ts).
+ */
 export class FmError extends Error {
   readonly code: FmErrorCode;
   constructor(code: FmErrorCode, message: string) {
     super(message);
-    this.name = new.target.name;
+    this.name = "FmError";
     this.code = code;
   }
 }
 
 /** A query the caller can fix: empty or over-long query, unknown shard or domain, rank out of range. */
-export class FmQueryError extends FmError {}
+export class FmQueryError extends FmError {
+  constructor(code: FmErrorCode, message: string) {
+    super(code, message);
+    this.name = "FmQueryError";
+  }
+}
 
 /** A bad command or library call: wrong option value, index parts that do not belong together. */
 export class FmUsageError extends FmError {
   constructor(message: string, code: FmErrorCode = "BAD_ARGUMENT") {
     super(code, message);
+    this.name = "FmUsageError";
   }
 }
 
@@ -46,6 +56,7 @@ export class FmInputError extends FmError {
   readonly line: number;
   constructor(file: string, line: number, message: string) {
     super("BAD_INPUT", `${file}:${line}: ${message}`);
+    this.name = "FmInputError";
     this.file = file;
     this.line = line;
   }
@@ -56,6 +67,7 @@ export class FmIndexFileError extends FmError {
   readonly file: string;
   constructor(code: "INDEX_MISSING" | "INDEX_CORRUPT" | "INDEX_MISMATCH", file: string, message: string) {
     super(code, `${file}: ${message}`);
+    this.name = "FmIndexFileError";
     this.file = file;
   }
 }
@@ -66,6 +78,7 @@ export class FmUnavailableError extends FmError {
   readonly shards: string[];
   constructor(message: string, servers: string[], shards: string[]) {
     super("SHARDS_UNAVAILABLE", message);
+    this.name = "FmUnavailableError";
     this.servers = servers;
     this.shards = shards;
   }

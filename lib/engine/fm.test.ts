@@ -81,7 +81,7 @@ test("a server down without a replica: a 503 naming it and its shards, and healt
   const urls = servers.map((s) => s.url).join(",");
   await down.close();
   servers.splice(1, 1);
-  const res = await ask({ ENGINE_URLS: urls, ENGINE_TIMEOUT_MS: "1000" });
+  const res = await ask({ ENGINE_URLS: urls, ENGINE_TIMEOUT_MS: "10000" });
   const error = res.error as { status: number; body: { error: string; code: string } };
   assert.equal(error.status, 503);
   assert.equal(error.body.code, "SHARDS_UNAVAILABLE");
