@@ -32,15 +32,19 @@ export default async function Page() {
             No real language model has been added yet
           </h2>
           <p className="mt-1">
-            {lineup.demoModels > 0 ? (
-              <>
-                The contenders are the extractive baseline, which quotes the retrieved passages, and{" "}
-                {lineup.demoModels} configurations of FlexOlmo-mini. {DEMO_EXPLANATION} Every battle puts a
-                readable contender on at least one side.
-              </>
-            ) : (
-              <>The only contenders are the built-in ones.</>
-            )}
+            {lineup.baseline
+              ? "The contenders are the extractive baseline, which quotes the retrieved passages"
+              : "The extractive baseline is switched off"}
+            {lineup.demoModels > 0
+              ? `${lineup.baseline ? ", and" : "; the contenders are"} ${lineup.demoModels} configuration${lineup.demoModels === 1 ? "" : "s"} of FlexOlmo-mini. `
+              : ". "}
+            {lineup.demoModels > 0 && `${DEMO_EXPLANATION} `}
+            {lineup.baseline &&
+              lineup.demoModels > 0 &&
+              "Every battle puts the readable baseline on one side."}
+            {!lineup.baseline &&
+              lineup.demoModels > 0 &&
+              "Until a readable model is enabled, both answers of a battle come from the demo model."}
           </p>
           <p className="mt-1">
             An admin adds a real model on{" "}

@@ -74,11 +74,17 @@ export async function availableProviders() {
  * What the arena tells researchers about its contenders: whether an admin has added a real model yet (until
  * then the page says so and how), and how many enabled contenders are the tiny demo model.
  */
-export async function arenaLineup(): Promise<{ realModels: number; demoModels: number; enabled: number }> {
+export async function arenaLineup(): Promise<{
+  realModels: number;
+  demoModels: number;
+  baseline: boolean;
+  enabled: number;
+}> {
   const rows = await availableProviders();
   return {
     realModels: rows.filter((r) => r.kind === "openai").length,
     demoModels: rows.filter((r) => isDemoModel(r.kind)).length,
+    baseline: rows.some((r) => r.kind === "extractive"),
     enabled: rows.length,
   };
 }

@@ -11,8 +11,11 @@ import { extractiveJudge } from "./extractive-judge";
 import type { JudgeFn } from "./runs";
 
 export const MAX_REPLY_CHARS = 2000;
-/** Token budget asked of a judge's reply: a verdict is one letter, but some models add a few words. */
-export const MAX_REPLY_TOKENS = 256;
+/**
+ * Token budget asked of a judge's reply: a verdict is one letter and most models stop there, but a reasoning
+ * model thinks first (its reasoning counts against the budget on most servers).
+ */
+export const MAX_REPLY_TOKENS = 1024;
 /** Characters of a reasoning model's reasoning kept in front of its reply (its end). */
 const REASONING_KEPT = 160;
 

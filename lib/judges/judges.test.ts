@@ -21,6 +21,7 @@ import {
   processJudgeRun,
   runSummary,
 } from "./runs";
+import { listJudgeRuns } from "./views";
 
 let fx: Fixture;
 const voter = (id: string) => createHmac("sha256", "t").update(id).digest("hex").slice(0, 24);
@@ -279,4 +280,25 @@ test("a judge that keeps failing stops the run as failed; unparseable replies ar
   const s = await runSummary(fx.db, r2.id);
   assert.equal(s.unparseableReplies, 14);
   assert.equal(s.accuracy, null);
+  // The runs view says why: each reason with its count, an example reply and what the model needs.
+  const views = await listJudgeRuns(fx.db);
+  const v2 = views.find((r) => r.id === r2.id);
+  assert.deepEqual(
+    v2?.unparseable.map((g) => [g.reason, g.count, g.example]),
+    [["no-letter", 14, "I cannot decide."]],
+  );
+  assert.match(v2?.unparseable[0].advice ?? "", /\[\[A\]\] or \[\[B\]\]/);
+  const v1 = views.find((r) => r.id === r1.id);
+  assert.equal(v1?.unparseable[0]?.reason, "error");
+  assert.match(v1?.unparseable[0]?.example ?? "", /connection refused/);
+  // A tiny byte-level model's replies are named as such.
+  const r3 = await createJudgeRun(fx.db, {
+    datasetId: ds.id,
+    judgeId: judge.id,
+    prompt: DEFAULT_JUDGE_PROMPT,
+  });
+  await processJudgeRun(fx.db, r3.id, async () => "the sa spe in s yet are site o fon he");
+  const v3 = (await listJudgeRuns(fx.db)).find((r) => r.id === r3.id);
+  assert.equal(v3?.unparseable[0]?.reason, "not-text");
+  assert.match(v3?.unparseable[0]?.advice ?? "", /FlexOlmo-mini/);
 });

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { JudgeSummary as Summary, Tally } from "@/lib/judges/metrics";
+import type { UnparseableGroup } from "@/lib/judges/parse";
 import { DEMO_LABEL, isDemoModel } from "@/lib/providers/demo-models";
 
 interface Run {
@@ -15,6 +16,8 @@ interface Run {
   total: number;
   done: number;
   summary: Summary | null;
+  /** Why replies gave no verdict (lib/judges/views.ts). */
+  unparseable: UnparseableGroup[];
   createdAt: string;
   finishedAt: string | null;
   dataset: { id: string; name: string };
@@ -253,6 +256,34 @@ function Breakdown({ title, rows }: { title: string; rows: Record<string, Tally>
   );
 }
 
+/** Why replies could not be read, with an example of each reason and what the model needs. */
+function Unparseable({ groups }: { groups: UnparseableGroup[] }) {
+  const total = groups.reduce((n, g) => n + g.count, 0);
+  return (
+    <section
+      aria-label="Why replies could not be read"
+      className="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950"
+    >
+      <p className="font-medium">
+        {total} {total === 1 ? "reply" : "replies"} gave no verdict and are left out of the accuracy:
+      </p>
+      <ul className="space-y-2">
+        {groups.map((g) => (
+          <li key={g.reason} data-reason={g.reason}>
+            <p>
+              <strong>{g.count}</strong> · {g.explanation} {g.advice}
+            </p>
+            <p className="muted mt-1 text-xs">Example reply:</p>
+            <pre className="mt-1 max-h-24 overflow-auto rounded bg-white/70 p-2 text-xs break-words whitespace-pre-wrap dark:bg-black/30">
+              {g.example || "(empty)"}
+            </pre>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function RunRow({ run }: { run: Run }) {
   const client = useQueryClient();
   const [error, setError] = useState<string | null>(null);
@@ -305,7 +336,7 @@ function RunRow({ run }: { run: Run }) {
           <div>
             <dt className="muted text-xs">Accuracy</dt>
             <dd className="text-lg font-semibold" data-testid="accuracy">
-              {pct(s.accuracy)}
+              {s.accuracy === null && s.pairs > 0 ? "no verdicts" : pct(s.accuracy)}
             </dd>
           </div>
           <div>
@@ -328,6 +359,7 @@ function RunRow({ run }: { run: Run }) {
           </div>
         </dl>
       )}
+      {run.unparseable.length > 0 && <Unparseable groups={run.unparseable} />}
       {s && (
         <details className="text-sm">
           <summary className="cursor-pointer">Breakdown and prompt</summary>
