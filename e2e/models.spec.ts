@@ -16,6 +16,8 @@ const REASONER = {
 } as const;
 const PLAIN = { name: "fake-llama", modelName: "llama3.2", recording: "ollama" } as const;
 
+test.describe.configure({ mode: "serial" });
+
 let fake: FakeServer;
 /** Models this spec took out of battles, to put back afterwards (specs share one server). */
 const disabled: string[] = [];
@@ -159,4 +161,46 @@ test("two models on a local OpenAI-compatible server, one reasoning: readable st
     expect(r.body.stream).toBe(true);
     expect(r.body.stream_options).toEqual({ include_usage: true });
   }
+});
+
+test("a judge run on a model whose replies name neither answer says why, with an example and the prompt format it needs", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto("/admin/judges");
+  const main = page.getByRole("main");
+  const records = [1, 2, 3].map((i) => ({
+    id: `judge-e2e-${i}`,
+    question: `Question ${i}: how do experts opt out?`,
+    responseA: "Experts are trained separately [1].",
+    responseB: "They are removed at inference [2].",
+    modelA: "m1",
+    modelB: "m2",
+    vote: i % 2 ? "A" : "B",
+  }));
+  const datasetName = `judge e2e ${Date.now().toString(36)}`;
+  await main.getByLabel("Dataset name").fill(datasetName);
+  await main.getByLabel(/SciArena-Eval file/).setInputFiles({
+    name: "pairs.jsonl",
+    mimeType: "application/x-ndjson",
+    buffer: Buffer.from(records.map((r) => JSON.stringify(r)).join("\n")),
+  });
+  await main.getByRole("button", { name: "Import" }).click();
+  await expect(main.getByRole("status").filter({ hasText: `Imported "${datasetName}"` })).toBeVisible();
+  // The fake Ollama model replies with its recorded answer: readable text without a verdict.
+  await main.getByLabel("Judge", { exact: true }).selectOption({ label: `${PLAIN.name} (openai)` });
+  const datasetSelect = main.getByLabel("Dataset", { exact: true });
+  const value = await datasetSelect.locator("option", { hasText: datasetName }).getAttribute("value");
+  await datasetSelect.selectOption(value ?? "");
+  await main.getByRole("button", { name: "Start run" }).click();
+  const run = main.getByRole("listitem", { name: `Run of ${PLAIN.name} on ${datasetName}` });
+  await expect(run.getByText("Status: done")).toBeVisible({ timeout: 60_000 });
+  await expect(run.getByTestId("accuracy")).toHaveText("no verdicts");
+  const why = run.getByRole("region", { name: "Why replies could not be read" });
+  await expect(why).toContainText("6 replies gave no verdict");
+  await expect(why).toContainText("names neither answer with a standalone A or B");
+  await expect(why).toContainText("[[A]] or [[B]]");
+  await expect(why).toContainText(readRecording(PLAIN.recording).info.answer.slice(0, 50));
+  await shoot(page, "judges-unparseable");
 });

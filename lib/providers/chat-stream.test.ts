@@ -68,6 +68,8 @@ test("a stream without [DONE] ends at the end of the body; a chunk that is not J
   assert.equal((await read(noDone, 5)).answer, "Hi there");
   const broken = Buffer.from('data: {"choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {not json\n\n');
   assert.match((await read(broken, 5)).error ?? "", /Model A sent a stream chunk that is not JSON/);
+  const cut = Buffer.from('data: {"choices":[{"delta":{"content":"Hi"}}]}\n\ndata: {"choices":[{"del');
+  assert.match((await read(cut, 5)).error ?? "", /Model A's stream broke off in the middle of an event/);
   const eventError = Buffer.from('event: error\ndata: {"message":"quota exceeded"}\n\n');
   assert.match((await read(eventError, 5)).error ?? "", /Model A failed: quota exceeded/);
 });

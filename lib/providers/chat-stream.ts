@@ -53,6 +53,7 @@ export async function* readChatStream(
   const queue: AnswerPiece[] = [];
   let failure: ProviderError | null = null;
   let done = false;
+  let ending = false;
   const think = new ThinkTagSplitter();
   const fail = (message: string, code: "http" | "protocol") => {
     failure ??= new ProviderError(redact(message), code);
@@ -70,6 +71,7 @@ export async function* readChatStream(
       chunk = JSON.parse(trimmed) as Chunk;
     } catch {
       if (event === "error") return fail(`${label} failed: ${trimmed.slice(0, 200)}`, "http");
+      if (ending) return fail(`${label}'s stream broke off in the middle of an event.`, "protocol");
       return fail(`${label} sent a stream chunk that is not JSON.`, "protocol");
     }
     if (chunk.error !== undefined && chunk.error !== null)
@@ -110,7 +112,10 @@ export async function* readChatStream(
       if (failure) throw failure;
     }
     // A last event without its blank line (the body just ended) still counts.
-    if (!done) parser.feed("\n\n");
+    if (!done) {
+      ending = true;
+      parser.feed("\n\n");
+    }
     for (const p of think.flush()) queue.push(p.kind === "text" ? p.text : { reasoning: p.text });
     while (queue.length > 0) yield queue.shift() as AnswerPiece;
     if (failure) throw failure;

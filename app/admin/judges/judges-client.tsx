@@ -454,7 +454,11 @@ export function JudgesClient({
                         {r.status}
                         {live(r.status) && ` (${r.done}/${r.total})`}
                       </td>
-                      <td className="px-3 py-2">{pct(r.summary?.accuracy)}</td>
+                      <td className="px-3 py-2">
+                        {r.summary && r.summary.accuracy === null && r.summary.pairs > 0
+                          ? "no verdicts"
+                          : pct(r.summary?.accuracy)}
+                      </td>
                       <td className="px-3 py-2">{pct(r.summary?.positionConsistency)}</td>
                       <td className="px-3 py-2">{r.summary?.unparseableReplies ?? "—"}</td>
                       <td className="px-3 py-2">{r.summary?.pairs ?? r.total}</td>
