@@ -1,6 +1,6 @@
 /**
  * How the OpenAI-compatible stream reader (lib/providers/chat-stream.ts) scales with the answer's length and
- * how the network cuts it: N content deltas (OpenAI's chunk shape, ~210 bytes per event) read at several
+ * how the network cuts it: N content deltas (OpenAI's chunk shape, ~160 bytes per event) read at several
  * network chunk sizes, against a reference in the same process: the hand-written reader this app had before
  * (split on newlines, JSON.parse each data line; no CRLF, comments, error lines or reasoning). Prints events/s,
  * MB/s, the ratio to the reference and the heap growth. Run: `npx tsx bench/chat-stream.ts [events]`.
@@ -85,6 +85,10 @@ for (const size of [64, 1024, 16 * 1024]) {
   if (a.chars !== b.chars) throw new Error(`readers disagree: ${a.chars} vs ${b.chars}`);
   const mbs = (ms: number) => (bytes.length / 1e6 / (ms / 1000)).toFixed(1);
   console.log(
-    `${String(size).padStart(11)} | ${Math.round(events / (a.ms / 1000)).toLocaleString("en").padStart(13)} | ${mbs(a.ms).padStart(9)} | ${mbs(b.ms).padStart(14)} | ${(a.ms / b.ms).toFixed(2).padStart(21)} | ${(grew / 1e6).toFixed(1)} MB`,
+    `${String(size).padStart(11)} | ${Math.round(events / (a.ms / 1000))
+      .toLocaleString("en")
+      .padStart(
+        13,
+      )} | ${mbs(a.ms).padStart(9)} | ${mbs(b.ms).padStart(14)} | ${(a.ms / b.ms).toFixed(2).padStart(21)} | ${(grew / 1e6).toFixed(1)} MB`,
   );
 }
