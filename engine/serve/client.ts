@@ -96,9 +96,19 @@ function value(p: Part): unknown {
 
 const trimSlash = (u: string) => u.replace(/\/+$/, "");
 
+/** Why a request to a server failed, in words (fetch's own message is only "fetch failed"). */
+function failure(e: unknown, timeoutMs: number): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  const cause = err.cause?.code ?? err.cause?.message;
+  return cause ? `${err.message} (${cause})` : err.message || String(e);
+}
+
 export class ShardCluster {
   readonly manifest: Manifest;
   readonly checksum: string;
+  /** The index's name, as the first server to answer reports it. */
+  readonly name: string;
   readonly servers: Server[];
   readonly timeoutMs: number;
   readonly retryAfterMs: number;
@@ -106,6 +116,7 @@ export class ShardCluster {
   private constructor(info: ServerInfo, servers: Server[], opts: ClusterOptions) {
     this.manifest = info.manifest;
     this.checksum = info.checksum;
+    this.name = info.name;
     this.servers = servers;
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.retryAfterMs = opts.retryAfterMs ?? 5000;
@@ -266,9 +277,7 @@ export class ShardCluster {
       server.lastError = null;
       return body.answers;
     } catch (e) {
-      const err = e as Error;
-      server.lastError =
-        err.name === "TimeoutError" ? `no answer within ${this.timeoutMs} ms` : err.message || String(e);
+      server.lastError = failure(e, this.timeoutMs);
       server.downUntil = Date.now() + this.retryAfterMs;
       return null;
     }
@@ -294,11 +303,7 @@ export class ShardCluster {
             latencyMs,
           };
         } catch (e) {
-          const detail =
-            (e as Error).name === "TimeoutError"
-              ? `no answer within ${this.timeoutMs} ms`
-              : (e as Error).message;
-          return { url: s.url, status: "down", shards, detail };
+          return { url: s.url, status: "down", shards, detail: failure(e, this.timeoutMs) };
         }
       }),
     );
@@ -315,8 +320,7 @@ async function fetchInfo(server: Server, timeoutMs: number): Promise<ServerInfo 
     }
     return info;
   } catch (e) {
-    const err = e as Error;
-    server.lastError = err.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : err.message;
+    server.lastError = failure(e, timeoutMs);
     return null;
   }
 }

@@ -18,6 +18,8 @@ export const PROTOCOL_VERSION = 1;
 
 export interface ServerInfo {
   protocol: number;
+  /** The index's name: its folder's name on the server (the infini-gram API's `index`). */
+  name: string;
   /** sha256 of the whole index's manifest (canonical JSON): servers of one index all report the same. */
   checksum: string;
   manifest: Manifest;

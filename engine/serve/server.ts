@@ -10,6 +10,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { basename, resolve } from "node:path";
 import type { Manifest } from "../fm/build";
 import { FmUsageError, type SerializedFmError } from "../fm/errors";
 import { loadIndexFiles, readManifest } from "../fm/index";
@@ -94,6 +95,7 @@ export async function startShardServer(opts: ShardServerOptions): Promise<ShardS
   const local = new Map(held.map((g, k) => [g, k]));
   const info: ServerInfo = {
     protocol: PROTOCOL_VERSION,
+    name: basename(resolve(opts.dir)),
     checksum: manifestChecksum(whole),
     manifest: whole,
     shards: held,

@@ -14,6 +14,7 @@ async function main() {
   const out: Record<string, unknown> = {};
   try {
     const { service, info } = await searchIndex();
+    out.name = info.name;
     for (const [k, body] of Object.entries({
       count: { index: info.name, query_type: "count", query: "the whale" },
       find: { index: info.name, query_type: "find", query: "ship" },

@@ -64,6 +64,9 @@ test("lib answers the same from a local index and from three shard servers; heal
   assert.ok(((local.trace as { spans: unknown[] }).spans.length ?? 0) > 0, "the trace found spans");
   for (const k of ["count", "find", "docs", "contamination", "trace"])
     assert.deepEqual(remote[k], local[k], k);
+  // The infini-gram index name: INDEX_DIR's folder name, or the servers' index folder's.
+  assert.equal(local.name, "index");
+  assert.equal(remote.name, "index");
   const health = remote.health as {
     status: string;
     servers: { url: string; status: string; shards: string[] }[];

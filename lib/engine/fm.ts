@@ -66,6 +66,15 @@ export function shardServers(): Promise<{
   return g.__lmrShardServers;
 }
 
+/**
+ * The index's name (the infini-gram API's `index`, and what a stored trace records): the folder name of
+ * INDEX_DIR, or the name the shard servers report (their index folder's).
+ */
+export async function indexName(): Promise<string> {
+  const remote = shardServers();
+  return remote ? (await remote).cluster.name : path.basename(env().indexDir);
+}
+
 export function indexService(): Promise<IndexBackend> {
   const remote = shardServers();
   if (remote) return remote.then((r) => r.index);

@@ -2,20 +2,20 @@ import "server-only";
 import path from "node:path";
 import { DEFAULT_MAX_QUERY_BYTES } from "@/engine/fm/index";
 import type { IndexBackend } from "@/engine/fm/service";
-import { indexService } from "../engine/fm";
+import { indexName, indexService } from "../engine/fm";
 import { env } from "../env";
 import type { IndexInfo } from "./infini-gram";
 
 /**
  * The served index and what the API layer needs to know about it. Its infini-gram `index` name is the
- * folder name of INDEX_DIR (`flexmix-mini` by default).
+ * folder name of INDEX_DIR (`flexmix-mini` by default), or of the shard servers' index folder.
  */
 export async function searchIndex(): Promise<{ service: IndexBackend; info: IndexInfo }> {
   const service = await indexService();
   return {
     service,
     info: {
-      name: path.basename(env().indexDir),
+      name: await indexName(),
       shards: service.shards,
       domains: service.domains,
       maxQueryBytes: DEFAULT_MAX_QUERY_BYTES,

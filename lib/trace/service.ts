@@ -3,7 +3,7 @@ import path from "node:path";
 import { createTraceService, type TraceBackend } from "@/engine/trace/service";
 import type { TraceInput, TraceResult } from "@/engine/trace/trace";
 import { db } from "../db/client";
-import { builtIndexDir, loadedIndex, shardServers } from "../engine/fm";
+import { builtIndexDir, indexName, loadedIndex, shardServers } from "../engine/fm";
 import { env } from "../env";
 import { HttpError } from "../http-error";
 
@@ -84,7 +84,7 @@ export async function runAndStoreTrace(input: TraceInput, userId: string | null)
     spanDensity: result.settings.spanDensity,
     minSpanWords: result.settings.minSpanWords,
     maxDocsPerSpan: result.settings.maxDocsPerSpan,
-    index: { path: path.basename(env().indexDir), sha256: service.manifest.source?.sha256 ?? null },
+    index: { path: await indexName(), sha256: service.manifest.source?.sha256 ?? null },
   };
   const row = await db().trace.create({
     data: {
