@@ -40,6 +40,8 @@ test.afterAll(async ({ browser }) => {
     await page.goto("/admin/models");
     for (const name of disabled) await setInBattles(page, name, true);
     for (const name of [REASONER.name, PLAIN.name]) await setInBattles(page, name, false);
+    const show = page.getByRole("button", { name: `Show ${PLAIN.name} on the leaderboard` });
+    if ((await show.count()) > 0) await show.click();
   } finally {
     await page.close();
     await fake.close();
@@ -153,6 +155,32 @@ test("two models on a local OpenAI-compatible server, one reasoning: readable st
   await expect(reasonerSide).toContainText(reasoner.answer.slice(0, 60));
   await expect(plainSide).toContainText(plain.answer.slice(0, 60));
   await shoot(page, "arena-voted-reasoning");
+
+  // The tiny demo model is labelled in the playground too.
+  await page.goto("/playground");
+  await expect(page.getByTestId("demo-note")).toContainText("FlexOlmo-mini is a tiny demo model");
+
+  // An admin takes one model off the public leaderboard: the other is listed, with a note.
+  await page.goto("/leaderboard");
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("rowheader", { name: REASONER.name, exact: true }).first()).toBeVisible({
+      timeout: 1000,
+    });
+  }).toPass({ timeout: 40_000 });
+  await expect(page.getByRole("rowheader", { name: PLAIN.name, exact: true }).first()).toBeVisible();
+  const researcherPage = page;
+  const admin = await page.context().browser()!.newPage();
+  await signIn(admin, ADMIN.email, ADMIN.password);
+  await admin.goto("/admin/models");
+  await admin.getByRole("button", { name: `Hide ${PLAIN.name} from the leaderboard` }).click();
+  await expect(admin.getByTestId(`board-${PLAIN.name}`)).toHaveText("hidden from the leaderboard");
+  await admin.close();
+  await researcherPage.goto("/leaderboard");
+  await expect(page.getByRole("rowheader", { name: REASONER.name, exact: true }).first()).toBeVisible();
+  await expect(page.getByRole("rowheader", { name: PLAIN.name, exact: true })).toHaveCount(0);
+  await expect(page.getByTestId("board-notes")).toContainText("1 model is not listed here");
+  await shoot(page, "leaderboard-hidden-model");
 
   // The server saw one streamed request per model, asking for usage.
   const seen = fake.requests.map((r) => r.model).sort();

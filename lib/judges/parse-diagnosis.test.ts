@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { diagnoseReplies, diagnoseReply } from "./parse";
+import { diagnoseReplies, diagnoseReply, parseVerdict } from "./parse";
 
 test("a reply with a verdict needs no diagnosis", () => {
   assert.equal(diagnoseReply("[[B]]"), null);
   assert.equal(diagnoseReply("<think>A is longer but B cites [1]</think>B"), null);
+});
+
+test("reasoning is never read as the verdict, also when its opening tag was in the prompt", () => {
+  assert.equal(parseVerdict("<think>Answer A is longer; is B better?</think>\n\n[[B]]"), "B");
+  // DeepSeek-R1 without a reasoning parser: the reply starts inside the block.
+  assert.equal(parseVerdict("A is longer, but B cites its passages.\n</think>\n\nAnswer: B"), "B");
+  assert.equal(parseVerdict("A seems fine\n</think>\n\n"), null);
+  assert.equal(diagnoseReply("A seems fine\n</think>\n\n")?.reason, "reasoning-only");
 });
 
 test("each kind of unreadable reply gets its reason and what the model needs", () => {

@@ -13,8 +13,18 @@ const EXPLICIT =
 const VERB_AFTER_A =
   /^(is|was|wins|won|and|or|because|since|seems|provides|gives|has|answers|offers|clearly|does)\b/;
 
-export function parseVerdict(reply: string): Verdict | null {
+/**
+ * The reply without reasoning: `<think>…</think>` blocks, and everything up to a `</think>` that has no
+ * opening tag (DeepSeek-R1 served without a reasoning parser: its chat template already opened the block).
+ */
+function withoutReasoning(reply: string): string {
   const text = reply.replace(/<think>[\s\S]*?<\/think>/gi, " ");
+  const close = text.search(/<\/think>/i);
+  return close >= 0 && !/<think>/i.test(text.slice(0, close)) ? text.slice(close + "</think>".length) : text;
+}
+
+export function parseVerdict(reply: string): Verdict | null {
+  const text = withoutReasoning(reply);
   const explicit = EXPLICIT.exec(text);
   const ex = explicit && (explicit[1] ?? explicit[2] ?? explicit[3]);
   if (ex) return ex.toUpperCase() as Verdict;
@@ -107,9 +117,9 @@ function wordShare(text: string): number {
 export function diagnoseReply(reply: string): ReplyDiagnosis | null {
   if (reply.startsWith("[error]")) return { reason: "error", ...DIAGNOSES.error };
   if (parseVerdict(reply) !== null) return null;
-  const hadReasoning = /<think>/i.test(reply);
-  const text = reply
-    .replace(/<think>[\s\S]*?(<\/think>|$)/gi, " ")
+  const hadReasoning = /<\/?think>/i.test(reply);
+  const text = withoutReasoning(reply)
+    .replace(/<think>[\s\S]*$/i, " ") // reasoning cut off before its end
     .replace(/\s+/g, " ")
     .trim();
   let reason: UnparseableReason;
