@@ -1,7 +1,13 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // forbidden() and unauthorized() render 403/401 pages with the right status.
-  experimental: { authInterrupts: true },
+  // Server actions' body limit: lib/http-error.ts's SERVER_ACTION_BODY_LIMIT (a test keeps the two equal).
+  // The proxy (proxy.ts) never runs on server actions; if it did, it would copy at most this much of a body.
+  experimental: {
+    authInterrupts: true,
+    serverActions: { bodySizeLimit: "1mb" },
+    proxyClientMaxBodySize: "1mb",
+  },
   // Native and worker-thread packages stay outside the server bundle and load from node_modules.
   serverExternalPackages: [
     "better-sqlite3",

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { currentUser } from "@/lib/auth/session";
 import { Nav } from "./components/nav";
@@ -13,11 +14,11 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
+  const [user, requestHeaders] = await Promise.all([currentUser(), headers()]);
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <ThemeScript />
+        <ThemeScript nonce={requestHeaders.get("x-nonce") ?? undefined} />
       </head>
       <body className="min-h-screen font-sans antialiased">
         <a

@@ -1,4 +1,4 @@
-/** The part of autocannon's API that bench/arena.ts uses (the package ships no types). */
+/** The part of autocannon's API that bench/arena.ts and bench/abuse.ts use (the package ships no types). */
 declare module "autocannon" {
   import type { EventEmitter } from "node:events";
 
@@ -12,6 +12,8 @@ declare module "autocannon" {
     url: string;
     connections?: number;
     amount?: number;
+    /** Requests per second over all connections. */
+    overallRate?: number;
     duration?: number;
     timeout?: number;
     requests?: { setupRequest?: (req: RequestParams) => RequestParams }[];

@@ -145,8 +145,12 @@ test.describe("OpenAI-compatible API", () => {
     const badKey = await request.get("/v1/models", {
       headers: { authorization: "Bearer lmr_not-a-real-key" },
     });
-    expect(badKey.status()).toBe(403);
-    expect((await badKey.json()).error.message).toBeTruthy();
+    // As OpenAI's API answers an incorrect key: 401, code invalid_api_key.
+    expect(badKey.status()).toBe(401);
+    expect((await badKey.json()).error).toMatchObject({
+      code: "invalid_api_key",
+      message: expect.any(String),
+    });
 
     await signIn(page, ADMIN.email, ADMIN.password);
     await page.goto("/admin");

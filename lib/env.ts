@@ -19,6 +19,39 @@ const emailList = z
 
 const optionalNonEmpty = z.string().trim().min(1).optional();
 
+const UNIT_S = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** A duration such as "90s", "15m", "1h", "1d" -> seconds. */
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+\s*[smhd]$/, 'must be a duration such as "30s", "15m", "1h" or "1d"')
+  .transform((v) => Number.parseInt(v, 10) * UNIT_S[v.at(-1) as keyof typeof UNIT_S])
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(1, "must be at least 1s")
+      .max(30 * 86400, "must be at most 30d"),
+  );
+
+/** A throttle rule "N/duration": at most N in any such window, e.g. "5/15m". */
+const rule = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+\s*\/\s*\d+\s*[smhd]$/, 'must be "N/duration", e.g. "5/15m" or "120/1m"')
+        .transform((v) => {
+          const [n, d] = v.split("/");
+          return { points: Number.parseInt(n, 10), durationS: duration.parse(d) };
+        })
+        .pipe(z.object({ points: z.number().int().min(1, "N must be at least 1"), durationS: z.number() })),
+    );
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -35,6 +68,8 @@ export const envSchema = z
         }
       }),
     NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** The secret before the last rotation: read-only (old sessions, provider keys not yet re-sealed). */
+    NEXTAUTH_SECRET_PREVIOUS: z.string().min(32, "must be at least 32 characters").optional(),
     NEXTAUTH_URL: z.url().optional(),
     ADMIN_EMAILS: emailList.default([]),
     GITHUB_ID: optionalNonEmpty,
@@ -61,8 +96,43 @@ export const envSchema = z
       )
       .optional(),
     ENGINE_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+    /** Proxies of yours in front of the app whose X-Forwarded-For entries are trusted (lib/client-address.ts). */
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    // Throttles (lib/throttle.ts), stored in the app's database so they hold across instances.
+    THROTTLE_SIGNIN_ACCOUNT: rule("5/15m"),
+    THROTTLE_SIGNIN_ADDRESS: rule("20/15m"),
+    THROTTLE_LOCKOUT: duration.default(60),
+    THROTTLE_LOCKOUT_MAX: duration.default(3600),
+    THROTTLE_SIGNUP: rule("10/1h"),
+    THROTTLE_INFINI_GRAM: rule("120/1m"),
+    THROTTLE_CONTAMINATION: rule("20/1m"),
+    THROTTLE_TRACE: rule("60/1m"),
+    THROTTLE_TRACE_STORE: rule("500/1d"),
+    THROTTLE_VOTES: rule("60/1m"),
+    THROTTLE_BATTLES: rule("20/1m"),
   })
   .superRefine((env, ctx) => {
+    let postgres = false;
+    try {
+      postgres = databaseTarget(env.DATABASE_URL).provider === "postgresql";
+    } catch {
+      // DATABASE_URL's own check reports it.
+    }
+    if (postgres && !env.NEXTAUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NEXTAUTH_SECRET"],
+        message:
+          "is required when DATABASE_URL is PostgreSQL: every instance must sign sessions and seal provider keys with the same secret (generate one with `openssl rand -base64 48`)",
+      });
+    }
+    if (env.NEXTAUTH_SECRET_PREVIOUS && !env.NEXTAUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["NEXTAUTH_SECRET_PREVIOUS"],
+        message: "needs NEXTAUTH_SECRET (the current secret) too",
+      });
+    }
     if (Boolean(env.GITHUB_ID) !== Boolean(env.GITHUB_SECRET)) {
       ctx.addIssue({
         code: "custom",

@@ -7,11 +7,14 @@
  *   npm run admin -- ban --email a@b.org | unban --email a@b.org
  *   npm run admin -- list                                                accounts with their roles
  *   npm run admin -- import-papers FILE                                  add or update papers from JSONL (arena literature)
+ *   npm run admin -- rotate-secret                                       new server secret; provider keys re-sealed
+ *                                                                        (lib/secret-rotation.ts; README "Rotating the secret")
  *
  * Uses the same database as the app (DATABASE_URL, or data/app.db) and applies pending migrations first.
  * Without --password, a random one is generated and printed once.
  */
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { importPapers } from "../lib/arena/papers";
 import {
@@ -25,12 +28,13 @@ import {
 import { createDb } from "../lib/db/create";
 import { applyMigrations } from "../lib/db/migrate";
 import { databaseTarget } from "../lib/db/target";
-import { parseEnv } from "../lib/env";
+import { env, parseEnv } from "../lib/env";
 import { PaperImportError } from "../lib/retrieval";
 import { readPapersFile } from "../lib/retrieval/read-papers-file";
+import { rotateSecret } from "../lib/secret-rotation";
 
 const USAGE =
-  "usage: npm run admin -- create|promote|demote|ban|unban|reset-link --email EMAIL [--password P] [--name N] | list | import-papers FILE";
+  "usage: npm run admin -- create|promote|demote|ban|unban|reset-link --email EMAIL [--password P] [--name N] | list | import-papers FILE | rotate-secret";
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -47,6 +51,38 @@ async function main(): Promise<number> {
       const users = await db.user.findMany({ orderBy: { createdAt: "asc" } });
       for (const u of users)
         console.log(`${u.role.padEnd(10)} ${u.banned ? "banned " : "active "} ${u.email}`);
+      return 0;
+    }
+    if (command === "rotate-secret") {
+      const outcome = await rotateSecret(db);
+      if (outcome.kind === "needs-env") {
+        console.error(
+          [
+            "NEXTAUTH_SECRET is set in the environment, so the new secret has to come from there too:",
+            "  1. on every instance set NEXTAUTH_SECRET_PREVIOUS to the current NEXTAUTH_SECRET and NEXTAUTH_SECRET",
+            `     to a new one (for example ${outcome.suggestion}), and restart the instances;`,
+            "  2. run `npm run admin -- rotate-secret` again with those two set: it re-seals the stored provider keys;",
+            "  3. after 30 days (when the last session signed with the old secret has expired) drop NEXTAUTH_SECRET_PREVIOUS.",
+          ].join("\n"),
+        );
+        return 2;
+      }
+      const r = outcome.result;
+      if (outcome.kind === "rotated")
+        console.log(
+          `new secret written to ${path.join(env().dataDir, "auth-secret")}; the old one kept in ${outcome.previousFile}`,
+        );
+      console.log(
+        `provider keys: ${r.resealed} re-sealed under the new secret, ${r.current} already under it`,
+      );
+      if (r.unreadable.length > 0)
+        console.log(
+          `cannot open the stored API key of: ${r.unreadable.join(", ")} (re-enter them on Admin > Models)`,
+        );
+      if (outcome.kind === "rotated")
+        console.log(
+          "restart the server to sign new sessions with it; sessions signed before stay valid until they expire",
+        );
       return 0;
     }
     if (command === "import-papers") {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { channel } from "node:diagnostics_channel";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,8 +17,10 @@ import { createDb, type Db } from "../lib/db/create";
 import { applyMigrations } from "../lib/db/migrate";
 import { sql } from "../lib/db/sql";
 import { databaseTarget } from "../lib/db/target";
+import { SERVER_ACTION_BODY_LIMIT } from "../lib/http-error";
 import { SERVER_READY } from "../lib/server-ready";
-import { fastRoutes, parseCookies, SECURITY_HEADERS } from "./fast-routes";
+import { throttle } from "../lib/throttle";
+import { fastRoutes, parseCookies, refuseOversizedBody, SECURITY_HEADERS } from "./fast-routes";
 
 const secret = "fast-route-test-secret-0123456789abcdef";
 const dir = mkdtempSync(path.join(tmpdir(), "fast-routes-"));
@@ -39,6 +41,7 @@ async function battle(userId: string, status = "answered") {
 
 before(async () => {
   process.env.DATABASE_URL = `file:${path.join(dir, "app.db")}`;
+  process.env.THROTTLE_VOTES = "20/1m";
   const target = databaseTarget(process.env.DATABASE_URL);
   await applyMigrations(target);
   db = createDb(target);
@@ -49,7 +52,7 @@ before(async () => {
   aliceCookie = `next-auth.session-token=${await encode({ token: { uid: alice }, secret })}`;
   const route = fastRoutes(() => secret);
   server = createServer((req, res) => {
-    if (route(req, res)) return;
+    if (refuseOversizedBody(req, res) || route(req, res)) return;
     leftToNext.push(req.url ?? "");
     res.writeHead(404).end();
   });
@@ -61,6 +64,7 @@ after(async () => {
   server.close();
   await db.$disconnect();
   await sql().close();
+  await (await throttle()).close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -110,7 +114,7 @@ test("bad requests get the same statuses and messages as the Next.js route", asy
     [b.id, '{"choice":"a"}', "next-auth.session-token=forged", 401, /Sign in/],
     [b.id, "not json", aliceCookie, 400, /not valid JSON/],
     [b.id, '{"choice":"maybe"}', aliceCookie, 400, /Invalid request/],
-    [b.id, JSON.stringify({ choice: "a", pad: "x".repeat(2000) }), aliceCookie, 413, /over 1000 bytes/],
+    [b.id, JSON.stringify({ choice: "a", pad: "x".repeat(2000) }), aliceCookie, 413, /limit of 1,000 bytes/],
     ["no-such-battle", '{"choice":"a"}', aliceCookie, 404, /no such battle/],
     [(await battle(bob)).id, '{"choice":"a"}', aliceCookie, 403, /Only the researcher who asked/],
     [(await battle(alice, "streaming")).id, '{"choice":"a"}', aliceCookie, 409, /both answers/],
@@ -132,6 +136,133 @@ test("bad requests get the same statuses and messages as the Next.js route", asy
   await fetch(`${base}/api/arena/battles/${b.id}/vote`);
   await fetch(`${base}/api/arena/battles/${b.id}/vote/extra`, { method: "POST", body: "{}" });
   assert.equal(leftToNext.length, before + 2);
+});
+
+test("votes are throttled per researcher on the database: a 429 with Retry-After past THROTTLE_VOTES", async () => {
+  channel(SERVER_READY).publish({});
+  const carol = (await db.user.create({ data: { email: "carol@example.org" } })).id;
+  const cookie = `next-auth.session-token=${await encode({ token: { uid: carol }, secret })}`;
+  const b = await battle(carol);
+  for (let i = 0; i < 20; i++) assert.equal((await vote(b.id, '{"choice":"tie"}', cookie)).status, 200);
+  const refused = await vote(b.id, '{"choice":"tie"}', cookie);
+  assert.equal(refused.status, 429);
+  const wait = Number(refused.headers.get("retry-after"));
+  assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+  assert.match(
+    ((await refused.json()) as { error: string }).error,
+    /^Too many votes: at most 20 votes in a minute/,
+  );
+  // Alice is not affected by Carol's count.
+  assert.equal((await vote((await battle(alice)).id, '{"choice":"a"}', aliceCookie)).status, 200);
+});
+
+test("a vote from another site's page is refused before the session is read", async () => {
+  channel(SERVER_READY).publish({});
+  const b = await battle(bob);
+  const bobCookie = `next-auth.session-token=${await encode({ token: { uid: bob }, secret })}`;
+  const crossSite: Record<string, string>[] = [
+    { origin: "https://evil.example" },
+    { "sec-fetch-site": "cross-site" },
+    { "sec-fetch-site": "same-site" },
+  ];
+  for (const headers of crossSite) {
+    const res = await fetch(`${base}/api/arena/battles/${b.id}/vote`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: bobCookie, ...headers },
+      body: '{"choice":"a"}',
+    });
+    assert.equal(res.status, 403, JSON.stringify(headers));
+    assert.match(((await res.json()) as { error: string }).error, /Cross-site request refused/);
+  }
+  assert.equal(await db.vote.count({ where: { battleId: b.id } }), 0);
+  const own = await fetch(`${base}/api/arena/battles/${b.id}/vote`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      cookie: bobCookie,
+      origin: base,
+      "sec-fetch-site": "same-origin",
+    },
+    body: '{"choice":"a"}',
+  });
+  assert.equal(own.status, 200);
+});
+
+/** POSTs `offered` bytes chunked (no Content-Length) and reports the status and how much got out before the close. */
+function chunkedPost(pathname: string, offered: number, headers: Record<string, string> = {}) {
+  const url = new URL(pathname, base);
+  const chunk = Buffer.alloc(64 * 1024, 97);
+  return new Promise<{ status: number; body: string; sent: number }>((resolve) => {
+    let sent = 0;
+    let status = 0;
+    let body = "";
+    const req = request(url, { method: "POST", headers: { "transfer-encoding": "chunked", ...headers } });
+    req.on("response", (res) => {
+      status = res.statusCode ?? 0;
+      res.on("data", (d) => {
+        body += d;
+      });
+    });
+    req.on("error", () => {});
+    req.on("close", () => resolve({ status, body, sent }));
+    const pump = () => {
+      while (sent < offered && !req.destroyed) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+test("a 100 MB chunked vote body is refused at 1,000 bytes: a 413, and the connection closes long before the end", async () => {
+  channel(SERVER_READY).publish({});
+  const b = await battle(alice);
+  const r = await chunkedPost(`/api/arena/battles/${b.id}/vote`, 100 * 1024 * 1024, { cookie: aliceCookie });
+  assert.equal(r.status, 413);
+  assert.match(r.body, /limit of 1,000 bytes/);
+  assert.ok(r.sent < 32 * 1024 * 1024, `the client got ${(r.sent / 2 ** 20).toFixed(1)} MB out`);
+});
+
+test("server actions: a declared body over the limit is a 413 and an undeclared one a 411, before Next.js reads it", async () => {
+  const config = (await import(pathToFileURL(path.resolve("next.config.js")).href)) as {
+    default: { experimental: { serverActions: { bodySizeLimit: string } } };
+  };
+  assert.equal(config.default.experimental.serverActions.bodySizeLimit, "1mb");
+  assert.equal(SERVER_ACTION_BODY_LIMIT, 1024 * 1024);
+  const before = leftToNext.length;
+  const big = await fetch(`${base}/signup`, {
+    method: "POST",
+    headers: { "next-action": "abc", "content-type": "text/plain" },
+    body: "x".repeat(SERVER_ACTION_BODY_LIMIT + 1),
+  });
+  assert.equal(big.status, 413);
+  assert.match(((await big.json()) as { error: string }).error, /limit of 1 MB/);
+  const chunked = await chunkedPost("/signup", 8 * 1024 * 1024, { "next-action": "abc" });
+  assert.equal(chunked.status, 411);
+  assert.ok(chunked.sent < 32 * 1024 * 1024);
+  // Any request declaring more than the largest route limit (50 MB) is refused whatever its path.
+  const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(new URL("/api/infini-gram", base), {
+      method: "POST",
+      headers: { "content-length": String(51 * 1024 * 1024) },
+    });
+    req.on("response", (res) => {
+      let body = "";
+      res.on("data", (d) => {
+        body += d;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.write("x");
+  });
+  assert.equal(huge.status, 413);
+  assert.match(huge.body, /limit of 50 MB/);
+  // Within the limit, an action goes on to Next.js.
+  await fetch(`${base}/signup`, { method: "POST", headers: { "next-action": "abc" }, body: "[]" });
+  assert.equal(leftToNext.length, before + 1);
 });
 
 test("the fast routes send the security headers next.config.js sets on every response", async () => {

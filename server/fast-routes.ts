@@ -11,9 +11,17 @@ import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { submitVote, VOTE_BODY_LIMIT } from "../lib/arena/vote-request";
 import type { PublicUser } from "../lib/auth/accounts";
+import { isSameOriginRequest } from "../lib/auth/origin";
 import { type SessionCookie, sessionUser } from "../lib/auth/session-token";
 import { sql } from "../lib/db/sql";
-import { errorBody, HttpError } from "../lib/http-error";
+import {
+  checkDeclaredLength,
+  errorBody,
+  HttpError,
+  LARGEST_BODY_LIMIT,
+  readLimitedNode,
+  SERVER_ACTION_BODY_LIMIT,
+} from "../lib/http-error";
 import { SERVER_READY } from "../lib/server-ready";
 
 /** The headers next.config.js adds to every response (a unit test keeps the two lists equal). */
@@ -32,24 +40,55 @@ subscribe(SERVER_READY, () => {
 });
 
 /**
- * The fast routes, given the server secret (lib/secrets.ts's serverSecret in production). The result
+ * The fast routes, given the session secrets (lib/secrets.ts's sessionSecrets in production). The result
  * answers `req` and returns true when a route matches; false leaves it to Next.js.
  */
-export function fastRoutes(secret: () => string): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function fastRoutes(
+  secret: () => string | readonly string[],
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   const routes: { method: string; path: RegExp; run: FastRoute }[] = [
     {
       method: "POST",
       path: /^\/api\/arena\/battles\/([^/?#]+)\/vote$/,
       run: (req, res, match) =>
         answer(res, async (setCookie) => {
+          if (!isSameOriginRequest(nodeHeaders(req)))
+            throw new HttpError(
+              403,
+              "Cross-site request refused: this endpoint only accepts writes from this app's own pages.",
+            );
           const user = await requestUser(req, secret(), setCookie);
           if (!user) throw new HttpError(401, "Sign in to continue.");
-          const body = await readBody(req, VOTE_BODY_LIMIT);
+          const body = (await readLimitedNode(req, VOTE_BODY_LIMIT)).toString("utf8");
           return submitVote(user, decodeURIComponent(match[1]), body);
         }),
     },
   ];
   return (req, res) => (ready ? dispatch(routes, req, res) : false);
+}
+
+/**
+ * Answers requests whose body no route will read: a declared Content-Length over the largest limit any route
+ * has (413), and server actions (the `Next-Action` header) declaring more than their limit (413) or nothing
+ * at all (411: browsers always declare an action's length; Next.js would read a chunked one up to the limit
+ * and then answer 500). Returns true when it answered. Runs before Next.js, whether or not the app is ready.
+ */
+export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === "GET" || req.method === "HEAD") return false;
+  const declared = req.headers["content-length"];
+  const isAction = req.method === "POST" && req.headers["next-action"] !== undefined;
+  if (isAction && declared === undefined && req.headers["transfer-encoding"] !== undefined) {
+    send(res, 411, { error: "Send a Content-Length with a server action's body." }, [], true);
+    return true;
+  }
+  try {
+    checkDeclaredLength(declared, isAction ? SERVER_ACTION_BODY_LIMIT : LARGEST_BODY_LIMIT);
+  } catch (e) {
+    const { status, body } = errorBody(e);
+    send(res, status, body, [], true);
+    return true;
+  }
+  return false;
 }
 
 function dispatch(
@@ -83,18 +122,28 @@ async function answer(res: ServerResponse, fn: (setCookie: (c: SessionCookie) =>
     const result = await fn(setCookie);
     send(res, 200, result, cookies);
   } catch (e) {
-    const { status, body } = errorBody(e);
-    send(res, status, body, cookies);
+    const { status, body, headers } = errorBody(e);
+    send(res, status, body, cookies, status === 413, headers);
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, cookies: string[]) {
+/** Sends a JSON answer; `close` (or a 413) ends the connection after it, leaving any unread body unread. */
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  cookies: string[],
+  close = status === 413,
+  headers: Record<string, string> = {},
+) {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
+    ...headers,
     "content-type": "application/json",
     "cache-control": "no-store",
     "content-length": Buffer.byteLength(text),
+    ...(close ? { connection: "close" } : {}),
     ...(cookies.length ? { "set-cookie": cookies } : {}),
   });
   res.end(text);
@@ -103,7 +152,7 @@ function send(res: ServerResponse, status: number, body: unknown, cookies: strin
 /** The signed-in user of a request (the session cookie; renewed when more than a day old). */
 async function requestUser(
   req: IncomingMessage,
-  secret: string,
+  secret: string | readonly string[],
   setCookie: (c: SessionCookie) => void,
 ): Promise<PublicUser | null> {
   const jar = parseCookies(req.headers.cookie ?? "");
@@ -117,6 +166,16 @@ async function requestUser(
   );
   if (session?.renewal) setCookie(session.renewal);
   return session?.user ?? null;
+}
+
+/** A Node.js request's headers behind the web `Headers.get` shape (repeated headers joined by ", "). */
+export function nodeHeaders(req: IncomingMessage): { get(name: string): string | null } {
+  return {
+    get: (name) => {
+      const v = req.headers[name.toLowerCase()];
+      return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+    },
+  };
 }
 
 /** Cookie header -> name/value pairs (values percent-decoded when they are encoded; first occurrence wins). */
@@ -153,27 +212,4 @@ function serializeCookie(c: SessionCookie): string {
   ]
     .filter(Boolean)
     .join("; ");
-}
-
-/** The request body as text; 413 past `maxBytes` (declared or actual), without reading further. */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > maxBytes)
-    return Promise.reject(new HttpError(413, `The request body is over ${maxBytes} bytes.`));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(new HttpError(413, `The request body is over ${maxBytes} bytes.`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }

@@ -10,8 +10,11 @@
  */
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
-import { serverSecret } from "../lib/secrets";
-import { fastRoutes } from "./fast-routes";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "../lib/client-address";
+import { HSTS } from "../lib/csp";
+import { env } from "../lib/env";
+import { sessionSecrets } from "../lib/secrets";
+import { fastRoutes, refuseOversizedBody } from "./fast-routes";
 
 async function main() {
   const { values } = parseArgs({
@@ -24,9 +27,21 @@ async function main() {
   const app = next({ dev: false, dir: process.cwd(), port, hostname: hostname ?? "localhost" });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const fastRoute = fastRoutes(serverSecret);
+  const fastRoute = fastRoutes(sessionSecrets);
+  const trustProxy = env().TRUST_PROXY;
+  const httpsUrl = env().NEXTAUTH_URL?.startsWith("https:") ?? false;
   const server = createServer((req, res) => {
-    if (fastRoute(req, res)) return;
+    // The client's address for per-address throttles, from the socket (and X-Forwarded-For only as far as
+    // TRUST_PROXY says); whatever a client sent in this header is replaced.
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(
+      req.socket.remoteAddress,
+      req.headers["x-forwarded-for"],
+      trustProxy,
+    );
+    // HSTS when the app is served over https: its public URL says so, or a trusted proxy (TRUST_PROXY) does.
+    if (httpsUrl || (trustProxy > 0 && req.headers["x-forwarded-proto"] === "https"))
+      res.setHeader("strict-transport-security", HSTS);
+    if (refuseOversizedBody(req, res) || fastRoute(req, res)) return;
     handle(req, res).catch((e: unknown) => {
       console.error(e);
       if (!res.headersSent) {

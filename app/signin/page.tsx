@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { appOrigin } from "@/lib/auth/origin";
 import { currentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { SignInForm } from "./sign-in-form";
@@ -13,18 +15,14 @@ const ERRORS: Record<string, string> = {
   OAuthAccountNotLinked: "This email is already linked to another sign-in method.",
 };
 
-/** Only same-site paths may be returned to after sign-in (no open redirects). */
-function safeCallback(raw: string | undefined): string {
-  return raw?.startsWith("/") && !raw.startsWith("//") ? raw : "/";
-}
-
 export default async function SignInPage({
   searchParams,
 }: {
   searchParams: Promise<{ callbackUrl?: string; error?: string }>;
 }) {
   const [params, user] = await Promise.all([searchParams, currentUser()]);
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only a path on this app's own origin may be returned to (no open redirects).
+  const callbackUrl = safeCallbackPath(params.callbackUrl, appOrigin());
   if (user) redirect(callbackUrl);
   const config = env();
   const oauth = [

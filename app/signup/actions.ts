@@ -1,17 +1,28 @@
 "use server";
 
+import { headers } from "next/headers";
 import type { FormState } from "@/lib/actions";
 import { AccountError, createAccount } from "@/lib/auth/accounts";
 import { fieldErrors, signUpSchema } from "@/lib/auth/schemas";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { requestAddress } from "@/lib/http";
+import { TooManyRequestsError } from "@/lib/http-error";
+import { consume } from "@/lib/throttle";
 
 export type SignUpState = FormState<{ name: string; email: string }>;
 
 /** Public by design (anyone may sign up); everything else it needs is validated in createAccount. */
 export async function signUpAction(_prev: SignUpState | undefined, formData: FormData): Promise<SignUpState> {
   if (await currentUser()) return { ok: false, message: "You are already signed in." };
+  // Every attempt counts against the address (THROTTLE_SIGNUP), before any work.
+  try {
+    await consume("signup", `addr:${requestAddress(await headers())}`);
+  } catch (e) {
+    if (e instanceof TooManyRequestsError) return { ok: false, message: e.message };
+    throw e;
+  }
   const input = {
     name: formData.get("name") ?? undefined,
     email: formData.get("email") ?? "",

@@ -70,7 +70,7 @@ before(async () => {
   alice = (await db.user.create({ data: { email: "alice@example.org" } })).id;
   bob = (await db.user.create({ data: { email: "bob@example.org" } })).id;
   await seedDefaultProviders(db, path.join(dir, "no-model"));
-  const key = randomBytes(32);
+  const key = [{ id: "0badc0de", key: randomBytes(32) }];
   const reg = await registerOpenAiProvider(
     db,
     {

@@ -11,7 +11,8 @@ import { readModelSummary } from "../providers/flexolmo";
 import { providerFor } from "../providers/registry";
 import type { ArenaPassage } from "../providers/types";
 import { buildRetrievalIndex, type RetrievalIndex, search } from "../retrieval";
-import { derivedKey } from "../secrets";
+import { PROVIDER_KEYS, readKeys, type SecretKey } from "../secrets";
+import { consume } from "../throttle";
 import { type BattleEvent, createBattle, questionSchema, runBattle } from "./battles";
 import { withoutHiddenModels } from "./board-visibility";
 import { filterKey, type LeaderboardFilter } from "./leaderboard-filter";
@@ -33,8 +34,9 @@ const g = globalThis as unknown as {
   __lmrVoteWatch?: () => void;
 };
 
-export function providerKey(): Buffer {
-  return derivedKey("provider-keys");
+/** The keys provider API keys are sealed with: the current one (it seals) and the previous one (reads). */
+export function providerKey(): SecretKey[] {
+  return readKeys(PROVIDER_KEYS);
 }
 
 /**
@@ -97,6 +99,7 @@ export async function startBattle(user: PublicUser, rawQuestion: unknown, rawSub
   if (rawSubject !== undefined && rawSubject !== null && !isSubject(rawSubject))
     throw new HttpError(400, `Pick a field from the list: ${SUBJECTS.join(", ")}.`);
   const subject = isSubject(rawSubject) ? rawSubject : "Other";
+  await consume("battles", `user:${user.id}`);
   const [passages, providers] = await Promise.all([retrievePassages(question), availableProviders()]);
   let battle: Awaited<ReturnType<typeof createBattle>>;
   try {

@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { PublicUser } from "../auth/accounts";
 import { sql } from "../db/sql";
 import { HttpError, parseJsonText } from "../http-error";
+import { consume } from "../throttle";
 import { castVote, VOTE_CHOICES, type VoteResult } from "./votes";
 
 export const VOTE_STORED = "lmr:arena:vote-stored";
@@ -29,6 +30,7 @@ export async function submitVote(
   bodyText: string,
 ): Promise<VoteResult> {
   if (!user) throw new HttpError(401, "Sign in to continue.");
+  await consume("votes", `user:${user.id}`);
   const { choice } = parseJsonText(bodyText, voteBody, VOTE_BODY_LIMIT);
   const result = await castVote(sql(), { battleId, userId: user.id, choice });
   if (!result.repeated) voteStored.publish({ battleId });

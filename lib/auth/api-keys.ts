@@ -26,16 +26,25 @@ export async function createApiKey(
   return { id: row.id, key, prefix };
 }
 
-/** The owner of a live key with the scope, or null. Revoked keys and banned owners are refused. */
-export async function userForApiKey(db: Db, key: string, scope: ApiKeyScope): Promise<PublicUser | null> {
-  if (!key.startsWith("lmr_") || key.length > 100) return null;
+/**
+ * Who a bearer key belongs to, or why it is refused: `unknown` (no such key, revoked, or its owner banned:
+ * answered 401 like OpenAI's API answers an invalid key) or `scope` (a live key without this scope, or an
+ * admin-scoped key whose owner is no longer an admin: 403). Without a scope, any live key is accepted (the
+ * public APIs count requests per key).
+ */
+export async function resolveApiKey(
+  db: Db,
+  key: string,
+  scope?: ApiKeyScope,
+): Promise<{ user: PublicUser; keyId: string } | { refused: "unknown" | "scope" }> {
+  if (!key.startsWith("lmr_") || key.length > 100) return { refused: "unknown" };
   const row = await db.apiKey.findUnique({ where: { hash: hashKey(key) }, include: { user: true } });
-  if (!row || row.revokedAt || row.user.banned) return null;
-  if (!row.scopes.split(",").includes(scope)) return null;
+  if (!row || row.revokedAt || row.user.banned) return { refused: "unknown" };
+  if (scope !== undefined && !row.scopes.split(",").includes(scope)) return { refused: "scope" };
   // Admin-scoped keys act with their owner's current rights: an owner demoted since loses them.
-  if (scope === "admin" && row.user.role !== "admin") return null;
+  if (scope === "admin" && row.user.role !== "admin") return { refused: "scope" };
   await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
-  return toPublicUser(row.user);
+  return { user: toPublicUser(row.user), keyId: row.id };
 }
 
 export async function revokeApiKey(db: Db, id: string): Promise<void> {

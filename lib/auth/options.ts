@@ -5,9 +5,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import { db } from "../db/client";
 import { env } from "../env";
-import { serverSecret } from "../secrets";
+import { sessionSecrets } from "../secrets";
 import { AccountError, checkCredentials, revokeSession, upsertOAuthAccount } from "./accounts";
 import { signInSchema } from "./schemas";
+import { decodeWithAny } from "./session-token";
 
 declare module "next-auth" {
   interface Session {
@@ -73,7 +74,10 @@ export function authOptions(): NextAuthOptions {
     });
   }
   cached = {
-    secret: serverSecret(),
+    // The session key derived from the server secret (lib/secrets.ts), not the secret itself; cookies signed
+    // under the previous secret (after a rotation) are still read until they expire.
+    secret: sessionSecrets()[0],
+    jwt: { decode: ({ token }) => (token ? decodeWithAny(token, sessionSecrets()) : Promise.resolve(null)) },
     session: { strategy: "jwt", maxAge: SESSION_DAYS * 24 * 3600 },
     pages: { signIn: "/signin", error: "/signin" },
     events: {

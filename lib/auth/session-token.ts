@@ -33,7 +33,7 @@ export interface SessionToken {
 
 /** Decoded tokens by token string; null for strings that do not decode (tampered, other secret). */
 const cache = new Map<string, SessionToken | null>();
-/** The secret the cached entries were decoded with (the cache is emptied when it changes). */
+/** The secrets the cached entries were decoded with (the cache is emptied when they change). */
 let cacheSecret: string | undefined;
 
 interface CookieReader {
@@ -57,20 +57,35 @@ export function sessionCookie(
   return null;
 }
 
+/**
+ * Decodes a token with the first of `secrets` that opens it (lib/secrets.ts's sessionSecrets: the current
+ * session key, then the previous secret's, so sessions outlive a rotation until they expire); null if none does.
+ */
+export async function decodeWithAny(token: string, secrets: string | readonly string[]): Promise<JWT | null> {
+  for (const secret of typeof secrets === "string" ? [secrets] : secrets) {
+    try {
+      const payload = await decode({ token, secret });
+      if (payload) return payload;
+    } catch {
+      // Not this secret's.
+    }
+  }
+  return null;
+}
+
 /** Decodes (or recalls) a session token; null when it is invalid or expired. */
-export async function readSessionToken(token: string, secret: string): Promise<SessionToken | null> {
-  if (secret !== cacheSecret) {
+export async function readSessionToken(
+  token: string,
+  secrets: string | readonly string[],
+): Promise<SessionToken | null> {
+  const cacheKey = typeof secrets === "string" ? secrets : secrets.join("\n");
+  if (cacheKey !== cacheSecret) {
     cache.clear();
-    cacheSecret = secret;
+    cacheSecret = cacheKey;
   }
   let entry = cache.get(token);
   if (entry === undefined) {
-    let payload: JWT | null = null;
-    try {
-      payload = await decode({ token, secret });
-    } catch {
-      payload = null;
-    }
+    const payload = await decodeWithAny(token, secrets);
     const uid = payload?.uid;
     entry =
       payload && typeof uid === "string" && uid !== ""
@@ -105,12 +120,12 @@ export interface SessionCookie {
  */
 export async function sessionUser(
   cookies: CookieReader,
-  secret: string,
+  secrets: string | readonly string[],
   sql: SqlRunner,
 ): Promise<{ user: PublicUser; renewal: SessionCookie | null } | null> {
   const cookie = sessionCookie(cookies);
   if (!cookie) return null;
-  const token = await readSessionToken(cookie.value, secret);
+  const token = await readSessionToken(cookie.value, secrets);
   if (!token) return null;
   const [row] = await sql.all<{
     id: string;
@@ -141,6 +156,8 @@ export async function sessionUser(
     trusted: Boolean(row.trusted),
   });
   // Chunked cookies are left to next-auth (a renewal would leave the old chunks behind).
+  // Renewed under the first (current) secret, so a cookie from before a rotation moves to the new key.
+  const secret = typeof secrets === "string" ? secrets : secrets[0];
   const renewal = cookie.chunked ? null : await renewedSessionCookie(cookie.name, token, secret);
   return { user, renewal };
 }

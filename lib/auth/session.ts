@@ -2,7 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { forbidden, unauthorized } from "next/navigation";
 import { sql } from "../db/client";
-import { serverSecret } from "../secrets";
+import { sessionSecrets } from "../secrets";
 import type { PublicUser } from "./accounts";
 import { readSessionToken, renewedSessionCookie, sessionCookie, sessionUser } from "./session-token";
 
@@ -10,6 +10,8 @@ export class AuthError extends Error {
   constructor(
     readonly status: 401 | 403,
     message: string,
+    /** A machine-readable reason where one helps callers (e.g. "invalid_api_key", "cross_site"). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = "AuthError";
@@ -22,7 +24,7 @@ export class AuthError extends Error {
  */
 export async function currentUser(): Promise<PublicUser | null> {
   const store = await cookies();
-  const session = await sessionUser(store, serverSecret(), sql());
+  const session = await sessionUser(store, sessionSecrets(), sql());
   if (!session) return null;
   if (session.renewal) {
     try {
@@ -42,10 +44,10 @@ export async function reissueSession(): Promise<void> {
   const store = await cookies();
   const cookie = sessionCookie(store);
   if (!cookie) return;
-  const secret = serverSecret();
-  const token = await readSessionToken(cookie.value, secret);
+  const secrets = sessionSecrets();
+  const token = await readSessionToken(cookie.value, secrets);
   if (!token) return;
-  const renewed = await renewedSessionCookie(cookie.name, token, secret, true);
+  const renewed = await renewedSessionCookie(cookie.name, token, secrets[0], true);
   if (renewed) store.set(renewed.name, renewed.value, renewed.options);
 }
 

@@ -68,7 +68,7 @@ const row = (over: Partial<ProviderRow>): ProviderRow => ({
 
 test("an OpenAI-compatible judge receives the judge prompt verbatim as its only message", async () => {
   const judge = judgeFromProvider(row({}), {
-    key: Buffer.alloc(32),
+    key: [{ id: "00000000", key: Buffer.alloc(32) }],
     loadModel: () => Promise.reject(new Error("unused")),
   });
   for (const swapped of [false, true]) {
@@ -99,7 +99,7 @@ function fakeModel(prompts: string[], context = 4096): FlexOlmo {
 test("a FlexOlmo judge gets the raw prompt (greedy); its arena answers keep the arena prompt", async () => {
   const prompts: string[] = [];
   const judge = judgeFromProvider(row({ kind: "local", baseUrl: null, config: '{"experts":["public"]}' }), {
-    key: Buffer.alloc(32),
+    key: [{ id: "00000000", key: Buffer.alloc(32) }],
     loadModel: async () => fakeModel(prompts),
   });
   const prompt = renderJudgePrompt(DEFAULT_JUDGE_PROMPT, item, false);

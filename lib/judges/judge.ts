@@ -7,6 +7,7 @@
  */
 import type { FlexOlmo } from "../../engine/moe";
 import { type ProviderRow, providerFor } from "../providers/registry";
+import type { SecretKey } from "../secrets";
 import { extractiveJudge } from "./extractive-judge";
 import type { JudgeFn } from "./runs";
 
@@ -21,7 +22,7 @@ const REASONING_KEPT = 160;
 
 export function judgeFromProvider(
   row: ProviderRow,
-  opts: { key: Buffer; loadModel: () => Promise<FlexOlmo>; fetch?: typeof fetch },
+  opts: { key: SecretKey[]; loadModel: () => Promise<FlexOlmo>; fetch?: typeof fetch },
 ): JudgeFn {
   if (row.kind === "extractive") return async ({ item, swapped }) => extractiveJudge(item, swapped);
   const provider = providerFor(row, { ...opts, label: `Judge ${row.name}` });

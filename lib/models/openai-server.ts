@@ -41,8 +41,10 @@ function typeFor(status: number): OpenAIErrorType {
 /** Any thrown error as an OpenAI-style `{error: {message, type, code, param}}` response. */
 export function openAIErrorResponse(e: unknown): Response {
   if (e instanceof AuthError) {
-    const code = e.status === 401 ? "missing_api_key" : "invalid_api_key";
-    return errorJson(e.status, openAIError(e.message, typeFor(e.status), code));
+    const code = e.code ?? (e.status === 401 ? "missing_api_key" : "permission_denied");
+    // OpenAI answers an incorrect key with 401 and type invalid_request_error, code invalid_api_key.
+    const type = e.code === "invalid_api_key" ? "invalid_request_error" : typeFor(e.status);
+    return errorJson(e.status, openAIError(e.message, type, code));
   }
   if (e instanceof z.ZodError) return errorJson(400, validationError(e.issues));
   if (e instanceof HttpError) {

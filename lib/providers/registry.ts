@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { FlexOlmo } from "../../engine/moe";
 import type { Db } from "../db/create";
+import type { SecretKey } from "../secrets";
 import { extractiveProvider } from "./extractive";
 import { flexOlmoProvider, localConfigurations } from "./flexolmo";
 import { openAiProvider, type RetryPolicy } from "./openai-client";
@@ -35,7 +36,7 @@ export interface ProviderRow {
 export function providerFor(
   row: ProviderRow,
   opts: {
-    key: Buffer;
+    key: SecretKey[];
     loadModel: () => Promise<FlexOlmo>;
     label: string;
     fetch?: typeof fetch;
@@ -141,11 +142,13 @@ export class ProviderNameTakenError extends Error {
 }
 
 /** Registers an OpenAI-compatible endpoint; the API key is stored sealed (AES-256-GCM). */
+/** `keys[0]` (the current provider key) seals the API key. */
 export async function registerOpenAiProvider(
   db: Db,
   input: Omit<NewProvider, "maxConcurrent"> & { maxConcurrent?: number },
-  key: Buffer,
+  keys: SecretKey[],
 ) {
+  const key = keys[0];
   try {
     return await db.modelProvider.create({
       data: {

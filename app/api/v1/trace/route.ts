@@ -19,11 +19,15 @@ const body = z.object({
  * spans, regions, documents (with relevance) and coverage. 400 for empty text, an unknown domain or a bad
  * setting; 413 for text over 20,000 characters.
  */
-export const POST = handler("public", async (req, { user }) => {
-  const input = await readJson(req, body, 400_000);
-  const service = await traceService();
-  // Checked here too so bad input never reaches a worker.
-  validateTraceInput({ ...input, response: input.response }, service.domains);
-  const stored = await runAndStoreTrace(input, user?.id ?? null);
-  return json(traceAnswer(stored));
-});
+export const POST = handler(
+  "public",
+  async (req, { user }) => {
+    const input = await readJson(req, body, 400_000);
+    const service = await traceService();
+    // Checked here too so bad input never reaches a worker.
+    validateTraceInput({ ...input, response: input.response }, service.domains);
+    const stored = await runAndStoreTrace(input, user?.id ?? null);
+    return json(traceAnswer(stored));
+  },
+  { throttle: ["trace", "trace-store"] },
+);

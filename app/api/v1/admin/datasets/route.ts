@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { HttpError, handler, json } from "@/lib/http";
+import { HttpError, handler, json, readText } from "@/lib/http";
 import {
   createDataset,
   DatasetImportError,
@@ -23,11 +23,7 @@ export const GET = handler({ apiKey: "admin", orSession: "admin" }, async () =>
 export const POST = handler({ apiKey: "admin", orSession: "admin" }, async (req, { user }) => {
   const name = datasetNameSchema.safeParse(new URL(req.url).searchParams.get("name") ?? "");
   if (!name.success) throw new HttpError(400, name.error.issues[0].message);
-  if (Number(req.headers.get("content-length") ?? "0") > MAX_IMPORT_BYTES)
-    throw new HttpError(413, `The file is over ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_IMPORT_BYTES)
-    throw new HttpError(413, `The file is over ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`);
+  const text = await readText(req, MAX_IMPORT_BYTES);
   try {
     const items = parseEvalFile(text);
     const ds = await createDataset(db(), {

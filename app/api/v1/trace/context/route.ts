@@ -12,8 +12,12 @@ const body = z.object({
 });
 
 /** Public: "view document", about 250 words either side of a match found by a trace. */
-export const POST = handler("public", async (req) => {
-  const input = await readJson(req, body, 10_000);
-  const service = await traceService();
-  return json(await service.context(input));
-});
+export const POST = handler(
+  "public",
+  async (req) => {
+    const input = await readJson(req, body, 10_000);
+    const service = await traceService();
+    return json(await service.context(input));
+  },
+  { throttle: ["trace"] },
+);
