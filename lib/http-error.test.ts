@@ -130,3 +130,17 @@ test("a chunked Node.js request past the limit gets its 413 and the connection c
     server.close();
   }
 });
+
+test("a 429 from another bundle's copy of the class still gets its Retry-After (matched by name and shape)", () => {
+  class TooManyRequestsError extends Error {
+    readonly status = 429;
+    constructor(readonly retryAfterS: number) {
+      super("Too many votes: at most 60 votes in a minute. Try again in 7 s.");
+      this.name = "TooManyRequestsError";
+    }
+  }
+  const { status, body, headers } = errorBody(new TooManyRequestsError(7));
+  assert.equal(status, 429);
+  assert.deepEqual(headers, { "retry-after": "7" });
+  assert.equal(body.retryAfterS, 7);
+});

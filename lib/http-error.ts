@@ -62,20 +62,32 @@ export class TooManyRequestsError extends HttpError {
   }
 }
 
+/**
+ * Whether `e` is a TooManyRequestsError, recognised by name and shape rather than `instanceof`: the throttle is a
+ * process-wide singleton (lib/throttle.ts), so its errors may come from another bundle's copy of this class.
+ */
+export function isTooManyRequests(e: unknown): e is TooManyRequestsError {
+  const x = e as { name?: unknown; status?: unknown; retryAfterS?: unknown } | null;
+  return x?.name === "TooManyRequestsError" && x.status === 429 && typeof x.retryAfterS === "number";
+}
+
 /** The status, JSON body and extra headers for a thrown error; anything unexpected is logged and answered as a 500. */
 export function errorBody(e: unknown): {
   status: number;
   body: Record<string, unknown>;
   headers?: Record<string, string>;
 } {
-  if (e instanceof TooManyRequestsError)
+  if (isTooManyRequests(e))
     return {
       status: 429,
       body: { error: e.message, retryAfterS: e.retryAfterS },
       headers: { "retry-after": String(e.retryAfterS) },
     };
-  if (e instanceof BodyTooLargeError)
-    return { status: 413, body: { error: e.message, limitBytes: e.limitBytes } };
+  if (e instanceof BodyTooLargeError || (e as { name?: unknown } | null)?.name === "BodyTooLargeError")
+    return {
+      status: 413,
+      body: { error: (e as BodyTooLargeError).message, limitBytes: (e as BodyTooLargeError).limitBytes },
+    };
   if (e instanceof HttpError)
     return { status: e.status, body: { error: e.message, ...(e.details ? { details: e.details } : {}) } };
   if (e instanceof z.ZodError) {

@@ -8,7 +8,7 @@ import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { requestAddress } from "@/lib/http";
-import { TooManyRequestsError } from "@/lib/http-error";
+import { isTooManyRequests } from "@/lib/http-error";
 import { consume } from "@/lib/throttle";
 
 export type SignUpState = FormState<{ name: string; email: string }>;
@@ -20,7 +20,7 @@ export async function signUpAction(_prev: SignUpState | undefined, formData: For
   try {
     await consume("signup", `addr:${requestAddress(await headers())}`);
   } catch (e) {
-    if (e instanceof TooManyRequestsError) return { ok: false, message: e.message };
+    if (isTooManyRequests(e)) return { ok: false, message: e.message };
     throw e;
   }
   const input = {
