@@ -46,6 +46,21 @@ test.describe("safety on the open internet", () => {
     await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
   });
 
+  test("an over-limit body gets a 413 naming the limit, and the connection is closed", async ({
+    request,
+  }) => {
+    const res = await request.post("/api/infini-gram", {
+      headers: { "content-type": "application/json" },
+      data: Buffer.from(JSON.stringify({ query_type: "count", query: "x".repeat(70_000) })),
+    });
+    expect(res.status()).toBe(413);
+    expect(await res.json()).toEqual({
+      error: "The request body is over this endpoint's limit of 64,000 bytes.",
+      limitBytes: 64000,
+    });
+    expect(res.headers().connection).toBe("close");
+  });
+
   test("after sign-in, a callbackUrl off the site goes to the home page", async ({ page }) => {
     await signIn(page, ADMIN.email, ADMIN.password);
     for (const cb of [

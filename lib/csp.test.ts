@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { contentSecurityPolicy, newNonce } from "./csp";
+import { contentSecurityPolicy, newNonce, servedOverHttps } from "./csp";
 
 test("scripts run only from this origin or with the request's nonce; inline styles are allowed; no framing", () => {
   const nonce = newNonce();
@@ -20,4 +20,13 @@ test("nonces are 128 random bits and never repeat", () => {
   const seen = new Set(Array.from({ length: 1000 }, newNonce));
   assert.equal(seen.size, 1000);
   for (const n of seen) assert.equal(Buffer.from(n, "base64").length, 16);
+});
+
+test("HSTS goes out when the public URL is https or a trusted proxy says https, never on a client's word", () => {
+  assert.equal(servedOverHttps(undefined, { publicUrl: "https://arena.example.org", trustProxy: 0 }), true);
+  assert.equal(servedOverHttps(undefined, { publicUrl: "http://localhost:3000", trustProxy: 0 }), false);
+  assert.equal(servedOverHttps("https", { publicUrl: "http://localhost:3000", trustProxy: 0 }), false);
+  assert.equal(servedOverHttps("https", { publicUrl: undefined, trustProxy: 1 }), true);
+  assert.equal(servedOverHttps("https, http", { publicUrl: undefined, trustProxy: 1 }), true);
+  assert.equal(servedOverHttps("http", { publicUrl: undefined, trustProxy: 1 }), false);
 });

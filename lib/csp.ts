@@ -37,3 +37,18 @@ export function newNonce(): string {
 
 /** HSTS for responses served over https: a year, subdomains included. */
 export const HSTS = "max-age=31536000; includeSubDomains";
+
+/**
+ * Whether a response goes out over https, so it carries HSTS: the app's public URL (NEXTAUTH_URL) is https, or a
+ * proxy of yours (TRUST_PROXY > 0) says the request came in over https. A client's own X-Forwarded-Proto is not
+ * believed otherwise (and browsers ignore HSTS received over plain http anyway).
+ */
+export function servedOverHttps(
+  forwardedProto: string | string[] | undefined,
+  opts: { publicUrl: string | undefined; trustProxy: number },
+): boolean {
+  if (opts.publicUrl?.startsWith("https:")) return true;
+  if (opts.trustProxy === 0 || forwardedProto === undefined) return false;
+  const first = (Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto).split(",")[0].trim();
+  return first === "https";
+}

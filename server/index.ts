@@ -11,7 +11,7 @@
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "../lib/client-address";
-import { HSTS } from "../lib/csp";
+import { HSTS, servedOverHttps } from "../lib/csp";
 import { env } from "../lib/env";
 import { sessionSecrets } from "../lib/secrets";
 import { fastRoutes, refuseOversizedBody } from "./fast-routes";
@@ -29,7 +29,7 @@ async function main() {
   const handle = app.getRequestHandler();
   const fastRoute = fastRoutes(sessionSecrets);
   const trustProxy = env().TRUST_PROXY;
-  const httpsUrl = env().NEXTAUTH_URL?.startsWith("https:") ?? false;
+  const publicUrl = env().NEXTAUTH_URL;
   const server = createServer((req, res) => {
     // The client's address for per-address throttles, from the socket (and X-Forwarded-For only as far as
     // TRUST_PROXY says); whatever a client sent in this header is replaced.
@@ -39,7 +39,7 @@ async function main() {
       trustProxy,
     );
     // HSTS when the app is served over https: its public URL says so, or a trusted proxy (TRUST_PROXY) does.
-    if (httpsUrl || (trustProxy > 0 && req.headers["x-forwarded-proto"] === "https"))
+    if (servedOverHttps(req.headers["x-forwarded-proto"], { publicUrl, trustProxy }))
       res.setHeader("strict-transport-security", HSTS);
     if (refuseOversizedBody(req, res) || fastRoute(req, res)) return;
     handle(req, res).catch((e: unknown) => {
