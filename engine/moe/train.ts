@@ -36,19 +36,25 @@ export interface Schedule {
   expertLr: number;
   /** Windows of domain text averaged for a domain embedding. */
   embedWindows: number;
-  /** Expert processes run at once (each with threads = 2 / parallel). */
+  /**
+   * Expert processes run at once by `all` (default; `--parallel N` overrides). Every stage runs
+   * onnxruntime on one thread, so the result does not depend on this.
+   */
   parallelExperts: number;
 }
 
-/** About 12 min for the public model and 12 min for the four experts on two cores. */
+/**
+ * The shipped schedule: 2000 public steps (8.2 M bytes) and 360 steps per expert (1.5 M bytes
+ * each), every stage on one onnxruntime thread. See README (FlexOlmo) for the measured wall time.
+ */
 export const MINI_SCHEDULE: Schedule = {
   seed: 20250711,
   batch: 16,
   seqLen: 256,
-  publicSteps: 500,
-  publicLr: 2e-3,
-  expertSteps: 160,
-  expertLr: 1e-3,
+  publicSteps: 2000,
+  publicLr: 4e-3,
+  expertSteps: 360,
+  expertLr: 3e-3,
   embedWindows: 32,
   parallelExperts: 2,
 };
@@ -115,12 +121,13 @@ export async function runPublicStage(opts: {
     seed: s.seed,
     clip: 1,
     threads: opts.threads,
+    checkpoint: `${opts.out}.ckpt`,
     log: (step, loss, ms) => {
       if (step % 25 === 0 || step === s.publicSteps - 1)
         log(`[public] step ${step} loss ${(loss / LN2).toFixed(3)} bits/byte ${ms.toFixed(0)} ms`);
     },
   });
-  const rows = await domainRouterRows(cfg, weights, data, s, opts.threads ?? 2);
+  const rows = await domainRouterRows(cfg, weights, data, s, opts.threads ?? 1);
   rows.forEach((row, l) => {
     weights.set(`${PUBLIC_DOMAIN}.l${l}.router`, { shape: [cfg.dModel], data: row });
   });
@@ -131,7 +138,7 @@ export async function runPublicStage(opts: {
     heldout,
     s.seqLen,
     64,
-    opts.threads ?? 2,
+    opts.threads ?? 1,
   );
   saveWeights(opts.out, weights, {
     stage: "public",
@@ -172,7 +179,7 @@ export async function runExpertStage(opts: {
   const domain = split.domain;
   if (domain === PUBLIC_DOMAIN) throw new Error("the public domain has no separate expert");
   const { weights } = loadWeights(opts.publicCheckpoint);
-  const threads = opts.threads ?? 2;
+  const threads = opts.threads ?? 1;
   const publicOnly = [{ id: PUBLIC_DOMAIN, hasBias: false }];
   const before = await evaluateWindows(cfg, publicOnly, weights, heldout, s.seqLen, 64, threads);
   // The new expert starts as an exact copy of the public FFN.
@@ -207,6 +214,7 @@ export async function runExpertStage(opts: {
     seed: s.seed + 1 + hashDomain(domain),
     clip: 1,
     threads,
+    checkpoint: `${opts.out}.ckpt`,
     nonPositive: routerNames(cfg, domain, true).filter((n) => n.endsWith(".bias")),
     log: (step, loss, ms) => {
       if (step % 20 === 0 || step === s.expertSteps - 1)
@@ -231,6 +239,7 @@ export async function runExpertStage(opts: {
       LN2,
     heldoutBitsPerBytePublicOnly: before.loss / LN2,
     heldoutBitsPerByteWithExpert: after.loss / LN2,
+    schedule: s,
   });
   log(
     `[${domain}] done: held-out ${(before.loss / LN2).toFixed(3)} -> ${(after.loss / LN2).toFixed(3)} bits/byte`,
@@ -241,6 +250,17 @@ function hashDomain(domain: string): number {
   let h = 0;
   for (let i = 0; i < domain.length; i++) h = (h * 31 + domain.charCodeAt(i)) % 100003;
   return h;
+}
+
+/** Whether a stage's output exists and was trained with this schedule (so `all` can resume after a crash). */
+function finished(path: string, s: Schedule): boolean {
+  if (!existsSync(path) || !existsSync(`${path}.json`)) return false;
+  try {
+    const meta = JSON.parse(readFileSync(`${path}.json`, "utf8")).meta as { schedule?: Schedule };
+    return JSON.stringify(meta.schedule) === JSON.stringify(s);
+  } catch {
+    return false;
+  }
 }
 
 function runChild(args: string[]): Promise<void> {
@@ -283,7 +303,8 @@ async function main(): Promise<void> {
   const out = flags.out ?? "models/flexolmo-mini";
   const cfg = MINI_CONFIG;
   const schedule = scaled(MINI_SCHEDULE, Number(flags.scale ?? "1"));
-  const threads = Number(flags.threads ?? "2");
+  const threads = Number(flags.threads ?? "1");
+  const parallel = Math.max(1, Number(flags.parallel ?? schedule.parallelExperts));
   const domainsDir = join(work, "domains");
   const publicCkpt = join(work, "public.bin");
   if (stage === "prepare" || stage === "all") {
@@ -298,9 +319,10 @@ async function main(): Promise<void> {
       throw new Error(`corpus has no "${PUBLIC_DOMAIN}" domain`);
   }
   if (stage === "public" || stage === "all") {
-    if (stage === "all")
-      await runChild(["public", "--work", work, "--scale", flags.scale ?? "1", "--threads", "2"]);
-    else
+    if (stage === "all") {
+      if (finished(publicCkpt, schedule)) console.log(`[public] ${publicCkpt} is complete; kept`);
+      else await runChild(["public", "--work", work, "--scale", flags.scale ?? "1", "--threads", "1"]);
+    } else
       await runPublicStage({
         cfg,
         schedule,
@@ -324,8 +346,11 @@ async function main(): Promise<void> {
   if (stage === "all") {
     const splits = JSON.parse(readFileSync(join(domainsDir, "splits.json"), "utf8")) as DomainSplit[];
     const closed = splits.map((sp) => sp.domain).filter((d) => d !== PUBLIC_DOMAIN);
-    const queue = [...closed];
-    const workerThreads = String(Math.max(1, Math.floor(2 / schedule.parallelExperts)));
+    const queue = closed.filter((d) => {
+      const done = finished(join(work, `expert-${d}.bin`), schedule);
+      if (done) console.log(`[${d}] expert-${d}.bin is complete; kept`);
+      return !done;
+    });
     const worker = async () => {
       for (let d = queue.shift(); d; d = queue.shift()) {
         await runChild([
@@ -337,11 +362,11 @@ async function main(): Promise<void> {
           "--scale",
           flags.scale ?? "1",
           "--threads",
-          workerThreads,
+          "1",
         ]);
       }
     };
-    await Promise.all(Array.from({ length: schedule.parallelExperts }, worker));
+    await Promise.all(Array.from({ length: parallel }, worker));
   }
   if (stage === "merge" || stage === "all") {
     const domains = readdirSync(work)

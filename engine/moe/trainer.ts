@@ -2,6 +2,8 @@
  * Gradient descent on the ONNX step graph (train-graph.ts): onnxruntime computes loss and
  * gradients, Adam with global-norm clipping updates the host weights in place.
  */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import * as ort from "onnxruntime-node";
 import type { ModelConfig } from "./config";
 import { sampleBatch } from "./data";
@@ -30,6 +32,14 @@ export interface TrainOptions {
   log?: (step: number, loss: number, msPerStep: number) => void;
   /** Stop early once this wall-clock deadline (ms since epoch) passes; steps done are reported. */
   deadline?: number;
+  /**
+   * Resumable training: every `checkpointEvery` steps (default 100) the trainable weights, Adam
+   * moments, losses and step are written atomically to this file; a later call with the same
+   * options resumes from it (the batch sampler is replayed to the same position), so a crash loses
+   * at most `checkpointEvery` steps and the result is the same as an uninterrupted run.
+   */
+  checkpoint?: string;
+  checkpointEvery?: number;
 }
 
 export interface TrainResult {
@@ -79,7 +89,22 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const losses: number[] = [];
   const nonPositive = new Set(o.nonPositive ?? []);
   let stepsDone = 0;
-  for (let step = 0; step < o.steps; step++) {
+  let start = 0;
+  const every = Math.max(1, o.checkpointEvery ?? 100);
+  if (o.checkpoint && existsSync(o.checkpoint)) {
+    const ck = readCheckpoint(o.checkpoint, o);
+    for (const n of o.trainable) {
+      (o.weights.get(n) as { data: Float32Array }).data.set(ck.tensors.get(`w:${n}`) as Float32Array);
+      (m.get(n) as Float32Array).set(ck.tensors.get(`m:${n}`) as Float32Array);
+      (v.get(n) as Float32Array).set(ck.tensors.get(`v:${n}`) as Float32Array);
+    }
+    losses.push(...ck.losses);
+    start = ck.step;
+    stepsDone = ck.step;
+    // sampleBatch draws exactly `batch` numbers per step.
+    for (let i = 0; i < start * o.batch; i++) rng();
+  }
+  for (let step = start; step < o.steps; step++) {
     if (o.deadline && Date.now() > o.deadline) break;
     const t0 = performance.now();
     const { ids, targets } = sampleBatch(o.data, o.batch, o.seqLen, rng);
@@ -115,9 +140,96 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     }
     stepsDone++;
     o.log?.(step, loss, performance.now() - t0);
+    if (o.checkpoint && (stepsDone % every === 0 || stepsDone === o.steps))
+      writeCheckpoint(o.checkpoint, o, stepsDone, losses, m, v);
   }
   await session.release();
   return { losses, stepsDone, tokensSeen: stepsDone * o.batch * o.seqLen };
+}
+
+interface CheckpointHeader {
+  format: "flexolmo-train-checkpoint/1";
+  step: number;
+  steps: number;
+  batch: number;
+  seqLen: number;
+  seed: number;
+  lr: number;
+  losses: number[];
+  tensors: { name: string; length: number }[];
+}
+
+function writeCheckpoint(
+  path: string,
+  o: TrainOptions,
+  step: number,
+  losses: number[],
+  m: Map<string, Float32Array>,
+  v: Map<string, Float32Array>,
+): void {
+  const parts: { name: string; data: Float32Array }[] = [];
+  for (const n of o.trainable) {
+    parts.push({ name: `w:${n}`, data: (o.weights.get(n) as { data: Float32Array }).data });
+    parts.push({ name: `m:${n}`, data: m.get(n) as Float32Array });
+    parts.push({ name: `v:${n}`, data: v.get(n) as Float32Array });
+  }
+  const header: CheckpointHeader = {
+    format: "flexolmo-train-checkpoint/1",
+    step,
+    steps: o.steps,
+    batch: o.batch,
+    seqLen: o.seqLen,
+    seed: o.seed,
+    lr: o.lr,
+    losses,
+    tensors: parts.map((p) => ({ name: p.name, length: p.data.length })),
+  };
+  const head = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(head.length, 0);
+  const body = Buffer.concat([
+    len,
+    head,
+    ...parts.map((p) => Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength)),
+  ]);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, body);
+  renameSync(`${path}.tmp`, path);
+}
+
+function readCheckpoint(
+  path: string,
+  o: TrainOptions,
+): { step: number; losses: number[]; tensors: Map<string, Float32Array> } {
+  const raw = readFileSync(path);
+  const hl = raw.readUInt32LE(0);
+  const header = JSON.parse(raw.subarray(4, 4 + hl).toString("utf8")) as CheckpointHeader;
+  const same =
+    header.format === "flexolmo-train-checkpoint/1" &&
+    header.steps === o.steps &&
+    header.batch === o.batch &&
+    header.seqLen === o.seqLen &&
+    header.seed === o.seed &&
+    header.lr === o.lr &&
+    header.tensors.length === o.trainable.length * 3;
+  if (!same) throw new Error(`${path} belongs to another training run; delete it to start over`);
+  const tensors = new Map<string, Float32Array>();
+  let off = 4 + hl;
+  for (const t of header.tensors) {
+    const bytes = raw.subarray(off, off + t.length * 4);
+    if (bytes.length !== t.length * 4) throw new Error(`${path} is truncated`);
+    tensors.set(
+      t.name,
+      new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)),
+    );
+    off += t.length * 4;
+  }
+  for (const n of o.trainable) {
+    const w = tensors.get(`w:${n}`);
+    if (!w || w.length !== (o.weights.get(n) as { data: Float32Array }).data.length)
+      throw new Error(`${path} does not match the parameters being trained (${n})`);
+  }
+  return { step: header.step, losses: header.losses, tensors };
 }
 
 /**
