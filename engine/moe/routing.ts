@@ -37,5 +37,7 @@ export function routeToken(
   }
   for (const c of probs) c.weight /= sum;
   probs.sort((a, b) => b.weight - a.weight || a.expert - b.expert);
-  return probs.slice(0, Math.max(1, k));
+  const out = probs.slice(0, Math.max(1, k));
+  if (process.env.RENORM) { let t = 0; for (const c of out) t += c.weight; for (const c of out) c.weight /= t; }
+  return out;
 }

@@ -44,16 +44,16 @@ export interface Schedule {
 }
 
 /**
- * The shipped schedule: 2000 public steps (8.2 M bytes) and 360 steps per expert (1.5 M bytes
+ * The shipped schedule: 1500 public steps (6.1 M bytes) and 250 steps per expert (1.0 M bytes
  * each), every stage on one onnxruntime thread. See README (FlexOlmo) for the measured wall time.
  */
 export const MINI_SCHEDULE: Schedule = {
   seed: 20250711,
   batch: 16,
   seqLen: 256,
-  publicSteps: 2000,
+  publicSteps: 1500,
   publicLr: 4e-3,
-  expertSteps: 360,
+  expertSteps: 250,
   expertLr: 3e-3,
   embedWindows: 32,
   parallelExperts: 2,
