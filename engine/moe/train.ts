@@ -216,6 +216,7 @@ export async function runExpertStage(opts: {
     threads,
     checkpoint: `${opts.out}.ckpt`,
     nonPositive: routerNames(cfg, domain, true).filter((n) => n.endsWith(".bias")),
+    unitNorm: routerNames(cfg, domain, false),
     log: (step, loss, ms) => {
       if (step % 20 === 0 || step === s.expertSteps - 1)
         log(`[${domain}] step ${step} loss ${(loss / LN2).toFixed(3)} bits/byte ${ms.toFixed(0)} ms`);

@@ -28,6 +28,12 @@ export interface TrainOptions {
   clip?: number;
   /** Parameters projected onto (-inf, 0] after each step (the router biases). */
   nonPositive?: string[];
+  /**
+   * Parameters projected back onto the unit sphere after each step (the router rows): training
+   * may turn a row towards the tokens its expert serves but not lengthen it, since a longer row
+   * raises that expert's logit on every token, of every domain (see README, FlexOlmo router).
+   */
+  unitNorm?: string[];
   threads?: number;
   log?: (step: number, loss: number, msPerStep: number) => void;
   /** Stop early once this wall-clock deadline (ms since epoch) passes; steps done are reported. */
@@ -88,6 +94,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const rng = mulberry32(o.seed);
   const losses: number[] = [];
   const nonPositive = new Set(o.nonPositive ?? []);
+  const unitNorm = new Set(o.unitNorm ?? []);
   let stepsDone = 0;
   let start = 0;
   const every = Math.max(1, o.checkpointEvery ?? 100);
@@ -137,6 +144,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         w[i] = (w[i] as number) - (lr * (mi / bc1)) / (Math.sqrt(vi / bc2) + ADAM_EPS);
       }
       if (nonPositive.has(n)) for (let i = 0; i < w.length; i++) w[i] = Math.min(0, w[i] as number);
+      if (unitNorm.has(n)) {
+        let sq2 = 0;
+        for (let i = 0; i < w.length; i++) sq2 += (w[i] as number) * (w[i] as number);
+        const s = 1 / Math.sqrt(sq2 + 1e-12);
+        for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) * s;
+      }
     }
     stepsDone++;
     o.log?.(step, loss, performance.now() - t0);
