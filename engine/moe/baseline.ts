@@ -5,35 +5,11 @@
  * - a dense model of the same active size as k routed experts: their FFNs concatenated along the
  *   hidden axis into one FFN of width k * F, run with weight 1 (used by bench/moe.ts).
  */
-import { join } from "node:path";
-import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import type { ModelConfig } from "./config";
 import { buildExpertGraph } from "./export";
 import type { FlexOlmoManifest } from "./manifest";
-
-const { onnx } = onnxProto;
-
-/** Per-layer W1 [d, F] and W2 [F, d] of one expert file. */
-export async function readExpertFfn(
-  dir: string,
-  file: string,
-  cfg: ModelConfig,
-): Promise<{ w1: Float32Array[]; w2: Float32Array[] }> {
-  const { readFileSync } = await import("node:fs");
-  const model = onnx.ModelProto.decode(readFileSync(join(dir, file)));
-  const get = (name: string) => {
-    const t = model.graph?.initializer?.find((i) => i.name === name);
-    if (!t?.rawData) throw new Error(`${file}: no initializer ${name}`);
-    const raw = t.rawData;
-    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-  };
-  const split = (all: Float32Array) => {
-    const per = all.length / cfg.layers;
-    return Array.from({ length: cfg.layers }, (_, l) => all.slice(l * per, (l + 1) * per));
-  };
-  return { w1: split(get("w1")), w2: split(get("w2")) };
-}
+import { readExpertFfn } from "./onnx-weights";
 
 export async function averagedFfnSession(
   dir: string,

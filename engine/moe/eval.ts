@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { averagedFfnSession } from "./baseline";
 import { PUBLIC_DOMAIN } from "./config";
+import { readOwnerData } from "./contribute";
 import { prepareDomainFolders } from "./data";
 import { type FlexOlmo, loadFlexOlmo } from "./index";
 import { SCORE_BYTES } from "./merge";
@@ -53,7 +54,8 @@ export function checkClaims(rows: EvalRow[], domains: string[]): Claim[] {
   const pub = row("public only");
   const all = row("all experts");
   const avg = row("averaged weights (dense)");
-  const closed = domains.filter((d) => d !== PUBLIC_DOMAIN);
+  // Closed domains that have both held-out text and an expert.
+  const closed = domains.filter((d) => d !== PUBLIC_DOMAIN && rows.some((r) => r.name === `public + ${d}`));
   const claims: Claim[] = [];
   const own = closed.map((d) => ({
     d,
@@ -204,6 +206,54 @@ export async function runEvaluation(
   };
 }
 
+/**
+ * Held-out text for every expert domain of a model: the corpus domains' slices from
+ * `<work>/domains` (written by `npm run train`, re-derived from the corpus when absent) plus
+ * `extra` (domain -> JSONL file, held-out slice chosen as for the owner's data). An installed
+ * expert whose domain has no text here still appears in every configuration, but no column
+ * scores its own domain.
+ */
+export async function heldoutForModel(
+  model: FlexOlmo,
+  opts: { work: string; corpus: string; maxBytes: number; extra?: Map<string, string> },
+): Promise<Map<string, Uint8Array>> {
+  let domainsDir = join(opts.work, "domains");
+  if (!existsSync(join(domainsDir, "splits.json"))) {
+    domainsDir = join(opts.work, "eval-domains");
+    if (!existsSync(join(domainsDir, "splits.json"))) {
+      if (!existsSync(opts.corpus))
+        throw new Error(
+          `no held-out data: neither ${join(opts.work, "domains")} nor ${opts.corpus} exists (run npm run -s setup:data)`,
+        );
+      await prepareDomainFolders(opts.corpus, domainsDir);
+    }
+  }
+  const heldout = new Map<string, Uint8Array>();
+  for (const e of model.experts) {
+    const extra = opts.extra?.get(e.domain);
+    let bytes: Uint8Array | undefined;
+    if (extra) bytes = (await readOwnerData(extra)).heldout;
+    else if (existsSync(join(domainsDir, e.domain, "heldout.bin")))
+      bytes = new Uint8Array(readFileSync(join(domainsDir, e.domain, "heldout.bin")));
+    if (bytes) heldout.set(e.domain, bytes.subarray(0, Math.min(bytes.length, opts.maxBytes)));
+  }
+  for (const [d, f] of opts.extra ?? []) {
+    if (!heldout.has(d)) heldout.set(d, (await readOwnerData(f)).heldout.subarray(0, opts.maxBytes));
+  }
+  if (!heldout.has(PUBLIC_DOMAIN)) throw new Error("no held-out text for the public domain");
+  return heldout;
+}
+
+/** Writes eval.json and eval.md into the model folder. */
+export function writeReport(modelDir: string, report: EvalReport): string {
+  const out = join(modelDir, "eval.json");
+  writeFileSync(`${out}.tmp`, JSON.stringify(report, null, 2));
+  renameSync(`${out}.tmp`, out);
+  const md = toMarkdown(report);
+  writeFileSync(join(modelDir, "eval.md"), md);
+  return md;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flag = (name: string, dflt: string) => {
@@ -211,33 +261,16 @@ async function main(): Promise<void> {
     return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
   };
   const modelDir = flag("model", "models/flexolmo-mini");
-  const work = flag("work", "data/moe-train");
-  const corpus = flag("corpus", "data/corpus/flexmix-mini.jsonl");
-  const maxBytes = Number(flag("max-bytes", String(SCORE_BYTES)));
   const model = await loadFlexOlmo(modelDir, { threads: 1 });
   const topK = Number(flag("top-k", String(model.defaultTopK)));
-  let domainsDir = join(work, "domains");
-  if (!existsSync(join(domainsDir, "splits.json"))) {
-    if (!existsSync(corpus))
-      throw new Error(
-        `no held-out data: neither ${domainsDir} nor ${corpus} exists (run npm run -s setup:data)`,
-      );
-    domainsDir = join(work, "eval-domains");
-    await prepareDomainFolders(corpus, domainsDir);
-  }
-  const heldout = new Map<string, Uint8Array>();
-  for (const e of model.experts) {
-    const bytes = new Uint8Array(readFileSync(join(domainsDir, e.domain, "heldout.bin")));
-    heldout.set(e.domain, bytes.subarray(0, Math.min(bytes.length, maxBytes)));
-  }
+  const heldout = await heldoutForModel(model, {
+    work: flag("work", "data/moe-train"),
+    corpus: flag("corpus", "data/corpus/flexmix-mini.jsonl"),
+    maxBytes: Number(flag("max-bytes", String(SCORE_BYTES))),
+  });
   const report = await runEvaluation(model, modelDir, heldout, topK, (m) => console.error(m));
   await model.release();
-  const out = join(modelDir, "eval.json");
-  writeFileSync(`${out}.tmp`, JSON.stringify(report, null, 2));
-  renameSync(`${out}.tmp`, out);
-  const md = toMarkdown(report);
-  writeFileSync(join(modelDir, "eval.md"), md);
-  console.log(md);
+  console.log(writeReport(modelDir, report));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -4,14 +4,16 @@
  *
  *   embed.onnx           ids [1,T] int64, pos [1,T] int64 -> x [1,T,d]
  *   attn.onnx            x [1,T,d], layer [] int64, past_k/past_v [1,H,P,hd], mask [T,P+T]
- *                        -> h [1,T,d] (x + attention), xn [1,T,d] (normed FFN input),
- *                           router_logits [1,T,E] (xn . r_e + b_e), k_all/v_all [1,H,P+T,hd]
+ *                        -> h [1,T,d] (x + attention), xn [1,T,d] (normed FFN input = router
+ *                           input), k_all/v_all [1,H,P+T,hd]
  *   expert-<id>.onnx     x [n,d], layer [] int64 -> y [n,d]  (one file per expert, all layers)
  *   head.onnx            h [1,T,d] -> logits [1,T,V]
  *
  * Per-layer weights are stacked on a leading axis and picked with Gather(layer), which costs
  * one copy of that layer's weights per call (~0.25 MB for attention at d=128) and keeps one file
- * per part. The router matrix holds one column per expert in manifest order.
+ * per part. The router is not a graph: each expert's rows and bias live in the manifest
+ * (runtime.ts computes xn . r_e + b_e), so installing or removing an expert never rewrites a
+ * shared file.
  */
 import { GELU_SLOPE, type ModelConfig, NORM_EPS } from "./config";
 import { GraphBuilder } from "./graph";
@@ -49,17 +51,11 @@ export function buildEmbedGraph(cfg: ModelConfig, w: WeightMap): Uint8Array {
   return g.toBytes();
 }
 
-/** `routerColumns[e]` names expert e's router row prefix and whether it has a bias. */
-export function buildAttnGraph(
-  cfg: ModelConfig,
-  w: WeightMap,
-  routerExperts: { id: string; hasBias: boolean }[],
-): Uint8Array {
+export function buildAttnGraph(cfg: ModelConfig, w: WeightMap): Uint8Array {
   const d = cfg.dModel;
   const H = cfg.heads;
   const hd = d / H;
   const L = cfg.layers;
-  const E = routerExperts.length;
   const g = new GraphBuilder("flexolmo_attn");
   const x = g.input("x", "float32", [1, "T", d]);
   const layer = g.input("layer", "int64", []);
@@ -98,18 +94,6 @@ export function buildAttnGraph(
     layerNames(cfg, (l) => `l${l}.wo`),
     [d, d],
   );
-  // Router: R[l] is [d, E] (column e = expert e's row), B[l] is [E].
-  const R = new Float32Array(L * d * E);
-  const Bias = new Float32Array(L * E);
-  routerExperts.forEach((e, ei) => {
-    for (let l = 0; l < L; l++) {
-      const row = getTensor(w, `${e.id}.l${l}.router`).data;
-      for (let i = 0; i < d; i++) R[l * d * E + i * E + ei] = row[i] as number;
-      Bias[l * E + ei] = e.hasBias ? (getTensor(w, `${e.id}.l${l}.bias`).data[0] as number) : 0;
-    }
-  });
-  const r = g.op("Gather", [g.init("router", R, [L, d, E]), layer], { axis: 0 });
-  const b = g.op("Gather", [g.init("router_bias", Bias, [L, E]), layer], { axis: 0 });
 
   const a = rms(g, x, g1);
   const heads = (m: string) => g.transpose(g.reshape(g.matmul(a, m), [1, -1, H, hd]), [0, 2, 1, 3]);
@@ -125,7 +109,6 @@ export function buildAttnGraph(
   const xn = rms(g, h, g2);
   g.output(h, "h", "float32", [1, "T", d]);
   g.output(xn, "xn", "float32", [1, "T", d]);
-  g.output(g.add(g.matmul(xn, r), b), "router_logits", "float32", [1, "T", E]);
   g.output(kAll, "k_all", "float32", [1, H, "S", hd]);
   g.output(vAll, "v_all", "float32", [1, H, "S", hd]);
   return g.toBytes();

@@ -20,10 +20,37 @@ export interface ExpertManifest {
   file: string;
   /** Held-out bits per byte on its own domain: public model alone vs public + this expert. */
   heldout: { publicOnlyBitsPerByte: number; withExpertBitsPerByte: number };
+  /**
+   * The expert's router: per layer its row (dModel numbers, unit length) and bias (0 for the
+   * public expert). Token x at layer l gets logit x . rows[l] + bias[l].
+   */
+  router: { rows: number[][]; bias: number[] };
+  /** Set for an expert installed from a data owner's package (`moe expert install`). */
+  contribution?: ExpertContribution;
 }
 
+/** What a data owner states about an installed expert, and where it came from. */
+export interface ExpertContribution {
+  /** Who trained and contributed it, as the owner states it. */
+  contributor: string;
+  /** The training data's licence, as the owner states it. */
+  licence: string;
+  /** Free-text data statement (what the data is, how it was collected), as the owner states it. */
+  statement: string;
+  /** Size of the owner's file: documents and UTF-8 bytes of text (training + held-out). */
+  dataDocuments: number;
+  dataBytes: number;
+  /** SHA-256 of the package file it was installed from. */
+  packageSha256: string;
+  /** When the package was built (ISO time) and when it was installed. */
+  createdAt: string;
+  installedAt: string;
+}
+
+export const MANIFEST_FORMAT = "flexolmo-mini/2";
+
 export interface FlexOlmoManifest {
-  format: "flexolmo-mini/1";
+  format: typeof MANIFEST_FORMAT;
   name: string;
   config: ModelConfig;
   /** Manifest order = router column order; experts[0] is the public expert. */
@@ -65,11 +92,14 @@ export function readVerifiedModel(dir: string): {
       },
     );
   }
-  if (manifest.format !== "flexolmo-mini/1" || !Array.isArray(manifest.experts) || !manifest.files) {
-    throw new FlexOlmoError("MODEL_FILE_CORRUPTED", `FlexOlmo manifest ${mPath} has an unknown format`, {
-      path: mPath,
-    });
+  if (manifest.format !== MANIFEST_FORMAT || !Array.isArray(manifest.experts) || !manifest.files) {
+    throw new FlexOlmoError(
+      "MODEL_FILE_CORRUPTED",
+      `FlexOlmo manifest ${mPath} has format ${JSON.stringify(manifest.format)}, expected "${MANIFEST_FORMAT}" (run \`npm run train\`)`,
+      { path: mPath },
+    );
   }
+  for (const e of manifest.experts) checkRouter(e, manifest.config, mPath);
   const files = new Map<string, Uint8Array>();
   for (const [name, meta] of Object.entries(manifest.files)) {
     const p = join(dir, name);
@@ -88,4 +118,43 @@ export function readVerifiedModel(dir: string): {
     files.set(name, bytes);
   }
   return { manifest, files };
+}
+
+function checkRouter(e: ExpertManifest, cfg: ModelConfig, where: string): void {
+  const r = e.router;
+  const ok =
+    r &&
+    Array.isArray(r.rows) &&
+    Array.isArray(r.bias) &&
+    r.rows.length === cfg.layers &&
+    r.bias.length === cfg.layers &&
+    r.rows.every((row) => Array.isArray(row) && row.length === cfg.dModel && row.every(Number.isFinite)) &&
+    r.bias.every(Number.isFinite);
+  if (!ok) {
+    throw new FlexOlmoError(
+      "MODEL_FILE_CORRUPTED",
+      `${where}: expert "${e.id}" has no valid router (${cfg.layers} rows of ${cfg.dModel} numbers and ${cfg.layers} biases)`,
+      { path: where, expert: e.id },
+    );
+  }
+}
+
+/** Files every expert shares: the public model outside the experts' feed-forward layers. */
+export const SHARED_FILES = ["embed.onnx", "attn.onnx", "head.onnx"] as const;
+
+/**
+ * Identity of the public (base) model an expert is trained against: SHA-256 over the
+ * configuration, the shared files' checksums, the public expert's file checksum and router.
+ * Installing or removing closed experts leaves it unchanged; retraining the public model changes it.
+ */
+export function baseModelId(manifest: FlexOlmoManifest): string {
+  const pub = manifest.experts[0];
+  if (!pub) throw new FlexOlmoError("MODEL_FILE_CORRUPTED", "manifest lists no experts");
+  const canonical = JSON.stringify({
+    config: manifest.config,
+    shared: SHARED_FILES.map((f) => manifest.files[f]?.sha256 ?? ""),
+    public: manifest.files[pub.file]?.sha256 ?? "",
+    router: pub.router,
+  });
+  return createHash("sha256").update(canonical).digest("hex");
 }

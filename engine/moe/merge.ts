@@ -9,7 +9,7 @@ import { type ModelConfig, PUBLIC_DOMAIN } from "./config";
 import { readDomainFolder } from "./data";
 import { buildAttnGraph, buildEmbedGraph, buildExpertGraph, buildHeadGraph, expertFfn } from "./export";
 import { loadFlexOlmo } from "./index";
-import { type ExpertManifest, type FlexOlmoManifest, sha256 } from "./manifest";
+import { type ExpertManifest, type FlexOlmoManifest, MANIFEST_FORMAT, sha256 } from "./manifest";
 import { loadWeights, type WeightMap } from "./weights";
 
 /** Held-out bytes per domain scored into the manifest (the same prefix `npm run eval:moe` uses). */
@@ -48,6 +48,19 @@ function describeData(
     : `Closed "${domain}" data: ${split.trainDocs} documents (${mb} MB)${from}, seen only by this expert.`;
 }
 
+/** An expert's router rows and biases from a weight map, as the manifest stores them. */
+export function routerOf(cfg: ModelConfig, w: WeightMap, id: string): ExpertManifest["router"] {
+  const rows: number[][] = [];
+  const bias: number[] = [];
+  for (let l = 0; l < cfg.layers; l++) {
+    rows.push(Array.from((w.get(`${id}.l${l}.router`) as { data: Float32Array }).data));
+    bias.push(
+      id === PUBLIC_DOMAIN ? 0 : ((w.get(`${id}.l${l}.bias`) as { data: Float32Array }).data[0] as number),
+    );
+  }
+  return { rows, bias };
+}
+
 export async function mergeAndExport(o: MergeOptions): Promise<FlexOlmoManifest> {
   const { cfg } = o;
   const pub = loadWeights(o.publicCheckpoint);
@@ -66,14 +79,7 @@ export async function mergeAndExport(o: MergeOptions): Promise<FlexOlmoManifest>
     files[name] = { sha256: sha256(bytes), bytes: bytes.length };
   };
   put("embed.onnx", buildEmbedGraph(cfg, merged));
-  put(
-    "attn.onnx",
-    buildAttnGraph(
-      cfg,
-      merged,
-      ids.map((id) => ({ id, hasBias: id !== PUBLIC_DOMAIN })),
-    ),
-  );
+  put("attn.onnx", buildAttnGraph(cfg, merged));
   put("head.onnx", buildHeadGraph(cfg, merged));
   const experts: ExpertManifest[] = ids.map((id) => {
     const f = expertFfn(cfg, merged, id);
@@ -91,10 +97,11 @@ export async function mergeAndExport(o: MergeOptions): Promise<FlexOlmoManifest>
       trainingTokens: Number(meta.tokens ?? 0),
       file,
       heldout: { publicOnlyBitsPerByte: Number.NaN, withExpertBitsPerByte: Number.NaN },
+      router: routerOf(cfg, merged, id),
     };
   });
   const manifest: FlexOlmoManifest = {
-    format: "flexolmo-mini/1",
+    format: MANIFEST_FORMAT,
     name: o.name ?? "flexolmo-mini",
     config: cfg,
     experts,

@@ -38,6 +38,10 @@ export function routeToken(
   for (const c of probs) c.weight /= sum;
   probs.sort((a, b) => b.weight - a.weight || a.expert - b.expert);
   const out = probs.slice(0, Math.max(1, k));
-  if (process.env.RENORM) { let t = 0; for (const c of out) t += c.weight; for (const c of out) c.weight /= t; }
+  if (process.env.RENORM) {
+    let t = 0;
+    for (const c of out) t += c.weight;
+    for (const c of out) c.weight /= t;
+  }
   return out;
 }

@@ -1,9 +1,10 @@
 /**
  * Routed inference over the exported ONNX parts (see export.ts for the graph contracts).
  *
- * Per forward step over T new positions: embed -> for each layer: attention + router logits
- * (one session call), routing in TypeScript (routing.ts), then ONE call per selected expert on
- * just the rows routed to it, weighted sum added to the residual -> head.
+ * Per forward step over T new positions: embed -> for each layer: attention (one session call),
+ * router logits xn . r_e + b_e from the manifest's router rows and routing in TypeScript
+ * (routing.ts), then ONE call per selected expert on just the rows routed to it, weighted sum
+ * added to the residual -> head.
  * Cost of a token grows with k (expert calls per layer), not with the number of installed
  * experts (the router is a d x E product, negligible at E <= 16).
  *
@@ -123,6 +124,13 @@ export class FlexOlmo {
   private readonly installed: boolean[];
   /** When set, every token uses this one FFN with weight 1 (dense baselines; see baseline.ts). */
   private denseFfn: ort.InferenceSession | undefined;
+  /** Per layer, the router rows of every manifest expert ([E * d], expert-major) and biases [E]. */
+  private readonly routerRows: Float32Array[];
+  private readonly routerBias: Float32Array[];
+  /** Generations and evaluations under way; `retire()` releases the sessions when it reaches 0. */
+  private active = 0;
+  private retired = false;
+  private released = false;
 
   constructor(
     manifest: FlexOlmoManifest,
@@ -143,6 +151,38 @@ export class FlexOlmo {
         trainingSteps: e.trainingSteps,
         heldout: e.heldout,
       }));
+    const { dModel: d, layers: L } = manifest.config;
+    const E = manifest.experts.length;
+    this.routerRows = Array.from({ length: L }, (_, l) => {
+      const r = new Float32Array(E * d);
+      manifest.experts.forEach((e, i) => {
+        r.set(e.router.rows[l] as number[], i * d);
+      });
+      return r;
+    });
+    this.routerBias = Array.from({ length: L }, (_, l) =>
+      Float32Array.from(manifest.experts, (e) => e.router.bias[l] as number),
+    );
+  }
+
+  /**
+   * Releases the sessions once no generation or evaluation is under way (now, if none is). For a
+   * model being replaced by a newer copy of its folder: requests already running finish on it.
+   */
+  retire(): void {
+    this.retired = true;
+    if (this.active === 0) void this.release();
+  }
+
+  private enter(): void {
+    if (this.released)
+      throw new FlexOlmoError("MODEL_FILE_MISSING", "this model was replaced and released; load it again");
+    this.active++;
+  }
+
+  private leave(): void {
+    this.active--;
+    if (this.active === 0 && this.retired) void this.release();
   }
 
   /** Internal (baselines): replace routing by one dense FFN session applied to every token. */
@@ -226,7 +266,7 @@ export class FlexOlmo {
           const yd = y.data as Float32Array;
           for (let i = 0; i < h.length; i++) h[i] = (h[i] as number) + (yd[i] as number);
         } else {
-          const logits = (out.router_logits as ort.Tensor).data as Float32Array;
+          const logits = this.routerLogits(xn, T, l, mask);
           const rows: number[][] = Array.from({ length: E }, () => []);
           const weights: number[][] = Array.from({ length: E }, () => []);
           for (let t = 0; t < T; t++) {
@@ -262,6 +302,26 @@ export class FlexOlmo {
     });
   }
 
+  /** Router logits [T * E] of the enabled experts at layer l (disabled experts are left at 0, masked later). */
+  private routerLogits(xn: Float32Array, T: number, l: number, mask: boolean[]): Float32Array {
+    const d = this.config.dModel;
+    const E = mask.length;
+    const R = this.routerRows[l] as Float32Array;
+    const B = this.routerBias[l] as Float32Array;
+    const out = new Float32Array(T * E);
+    for (let t = 0; t < T; t++) {
+      const x = t * d;
+      for (let e = 0; e < E; e++) {
+        if (!mask[e]) continue;
+        let z = B[e] as number;
+        const r = e * d;
+        for (let i = 0; i < d; i++) z += (xn[x + i] as number) * (R[r + i] as number);
+        out[t * E + e] = z;
+      }
+    }
+    return out;
+  }
+
   private routingList(routing: Float32Array, t: number): { id: string; weight: number }[] {
     const E = this.manifest.experts.length;
     const list: { id: string; weight: number }[] = [];
@@ -278,6 +338,15 @@ export class FlexOlmo {
    * Time per token: O(L * (attention over the cache + k expert FFNs)).
    */
   async *generate(opts: GenerateOptions): AsyncGenerator<TokenChunk, GenerationResult> {
+    this.enter();
+    try {
+      return yield* this.generateInner(opts);
+    } finally {
+      this.leave();
+    }
+  }
+
+  private async *generateInner(opts: GenerateOptions): AsyncGenerator<TokenChunk, GenerationResult> {
     const mask = this.enabledMask(opts.experts);
     const k = this.checkTopK(opts.topK);
     const temperature = opts.temperature ?? 0.8;
@@ -380,6 +449,18 @@ export class FlexOlmo {
     text: string | Uint8Array,
     opts: EvaluateOptions = {},
   ): Promise<{ bitsPerByte: number; bytes: number; expertShare: Record<string, number> }> {
+    this.enter();
+    try {
+      return await this.evaluateInner(text, opts);
+    } finally {
+      this.leave();
+    }
+  }
+
+  private async evaluateInner(
+    text: string | Uint8Array,
+    opts: EvaluateOptions,
+  ): Promise<{ bitsPerByte: number; bytes: number; expertShare: Record<string, number> }> {
     const mask = this.enabledMask(opts.experts);
     const k = this.checkTopK(opts.topK);
     const data = typeof text === "string" ? new TextEncoder().encode(text) : text;
@@ -414,6 +495,8 @@ export class FlexOlmo {
   }
 
   async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
     const all = [this.sessions.embed, this.sessions.attn, this.sessions.head, ...this.sessions.experts];
     for (const s of all) if (s) await s.release();
   }

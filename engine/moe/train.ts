@@ -21,10 +21,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MINI_CONFIG, type ModelConfig, PUBLIC_DOMAIN } from "./config";
 import { type DomainSplit, prepareDomainFolders, readDomainFolder } from "./data";
+import { domainRouterRows, type ExpertSchedule, trainExpert } from "./expert-train";
 import { mergeAndExport } from "./merge";
-import { ffnNames, initDenseWeights, routerNames, sharedNames } from "./params";
+import { ffnNames, initDenseWeights, sharedNames } from "./params";
 import { evaluateWindows, train } from "./trainer";
-import { loadWeights, saveWeights, type WeightMap } from "./weights";
+import { loadWeights, saveWeights } from "./weights";
 
 export interface Schedule {
   seed: number;
@@ -44,7 +45,7 @@ export interface Schedule {
 }
 
 /**
- * The shipped schedule: 1500 public steps (6.1 M bytes) and 250 steps per expert (1.0 M bytes
+ * The shipped schedule: 1500 public steps (6.1 M bytes) and 150 steps per expert (0.6 M bytes
  * each), every stage on one onnxruntime thread. See README (FlexOlmo) for the measured wall time.
  */
 export const MINI_SCHEDULE: Schedule = {
@@ -53,46 +54,13 @@ export const MINI_SCHEDULE: Schedule = {
   seqLen: 256,
   publicSteps: 1500,
   publicLr: 4e-3,
-  expertSteps: 250,
+  expertSteps: 150,
   expertLr: 3e-3,
   embedWindows: 32,
   parallelExperts: 2,
 };
 
 const LN2 = Math.log(2);
-
-function normalizeRows(hidden: Float32Array, cfg: ModelConfig): Float32Array[] {
-  const rows: Float32Array[] = [];
-  for (let l = 0; l < cfg.layers; l++) {
-    const row = hidden.slice(l * cfg.dModel, (l + 1) * cfg.dModel);
-    let n = 0;
-    for (const v of row) n += v * v;
-    const s = 1 / Math.sqrt(n + 1e-12);
-    for (let i = 0; i < row.length; i++) row[i] = (row[i] as number) * s;
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** Router rows from a domain embedding: per layer, the unit-normalised mean router input. */
-async function domainRouterRows(
-  cfg: ModelConfig,
-  publicWeights: WeightMap,
-  text: Uint8Array,
-  s: Schedule,
-  threads: number,
-) {
-  const { hiddenMean } = await evaluateWindows(
-    cfg,
-    [{ id: PUBLIC_DOMAIN, hasBias: false }],
-    publicWeights,
-    text,
-    s.seqLen,
-    s.embedWindows,
-    threads,
-  );
-  return normalizeRows(hiddenMean, cfg);
-}
 
 export async function runPublicStage(opts: {
   cfg: ModelConfig;
@@ -127,7 +95,7 @@ export async function runPublicStage(opts: {
         log(`[public] step ${step} loss ${(loss / LN2).toFixed(3)} bits/byte ${ms.toFixed(0)} ms`);
     },
   });
-  const rows = await domainRouterRows(cfg, weights, data, s, opts.threads ?? 1);
+  const rows = await domainRouterRows(cfg, weights, data, s.seqLen, s.embedWindows, opts.threads ?? 1);
   rows.forEach((row, l) => {
     weights.set(`${PUBLIC_DOMAIN}.l${l}.router`, { shape: [cfg.dModel], data: row });
   });
@@ -155,7 +123,7 @@ export async function runPublicStage(opts: {
       LN2,
     heldoutBitsPerByte: held.loss / LN2,
     config: cfg,
-    schedule: s,
+    schedule: publicSchedule(s),
   });
   log(`[public] done: ${result.stepsDone} steps, held-out ${(held.loss / LN2).toFixed(3)} bits/byte`);
 }
@@ -178,87 +146,66 @@ export async function runExpertStage(opts: {
   const { train: data, heldout, split } = readDomainFolder(opts.domainDir);
   const domain = split.domain;
   if (domain === PUBLIC_DOMAIN) throw new Error("the public domain has no separate expert");
-  const { weights } = loadWeights(opts.publicCheckpoint);
-  const threads = opts.threads ?? 1;
-  const publicOnly = [{ id: PUBLIC_DOMAIN, hasBias: false }];
-  const before = await evaluateWindows(cfg, publicOnly, weights, heldout, s.seqLen, 64, threads);
-  // The new expert starts as an exact copy of the public FFN.
-  for (let l = 0; l < cfg.layers; l++) {
-    for (const w of ["w1", "w2"]) {
-      const src = weights.get(`${PUBLIC_DOMAIN}.l${l}.${w}`) as { shape: number[]; data: Float32Array };
-      weights.set(`${domain}.l${l}.${w}`, { shape: src.shape.slice(), data: src.data.slice() });
-    }
-  }
-  const rows = await domainRouterRows(cfg, weights, data, s, threads);
-  rows.forEach((row, l) => {
-    weights.set(`${domain}.l${l}.router`, { shape: [cfg.dModel], data: row });
-    weights.set(`${domain}.l${l}.bias`, { shape: [1], data: new Float32Array(1) });
-  });
-  const experts = [
-    { id: PUBLIC_DOMAIN, hasBias: false },
-    { id: domain, hasBias: true },
-  ];
-  const trainable = [...ffnNames(cfg, domain), ...routerNames(cfg, domain, true)];
-  const t0 = Date.now();
-  const result = await train({
+  const r = await trainExpert({
     cfg,
-    experts,
-    trainable,
-    weights,
+    schedule: expertSchedule(s),
+    publicWeights: loadWeights(opts.publicCheckpoint).weights,
+    id: domain,
     data,
-    steps: s.expertSteps,
-    batch: s.batch,
-    seqLen: s.seqLen,
-    lr: s.expertLr,
-    warmup: Math.max(1, Math.round(s.expertSteps * 0.05)),
-    seed: s.seed + 1 + hashDomain(domain),
-    clip: 1,
-    threads,
+    heldout,
+    threads: opts.threads,
     checkpoint: `${opts.out}.ckpt`,
-    nonPositive: routerNames(cfg, domain, true).filter((n) => n.endsWith(".bias")),
-    unitNorm: routerNames(cfg, domain, false),
-    log: (step, loss, ms) => {
-      if (step % 20 === 0 || step === s.expertSteps - 1)
-        log(`[${domain}] step ${step} loss ${(loss / LN2).toFixed(3)} bits/byte ${ms.toFixed(0)} ms`);
-    },
+    log,
   });
-  const after = await evaluateWindows(cfg, experts, weights, heldout, s.seqLen, 64, threads);
-  const own: WeightMap = new Map();
-  for (const n of trainable) own.set(n, weights.get(n) as { shape: number[]; data: Float32Array });
-  saveWeights(opts.out, own, {
+  saveWeights(opts.out, r.weights, {
     stage: "expert",
     domain,
     documents: split.trainDocs,
     heldoutDocuments: split.heldoutDocs,
-    steps: result.stepsDone,
-    tokens: result.tokensSeen,
-    seconds: (Date.now() - t0) / 1000,
-    firstLossBits: (result.losses[0] ?? 0) / LN2,
-    lastLossBits:
-      result.losses.slice(-20).reduce((a, b) => a + b, 0) /
-      Math.max(1, Math.min(20, result.losses.length)) /
-      LN2,
-    heldoutBitsPerBytePublicOnly: before.loss / LN2,
-    heldoutBitsPerByteWithExpert: after.loss / LN2,
-    schedule: s,
+    steps: r.steps,
+    tokens: r.tokens,
+    seconds: r.seconds,
+    firstLossBits: r.firstLossBits,
+    lastLossBits: r.lastLossBits,
+    heldoutBitsPerBytePublicOnly: r.heldoutPublicOnly,
+    heldoutBitsPerByteWithExpert: r.heldoutWithExpert,
+    schedule: expertSchedule(s),
   });
   log(
-    `[${domain}] done: held-out ${(before.loss / LN2).toFixed(3)} -> ${(after.loss / LN2).toFixed(3)} bits/byte`,
+    `[${domain}] done: held-out ${r.heldoutPublicOnly.toFixed(3)} -> ${r.heldoutWithExpert.toFixed(3)} bits/byte`,
   );
 }
 
-function hashDomain(domain: string): number {
-  let h = 0;
-  for (let i = 0; i < domain.length; i++) h = (h * 31 + domain.charCodeAt(i)) % 100003;
-  return h;
+/** The fields of a schedule the expert stage uses (recorded with each expert). */
+export function expertSchedule(s: Schedule): ExpertSchedule {
+  return {
+    seed: s.seed,
+    batch: s.batch,
+    seqLen: s.seqLen,
+    steps: s.expertSteps,
+    lr: s.expertLr,
+    embedWindows: s.embedWindows,
+  };
+}
+
+/** The fields of a schedule the public stage uses (recorded with the public model). */
+export function publicSchedule(s: Schedule) {
+  return {
+    seed: s.seed,
+    batch: s.batch,
+    seqLen: s.seqLen,
+    steps: s.publicSteps,
+    lr: s.publicLr,
+    embedWindows: s.embedWindows,
+  };
 }
 
 /** Whether a stage's output exists and was trained with this schedule (so `all` can resume after a crash). */
-function finished(path: string, s: Schedule): boolean {
+function finished(path: string, schedule: object): boolean {
   if (!existsSync(path) || !existsSync(`${path}.json`)) return false;
   try {
-    const meta = JSON.parse(readFileSync(`${path}.json`, "utf8")).meta as { schedule?: Schedule };
-    return JSON.stringify(meta.schedule) === JSON.stringify(s);
+    const meta = JSON.parse(readFileSync(`${path}.json`, "utf8")).meta as { schedule?: object };
+    return JSON.stringify(meta.schedule) === JSON.stringify(schedule);
   } catch {
     return false;
   }
@@ -321,7 +268,8 @@ async function main(): Promise<void> {
   }
   if (stage === "public" || stage === "all") {
     if (stage === "all") {
-      if (finished(publicCkpt, schedule)) console.log(`[public] ${publicCkpt} is complete; kept`);
+      if (finished(publicCkpt, publicSchedule(schedule)))
+        console.log(`[public] ${publicCkpt} is complete; kept`);
       else await runChild(["public", "--work", work, "--scale", flags.scale ?? "1", "--threads", "1"]);
     } else
       await runPublicStage({
@@ -348,7 +296,7 @@ async function main(): Promise<void> {
     const splits = JSON.parse(readFileSync(join(domainsDir, "splits.json"), "utf8")) as DomainSplit[];
     const closed = splits.map((sp) => sp.domain).filter((d) => d !== PUBLIC_DOMAIN);
     const queue = closed.filter((d) => {
-      const done = finished(join(work, `expert-${d}.bin`), schedule);
+      const done = finished(join(work, `expert-${d}.bin`), expertSchedule(schedule));
       if (done) console.log(`[${d}] expert-${d}.bin is complete; kept`);
       return !done;
     });
