@@ -21,6 +21,11 @@
  * `listExpertConfigurations(model.experts.map((e) => e.id))` and `resolveExpertConfiguration(name, ids)`.
  * Health checks: `verifyModelFiles(dir)` hashes the files against the manifest without loading sessions.
  *
+ * Data owners' experts (package.ts, contribute.ts, `npm run -s moe`): `readPackage(path)` verifies a
+ * package, `installExpert(pkg, dir)` / `removeExpert(name, dir)` change a model folder atomically
+ * (ExpertPackageError with a `code` when refused); a loaded model is not affected until reloaded, and
+ * `model.retire()` releases it once its running requests finish.
+ *
  * Errors are `FlexOlmoError` with `code`: PROMPT_TOO_LONG (prompt >= context bytes),
  * UNKNOWN_EXPERT, INVALID_ARGUMENT, MODEL_FILE_MISSING, MODEL_FILE_CORRUPTED (checksums in the
  * manifest are verified at load).
@@ -37,7 +42,17 @@ import { FlexOlmo } from "./runtime";
 
 export type { ModelConfig } from "./config";
 export { FlexOlmoError, type FlexOlmoErrorCode } from "./errors";
-export type { ExpertManifest, FlexOlmoManifest } from "./manifest";
+export type { ExpertContribution, ExpertManifest, FlexOlmoManifest } from "./manifest";
+export { baseModelId } from "./manifest";
+export {
+  EXPERT_NAME,
+  ExpertPackageError,
+  expertNameProblem,
+  installExpert,
+  type PackageErrorCode,
+  readPackage,
+  removeExpert,
+} from "./package";
 export { type RouteChoice, routeToken } from "./routing";
 export type {
   EvaluateOptions,

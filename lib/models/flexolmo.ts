@@ -13,6 +13,7 @@ import type { ComponentStatus } from "../health-types";
 import { HttpError } from "../http-error";
 import { listConfigurations, type ModelConfiguration } from "./configurations";
 import type { GenerationEvent } from "./generation-events";
+import { ReloadingModel } from "./reloading-model";
 import { meanRouting, PieceAssembler } from "./routing";
 
 export type { GenerationEvent };
@@ -20,20 +21,19 @@ export type { GenerationEvent };
 /**
  * The process-wide FlexOlmo-mini model (MODEL_DIR, default models/flexolmo-mini): loaded once, its
  * onnxruntime sessions shared by every request (the engine interleaves concurrent generations token
- * by token). A missing or corrupted file is a 503 naming the file; a failed load is retried on the
- * next call, so fixing the files needs no restart.
+ * by token), and reloaded when the folder's manifest changes (an expert installed or removed; see
+ * reloading-model.ts), so no restart is needed. A missing or corrupted file is a 503 naming the
+ * file; a failed load is retried on the next call.
  */
-const g = globalThis as unknown as { __lmrModel?: Promise<FlexOlmo> };
+const g = globalThis as unknown as { __lmrModel?: ReloadingModel<FlexOlmo> };
 
 export function modelService(): Promise<FlexOlmo> {
-  if (!g.__lmrModel) {
-    const dir = env().modelDir;
-    g.__lmrModel = loadFlexOlmo(dir).catch((e) => {
-      g.__lmrModel = undefined;
+  g.__lmrModel ??= new ReloadingModel((dir) =>
+    loadFlexOlmo(dir).catch((e) => {
       throw toHttpError(e);
-    });
-  }
-  return g.__lmrModel;
+    }),
+  );
+  return g.__lmrModel.get(env().modelDir);
 }
 
 /**
