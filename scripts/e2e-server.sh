@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The server the Playwright specs drive: the production build on a fresh data folder, with one admin
-# account made through the admin CLI, and the shared corpus index and model.
+# account made through the admin CLI, the shared corpus index, and a copy of the model (specs install and
+# remove experts in it; the committed folder is never changed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${1:-3100}"
@@ -14,5 +15,7 @@ unset DATABASE_URL
 export THROTTLE_SIGNUP="1000/1h"
 rm -rf "$DATA_DIR"
 mkdir -p "$DATA_DIR"
+export MODEL_DIR="$DATA_DIR/model"
+cp -r models/flexolmo-mini "$MODEL_DIR"
 npx tsx scripts/admin.ts create --email admin@e2e.test --password "e2e-admin-password" --name "E2E Admin" >/dev/null
 exec node dist/server/index.cjs -p "$PORT"

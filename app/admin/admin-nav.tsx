@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/admin", label: "Accounts and keys" },
   { href: "/admin/models", label: "Models" },
+  { href: "/admin/experts", label: "Experts" },
   { href: "/admin/export", label: "Export" },
   { href: "/admin/judges", label: "Judges" },
   { href: "/admin/agreement", label: "Agreement" },

@@ -1,16 +1,13 @@
 /**
- * `npm run -s eval:moe`: held-out bits per byte on every domain for public only, public + each
- * expert, all experts, all minus each (opt-out) and the weight-averaged dense model; writes
- * models/flexolmo-mini/eval.json (+ eval.md) and prints the table with the FlexOlmo paper's
- * claims checked against these numbers.
- *
- * Usage: npx tsx engine/moe/eval.ts [--model D] [--corpus F] [--work D] [--max-bytes N] [--top-k K]
+ * The evaluation table (`npm run -s moe -- eval --model DIR [--json]`; `npm run -s eval:moe` also
+ * writes models/flexolmo-mini/eval.json + eval.md): held-out bits per byte on every domain for
+ * public only, public + each expert, all experts, all minus each (opt-out) and the weight-averaged
+ * dense model, with the FlexOlmo paper's claims checked against these numbers.
  * Held-out text comes from <work>/domains (written by `npm run train`); when absent it is
- * re-derived from the corpus with the same deterministic split.
+ * re-derived from the corpus with the same deterministic split (heldoutForModel).
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { averagedFfnSession } from "./baseline";
 import { PUBLIC_DOMAIN } from "./config";
 import { readOwnerData } from "./contribute";
@@ -252,30 +249,4 @@ export function writeReport(modelDir: string, report: EvalReport): string {
   const md = toMarkdown(report);
   writeFileSync(join(modelDir, "eval.md"), md);
   return md;
-}
-
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const flag = (name: string, dflt: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-  };
-  const modelDir = flag("model", "models/flexolmo-mini");
-  const model = await loadFlexOlmo(modelDir, { threads: 1 });
-  const topK = Number(flag("top-k", String(model.defaultTopK)));
-  const heldout = await heldoutForModel(model, {
-    work: flag("work", "data/moe-train"),
-    corpus: flag("corpus", "data/corpus/flexmix-mini.jsonl"),
-    maxBytes: Number(flag("max-bytes", String(SCORE_BYTES))),
-  });
-  const report = await runEvaluation(model, modelDir, heldout, topK, (m) => console.error(m));
-  await model.release();
-  console.log(writeReport(modelDir, report));
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
 }

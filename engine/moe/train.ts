@@ -45,7 +45,7 @@ export interface Schedule {
 }
 
 /**
- * The shipped schedule: 1500 public steps (6.1 M bytes) and 120 steps per expert (0.5 M bytes
+ * The shipped schedule: 1500 public steps (6.1 M bytes) and 100 steps per expert (0.4 M bytes
  * each), every stage on one onnxruntime thread. See README (FlexOlmo) for the measured wall time.
  */
 export const MINI_SCHEDULE: Schedule = {
@@ -54,7 +54,7 @@ export const MINI_SCHEDULE: Schedule = {
   seqLen: 256,
   publicSteps: 1500,
   publicLr: 4e-3,
-  expertSteps: 120,
+  expertSteps: 100,
   expertLr: 3e-3,
   embedWindows: 32,
   parallelExperts: 2,

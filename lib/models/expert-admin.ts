@@ -1,4 +1,3 @@
-import "server-only";
 import { z } from "zod";
 import {
   EXPERT_NAME,
@@ -81,9 +80,10 @@ export function installedExperts(manifest: FlexOlmoManifest, rows: ArenaRow[]): 
     file: e.file,
     bytes: manifest.files[e.file]?.bytes ?? 0,
     sha256: manifest.files[e.file]?.sha256 ?? "",
-    arena: rowsOfExpert(rows, e.id)
-      .filter((r) => expertArenaNames(e.id).includes(r.name))
-      .map((r) => ({ name: r.name, enabled: r.enabled })),
+    arena: expertArenaNames(e.id).flatMap((name) => {
+      const r = rows.find((x) => x.kind === "local" && x.name === name);
+      return r ? [{ name, enabled: r.enabled }] : [];
+    }),
   }));
 }
 
@@ -112,22 +112,34 @@ function toHttp(e: unknown): unknown {
 }
 
 /**
- * Removes an installed expert from the model folder and disables every arena contender that used it
- * (a battle must not draw a configuration that no longer exists). Returns the disabled names.
+ * Removes an installed expert from the model folder, then keeps the arena consistent: the expert's
+ * own contenders (public + it, all but it) are disabled, and every other contender that listed it
+ * drops it from its expert list (flexolmo-all stays "every installed expert"). A battle never draws
+ * a configuration naming an expert that is gone.
  */
-export async function removeInstalledExpert(db: Db, modelDir: string, id: string): Promise<string[]> {
+export async function removeInstalledExpert(
+  db: Db,
+  modelDir: string,
+  id: string,
+): Promise<{ disabled: string[]; updated: string[] }> {
   try {
     removeExpert(id, modelDir);
   } catch (e) {
     throw toHttp(e);
   }
-  const rows = await db.modelProvider.findMany({ where: { kind: "local" } });
-  const affected = rowsOfExpert(rows, id)
-    .filter((r) => r.enabled)
-    .map((r) => r.name);
-  if (affected.length > 0)
-    await db.modelProvider.updateMany({ where: { name: { in: affected } }, data: { enabled: false } });
-  return affected;
+  const own = new Set(expertArenaNames(id));
+  const rows = rowsOfExpert(await db.modelProvider.findMany({ where: { kind: "local" } }), id);
+  const disabled = rows.filter((r) => own.has(r.name) && r.enabled).map((r) => r.name);
+  if (disabled.length > 0)
+    await db.modelProvider.updateMany({ where: { name: { in: disabled } }, data: { enabled: false } });
+  const updated: string[] = [];
+  for (const r of rows) {
+    if (own.has(r.name)) continue;
+    const experts = rowExperts(r).filter((e) => e !== id);
+    await db.modelProvider.update({ where: { name: r.name }, data: { config: JSON.stringify({ experts }) } });
+    updated.push(r.name);
+  }
+  return { disabled, updated };
 }
 
 /**

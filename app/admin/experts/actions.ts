@@ -1,0 +1,51 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { authedAction } from "@/lib/actions";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { HttpError } from "@/lib/http-error";
+import {
+  expertArenaSchema,
+  removeExpertSchema,
+  removeInstalledExpert,
+  setExpertInArena,
+} from "@/lib/models/expert-admin";
+
+function refresh() {
+  for (const p of ["/admin/experts", "/admin/models", "/experts", "/playground"]) revalidatePath(p);
+}
+
+export const removeExpertAction = authedAction(
+  { role: "admin", schema: removeExpertSchema },
+  async ({ name }) => {
+    try {
+      const { disabled } = await removeInstalledExpert(db(), env().modelDir, name);
+      refresh();
+      return {
+        ok: true,
+        message: `Removed ${name}.${disabled.length ? ` Withdrawn from the arena: ${disabled.join(", ")}.` : ""}`,
+      };
+    } catch (e) {
+      if (e instanceof HttpError) return { ok: false, message: e.message };
+      throw e;
+    }
+  },
+);
+
+export const expertArenaAction = authedAction(
+  { role: "admin", schema: expertArenaSchema },
+  async ({ name, enabled }) => {
+    try {
+      const names = await setExpertInArena(db(), env().modelDir, name, enabled === "true");
+      refresh();
+      return {
+        ok: true,
+        message: `${names.join(" and ")} ${enabled === "true" ? "now take part in new battles" : "no longer take part in battles"}.`,
+      };
+    } catch (e) {
+      if (e instanceof HttpError) return { ok: false, message: e.message };
+      throw e;
+    }
+  },
+);
