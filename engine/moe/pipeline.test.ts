@@ -24,6 +24,8 @@ const schedule: Schedule = {
   batch: 8,
   seqLen: 32,
   publicSteps: 40,
+  publicHorizon: 40,
+  publicCooldownFrom: 30,
   publicLr: 1e-2,
   expertSteps: 30,
   expertLr: 1e-2,

@@ -23,6 +23,10 @@ export interface TrainOptions {
   seqLen: number;
   lr: number;
   warmup: number;
+  /** Steps over which the cosine decays (default `steps`). */
+  horizon?: number;
+  /** From this step on, the learning rate falls linearly to 0 at `steps` (a cool-down). */
+  cooldownFrom?: number;
   seed: number;
   /** Max global gradient norm. */
   clip?: number;
@@ -58,11 +62,40 @@ const BETA1 = 0.9;
 const BETA2 = 0.95;
 const ADAM_EPS = 1e-8;
 
-/** Learning rate: linear warm-up, then cosine decay to 10% of the peak at the last step. */
-export function lrAt(step: number, o: Pick<TrainOptions, "lr" | "warmup" | "steps">): number {
-  if (step < o.warmup) return (o.lr * (step + 1)) / o.warmup;
-  const progress = (step - o.warmup) / Math.max(1, o.steps - o.warmup);
-  return o.lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
+/**
+ * Learning rate: linear warm-up, then cosine decay over `horizon` steps (default `steps`) to 10% of
+ * the peak; with `cooldownFrom`, the rate reached there then falls linearly to 0 at `steps`.
+ */
+export function lrAt(
+  step: number,
+  o: Pick<TrainOptions, "lr" | "warmup" | "steps" | "horizon" | "cooldownFrom">,
+): number {
+  const cosine = (s: number) => {
+    if (s < o.warmup) return (o.lr * (s + 1)) / o.warmup;
+    const horizon = o.horizon ?? o.steps;
+    const progress = (s - o.warmup) / Math.max(1, horizon - o.warmup);
+    return o.lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * Math.min(1, progress))));
+  };
+  const from = o.cooldownFrom;
+  if (from === undefined || step < from) return cosine(step);
+  return (cosine(from) * (o.steps - step)) / Math.max(1, o.steps - from);
+}
+
+/**
+ * Whether two runs use the same learning rate on steps [0, upTo): true when their schedules are
+ * identical, or share rate, warm-up and cosine horizon and neither has begun its cool-down by then
+ * (so a run can be resumed under a schedule that only adds or moves a later cool-down).
+ */
+export function sameRatesUpTo(
+  a: Pick<TrainOptions, "lr" | "warmup" | "steps" | "horizon" | "cooldownFrom">,
+  b: Pick<TrainOptions, "lr" | "warmup" | "steps" | "horizon" | "cooldownFrom">,
+  upTo: number,
+): boolean {
+  if (a.lr !== b.lr || a.warmup !== b.warmup) return false;
+  if ((a.horizon ?? a.steps) !== (b.horizon ?? b.steps)) return false;
+  // A run's rates follow the cosine until its cool-down starts or it ends.
+  const cosineUntil = (x: typeof a) => Math.min(x.cooldownFrom ?? Number.POSITIVE_INFINITY, x.steps);
+  return upTo <= cosineUntil(a) && upTo <= cosineUntil(b);
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
@@ -168,6 +201,9 @@ interface CheckpointHeader {
   seqLen: number;
   seed: number;
   lr: number;
+  warmup: number;
+  horizon?: number;
+  cooldownFrom?: number;
   losses: number[];
   tensors: { name: string; length: number }[];
 }
@@ -194,6 +230,9 @@ function writeCheckpoint(
     seqLen: o.seqLen,
     seed: o.seed,
     lr: o.lr,
+    warmup: o.warmup,
+    horizon: o.horizon,
+    cooldownFrom: o.cooldownFrom,
     losses,
     tensors: parts.map((p) => ({ name: p.name, length: p.data.length })),
   };
@@ -219,11 +258,11 @@ function readCheckpoint(
   const header = JSON.parse(raw.subarray(4, 4 + hl).toString("utf8")) as CheckpointHeader;
   const same =
     header.format === "flexolmo-train-checkpoint/1" &&
-    header.steps === o.steps &&
     header.batch === o.batch &&
     header.seqLen === o.seqLen &&
     header.seed === o.seed &&
-    header.lr === o.lr &&
+    header.step <= o.steps &&
+    sameRatesUpTo(header, o, header.step) &&
     header.tensors.length === o.trainable.length * 3;
   if (!same) throw new Error(`${path} belongs to another training run; delete it to start over`);
   const tensors = new Map<string, Float32Array>();
