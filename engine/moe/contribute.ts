@@ -141,7 +141,7 @@ export interface TrainPackageOptions {
 }
 
 /** The defaults of `moe expert train`: the shipped schedule's expert stage (train.ts MINI_SCHEDULE). */
-export const OWNER_DEFAULTS = { steps: 100, lr: 3e-3, seed: 20250711, batch: 16, embedWindows: 32 };
+export const OWNER_DEFAULTS = { steps: 100, lr: 3e-3, seed: 20250711, batch: 8, embedWindows: 32 };
 
 export interface TrainPackageResult {
   header: ExpertPackageHeader;

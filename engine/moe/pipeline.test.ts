@@ -28,6 +28,7 @@ const schedule: Schedule = {
   publicCooldownFrom: 30,
   publicLr: 1e-2,
   expertSteps: 30,
+  expertBatch: 8,
   expertLr: 1e-2,
   embedWindows: 8,
   parallelExperts: 1,
