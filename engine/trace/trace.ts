@@ -25,7 +25,7 @@
  */
 
 import type { DocWindow, FmIndex, ShardInfo } from "../fm/index";
-import { mulberry32 as prng } from "../random";
+import { fnv1a, mulberry32 as prng } from "../random";
 import { bm25Scores, corpusIdf, normalizeRelevance, type RelevanceLevel, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";
 import type { RawSpan } from "./spans";
@@ -307,13 +307,6 @@ export function filterLongUniqueSpans(
     .sort((a, b) => a.rarity - b.rarity || a.k - b.k)
     .slice(0, keep)
     .sort((a, b) => a.k - b.k);
-}
-
-/** 32-bit FNV-1a of bytes. */
-function fnv1a(bytes: Uint8Array, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h;
 }
 
 /**
