@@ -186,6 +186,7 @@ function Evaluation({ report }: { report: EvalReport }) {
         </table>
       </div>
       <EvalChart report={report} />
+      <RouterDiagnosis report={report} />
       <div>
         <h3 className="mb-2 font-semibold">The FlexOlmo paper&apos;s claims on these numbers</h3>
         <ul className="space-y-2 text-sm">
@@ -207,6 +208,104 @@ function Evaluation({ report }: { report: EvalReport }) {
           ))}
         </ul>
       </div>
+    </div>
+  );
+}
+
+/**
+ * Where each domain's tokens go with every expert on, and how alike the router rows are: the reasons the
+ * routed model falls short of each domain's own expert.
+ */
+function RouterDiagnosis({ report }: { report: EvalReport }) {
+  const all = report.rows.find((r) => r.kind === "all");
+  const shares = all?.routingShare;
+  const cosine = report.routerCosine;
+  if (!shares && !cosine) return null;
+  const experts = cosine?.experts ?? Object.keys(shares?.[report.domains[0] ?? ""] ?? {});
+  const cell = "px-2 py-1 text-right tabular-nums";
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      {shares && (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <caption className="mb-1 text-left font-semibold">
+              Routing with every expert on{" "}
+              <span className="muted block text-xs font-normal">
+                Mean routing weight per expert (columns) on each domain&apos;s held-out text (rows).
+              </span>
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col" className="px-2 py-1 text-left">
+                  text
+                </th>
+                {experts.map((e) => (
+                  <th key={e} scope="col" className={cell}>
+                    {e}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {report.domains.map((d) => {
+                const row = shares[d] ?? {};
+                const top = Math.max(...Object.values(row));
+                return (
+                  <tr key={d} className="border-t border-slate-200 dark:border-slate-800">
+                    <th scope="row" className="px-2 py-1 text-left font-medium">
+                      {d}
+                    </th>
+                    {experts.map((e) => (
+                      <td key={e} className={`${cell} ${row[e] === top ? "font-semibold" : ""}`}>
+                        {(row[e] ?? 0).toFixed(2)}
+                      </td>
+                    ))}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {cosine && (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <caption className="mb-1 text-left font-semibold">
+              Router rows alike{" "}
+              <span className="muted block text-xs font-normal">
+                Cosine similarity of the experts&apos; router rows, mean over layers; near 1, the router
+                cannot tell the two domains apart.
+              </span>
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col" className="px-2 py-1 text-left">
+                  expert
+                </th>
+                {cosine.experts.map((e) => (
+                  <th key={e} scope="col" className={cell}>
+                    {e}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {cosine.experts.map((e, i) => (
+                <tr key={e} className="border-t border-slate-200 dark:border-slate-800">
+                  <th scope="row" className="px-2 py-1 text-left font-medium">
+                    {e}
+                  </th>
+                  {(cosine.matrix[i] ?? []).map((v, j) => (
+                    <td key={cosine.experts[j]} className={cell}>
+                      {v.toFixed(2)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }

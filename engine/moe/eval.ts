@@ -12,7 +12,8 @@ import { averagedFfnSession } from "./baseline";
 import { PUBLIC_DOMAIN } from "./config";
 import { readOwnerData } from "./contribute";
 import { prepareDomainFolders } from "./data";
-import { type FlexOlmo, loadFlexOlmo } from "./index";
+import type { FlexOlmo } from "./index";
+import type { FlexOlmoManifest } from "./manifest";
 import { SCORE_BYTES } from "./merge";
 
 export interface EvalRow {
@@ -39,6 +40,36 @@ export interface EvalReport {
   domains: string[];
   rows: EvalRow[];
   claims: Claim[];
+  /**
+   * Cosine similarity of the experts' router rows (mean over layers), manifest order: where two
+   * rows point the same way, the router cannot tell their domains apart.
+   */
+  routerCosine: { experts: string[]; matrix: number[][] };
+}
+
+/** Mean over layers of the cosine similarity between every two experts' router rows. */
+export function routerCosine(manifest: FlexOlmoManifest): EvalReport["routerCosine"] {
+  const experts = manifest.experts.map((e) => e.id);
+  const L = manifest.config.layers;
+  const cos = (a: number[], b: number[]) => {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let i = 0; i < a.length; i++) {
+      ab += (a[i] as number) * (b[i] as number);
+      aa += (a[i] as number) ** 2;
+      bb += (b[i] as number) ** 2;
+    }
+    return ab / Math.sqrt(aa * bb + 1e-30);
+  };
+  const matrix = manifest.experts.map((a) =>
+    manifest.experts.map((b) => {
+      let sum = 0;
+      for (let l = 0; l < L; l++) sum += cos(a.router.rows[l] as number[], b.router.rows[l] as number[]);
+      return sum / L;
+    }),
+  );
+  return { experts, matrix };
 }
 
 /** Relative tolerance for "close to" and "nearly unchanged". */
@@ -133,6 +164,19 @@ export function toMarkdown(report: EvalReport): string {
         ),
       ]
     : [];
+  const rc = report.routerCosine;
+  const cosine = rc
+    ? [
+        "",
+        "Cosine similarity of the experts' router rows (mean over layers; near 1 = the router cannot tell the two domains apart):",
+        "",
+        `| expert | ${rc.experts.join(" | ")} |`,
+        `|---|${rc.experts.map(() => "---:").join("|")}|`,
+        ...rc.experts.map(
+          (e, i) => `| ${e} | ${(rc.matrix[i] ?? []).map((v) => v.toFixed(2)).join(" | ")} |`,
+        ),
+      ]
+    : [];
   const claims = report.claims.map(
     (c) => `- ${c.holds ? "HOLDS" : "DOES NOT HOLD"}: ${c.claim}. ${c.detail}.`,
   );
@@ -145,6 +189,7 @@ export function toMarkdown(report: EvalReport): string {
     sep,
     ...lines,
     ...routing,
+    ...cosine,
     "",
     "Claims of the FlexOlmo paper, checked on these numbers:",
     "",
@@ -200,6 +245,7 @@ export async function runEvaluation(
     domains,
     rows,
     claims: checkClaims(rows, domains),
+    routerCosine: routerCosine(model.manifest),
   };
 }
 

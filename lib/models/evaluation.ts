@@ -16,6 +16,8 @@ const evalRow = z.object({
   experts: z.array(z.string()),
   bitsPerByte: z.record(z.string(), z.number()),
   mean: z.number(),
+  /** Per held-out domain, the mean routing weight each enabled expert received. */
+  routingShare: z.record(z.string(), z.record(z.string(), z.number())).optional(),
 });
 
 const evalReport = z.object({
@@ -25,6 +27,8 @@ const evalReport = z.object({
   domains: z.array(z.string()),
   rows: z.array(evalRow),
   claims: z.array(z.object({ claim: z.string(), holds: z.boolean(), detail: z.string() })),
+  /** Cosine similarity of the experts' router rows (mean over layers). */
+  routerCosine: z.object({ experts: z.array(z.string()), matrix: z.array(z.array(z.number())) }).optional(),
 });
 
 export type EvalReport = z.infer<typeof evalReport>;
