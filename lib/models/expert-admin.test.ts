@@ -71,6 +71,9 @@ test("an installed package is listed with its contributor; offered in the arena;
   writeFileSync(path.join(dir, "lexicon.expert"), copyOfPublicPackage(modelDir, "lexicon"));
   installExpert(readPackage(path.join(dir, "lexicon.expert")), modelDir);
   await seedDefaultProviders(db, modelDir); // flexolmo-all now lists lexicon too
+  // A contributed expert's opt-out is not seeded: it enters the arena when an admin offers it.
+  assert.equal(await db.modelProvider.findUnique({ where: { name: "flexolmo-no-lexicon" } }), null);
+  assert.ok(await db.modelProvider.findUnique({ where: { name: "flexolmo-no-code" } }));
   const names = await setExpertInArena(db, modelDir, "lexicon", true);
   assert.deepEqual(names, ["flexolmo-lexicon", "flexolmo-no-lexicon"]);
   const own = await db.modelProvider.findUniqueOrThrow({ where: { name: "flexolmo-lexicon" } });

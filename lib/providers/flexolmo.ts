@@ -14,6 +14,8 @@ import { type AnswerProvider, type CompletionRequest, ProviderError } from "./ty
 
 interface ManifestSummary {
   experts: { id: string; alwaysOn: boolean }[];
+  /** Experts installed from a data owner's package: the arena offers them only when an admin does. */
+  contributed: string[];
   context: number;
 }
 
@@ -23,20 +25,29 @@ export function readModelSummary(dir: string): ManifestSummary | null {
   if (!existsSync(file)) return null;
   try {
     const m = JSON.parse(readFileSync(file, "utf8")) as {
-      experts: { id: string }[];
+      experts: { id: string; contribution?: unknown }[];
       config: { context: number };
     };
     // The manifest's first expert is the public one, which is always on.
-    return { experts: m.experts.map((e, i) => ({ id: e.id, alwaysOn: i === 0 })), context: m.config.context };
+    return {
+      experts: m.experts.map((e, i) => ({ id: e.id, alwaysOn: i === 0 })),
+      contributed: m.experts.filter((e) => e.contribution !== undefined).map((e) => e.id),
+      context: m.config.context,
+    };
   } catch {
     return null;
   }
 }
 
-/** The named configurations of the installed model (empty when none is installed). */
-export function localConfigurations(dir: string): ModelConfiguration[] {
+/**
+ * The configurations seeded as arena contenders (every expert, public only, each opt-out), except the
+ * opt-outs of contributed experts: those enter the arena when an admin offers them (/admin/experts).
+ */
+export function seededConfigurations(dir: string, kinds: Set<string>): ModelConfiguration[] {
   const summary = readModelSummary(dir);
-  return summary ? listConfigurations(summary.experts) : [];
+  if (!summary) return [];
+  const contributed = new Set(summary.contributed.map((id) => `flexolmo-no-${id}`));
+  return listConfigurations(summary.experts).filter((c) => kinds.has(c.kind) && !contributed.has(c.id));
 }
 
 /** Bytes of the model's context given to the prompt; the rest is left for the answer. */

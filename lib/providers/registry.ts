@@ -8,7 +8,7 @@ import type { FlexOlmo } from "../../engine/moe";
 import type { Db } from "../db/create";
 import type { SecretKey } from "../secrets";
 import { extractiveProvider } from "./extractive";
-import { flexOlmoProvider, localConfigurations } from "./flexolmo";
+import { flexOlmoProvider, seededConfigurations } from "./flexolmo";
 import { openAiProvider, type RetryPolicy } from "./openai-client";
 import { openSecret, sealSecret } from "./secret-box";
 import { type AnswerProvider, ProviderError } from "./types";
@@ -78,14 +78,12 @@ export function providerFor(
 export async function seedDefaultProviders(db: Db, modelDir: string): Promise<number> {
   const wanted: { name: string; kind: string; config?: string; timeoutMs: number }[] = [
     { name: EXTRACTIVE_BASELINE, kind: "extractive", timeoutMs: 10_000 },
-    ...localConfigurations(modelDir)
-      .filter((c) => SEEDED_KINDS.has(c.kind))
-      .map((c) => ({
-        name: c.id,
-        kind: "local",
-        config: JSON.stringify({ experts: c.experts }),
-        timeoutMs: 60_000,
-      })),
+    ...seededConfigurations(modelDir, SEEDED_KINDS).map((c) => ({
+      name: c.id,
+      kind: "local",
+      config: JSON.stringify({ experts: c.experts }),
+      timeoutMs: 60_000,
+    })),
   ];
   const have = new Set((await db.modelProvider.findMany({ select: { name: true } })).map((r) => r.name));
   let created = 0;
