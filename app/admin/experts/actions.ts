@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { authedAction } from "@/lib/actions";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -16,20 +17,21 @@ function refresh() {
   for (const p of ["/admin/experts", "/admin/models", "/experts", "/playground"]) revalidatePath(p);
 }
 
+/** On success the page reloads without the expert's card, so the outcome is shown by the page (?removed=). */
 export const removeExpertAction = authedAction(
   { role: "admin", schema: removeExpertSchema },
   async ({ name }) => {
+    let withdrawn: string[];
     try {
-      const { disabled } = await removeInstalledExpert(db(), env().modelDir, name);
-      refresh();
-      return {
-        ok: true,
-        message: `Removed ${name}.${disabled.length ? ` Withdrawn from the arena: ${disabled.join(", ")}.` : ""}`,
-      };
+      withdrawn = (await removeInstalledExpert(db(), env().modelDir, name)).disabled;
     } catch (e) {
       if (e instanceof HttpError) return { ok: false, message: e.message };
       throw e;
     }
+    refresh();
+    const q = new URLSearchParams({ removed: name });
+    if (withdrawn.length) q.set("withdrawn", withdrawn.join(","));
+    redirect(`/admin/experts?${q}`);
   },
 );
 

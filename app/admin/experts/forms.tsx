@@ -21,12 +21,6 @@ export function ArenaToggle({ name, enabled }: { name: string; enabled: boolean 
 export function RemoveExpert({ name }: { name: string }) {
   const [open, setOpen] = useState(false);
   const [state, action, pending] = useActionState(removeExpertAction, undefined);
-  if (state?.ok)
-    return (
-      <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
-        {state.message}
-      </p>
-    );
   if (!open)
     return (
       <button

@@ -13,8 +13,13 @@ export const dynamic = "force-dynamic";
 
 const bpb = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "–");
 
-export default async function AdminExpertsPage() {
+export default async function AdminExpertsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ removed?: string; withdrawn?: string }>;
+}) {
   await requirePageUser("admin");
+  const { removed, withdrawn } = await searchParams;
   let model: Awaited<ReturnType<typeof modelService>>;
   try {
     model = await modelService();
@@ -43,6 +48,13 @@ export default async function AdminExpertsPage() {
           experts on and off per request; removing one takes its data out of the model for everyone.
         </p>
       </div>
+
+      {removed && (
+        <p role="status" className="card text-sm text-emerald-700 dark:text-emerald-400">
+          Removed {removed}. Its data is out of every configuration, the playground and the API.
+          {withdrawn ? ` Withdrawn from the arena: ${withdrawn.split(",").join(", ")}.` : ""}
+        </p>
+      )}
 
       <section aria-labelledby="install-heading" className="card space-y-2 text-sm">
         <h2 id="install-heading" className="font-semibold">
