@@ -3,12 +3,13 @@
  * against the local index (IndexService / TraceService with 2 worker threads, as the app runs them) and
  * through three `engine serve` processes on 127.0.0.1 (each a third of the shards, 1 worker thread each,
  * started and stopped here on ports 4210-4212), with results compared for equality on the way.
- * Prints median and p90 latency per kind, the ratio remote / local and the added milliseconds, and the
- * load average (2 shared cores: read the figures with it).
+ * Prints median and p90 latency per kind, the ratio remote / local and the added milliseconds, the CPU
+ * time per query (this process and its worker threads; with servers, plus the servers' processes, read
+ * from /proc), which a busy machine disturbs far less than wall time, and the load average.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { readManifest } from "../engine/fm/index";
 import { createIndexService } from "../engine/fm/service";
@@ -50,20 +51,37 @@ function startServer(shards: string, port: number): Promise<ChildProcess> {
   });
 }
 
+/** CPU milliseconds (user + system) a process has used, from /proc (Linux; 100 ticks per second). */
+function procCpuMs(pid: number): number {
+  const path = `/proc/${pid}/stat`;
+  if (!existsSync(path)) return 0;
+  const fields = readFileSync(path, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
 };
 
-async function time<T>(n: number, f: (i: number) => Promise<T>): Promise<{ ms: number[]; out: T[] }> {
+async function time<T>(
+  n: number,
+  f: (i: number) => Promise<T>,
+  cpu: () => number,
+): Promise<{ ms: number[]; out: T[]; cpuMs: number }> {
   const ms: number[] = [];
   const out: T[] = [];
+  const c0 = cpu();
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     out.push(await f(i));
     ms.push(performance.now() - t0);
   }
-  return { ms, out };
+  return { ms, out, cpuMs: (cpu() - c0) / n };
 }
 
 async function main() {
@@ -115,10 +133,16 @@ async function main() {
       far: (i: number) => Promise<T>,
       strip: (t: T) => unknown = (t) => t,
     ) => {
-      // Warm-up (JIT, query tables, connections), untimed.
-      for (let i = 0; i < Math.min(count, 10); i++) await Promise.all([local(i), far(i)]);
-      const a = await time(count, local);
-      const b = await time(count, far);
+      // Warm-up (JIT, connections, and enough searches that every shard builds its query tables, which
+      // the serving threads do between requests), untimed; then a pause for those builds to finish.
+      for (let i = 0; i < Math.min(count, 100); i++) await Promise.all([local(i), far(i)]);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const a = await time(count, local, selfCpuMs);
+      const b = await time(
+        count,
+        far,
+        () => selfCpuMs() + children.reduce((t, c) => t + procCpuMs(c.pid ?? 0), 0),
+      );
       const same = a.out.every((x, i) => JSON.stringify(strip(x)) === JSON.stringify(strip(b.out[i])));
       if (!same) throw new Error(`${label}: remote answers differ from local ones`);
       const [l50, r50] = [pct(a.ms, 0.5), pct(b.ms, 0.5)];
@@ -129,6 +153,7 @@ async function main() {
         `${r50.toFixed(2)} / ${pct(b.ms, 0.9).toFixed(2)}`,
         (r50 / l50).toFixed(2),
         `${r50 >= l50 ? "+" : ""}${(r50 - l50).toFixed(2)}`,
+        `${a.cpuMs.toFixed(2)} / ${b.cpuMs.toFixed(2)}`,
       ]);
     };
     await compare(
@@ -158,7 +183,15 @@ async function main() {
     );
     await index.close();
     await tracer.close();
-    const head = ["query", "n", "local p50 / p90 ms", "3 servers p50 / p90 ms", "ratio p50", "added p50 ms"];
+    const head = [
+      "query",
+      "n",
+      "local p50 / p90 ms",
+      "3 servers p50 / p90 ms",
+      "ratio p50",
+      "added p50 ms",
+      "CPU ms per query, local / 3 servers",
+    ];
     const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
     const line = (cells: string[]) => `| ${cells.map((c, k) => c.padEnd(widths[k])).join(" | ")} |`;
     console.log(
