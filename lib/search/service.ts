@@ -1,9 +1,7 @@
 import "server-only";
-import path from "node:path";
 import { DEFAULT_MAX_QUERY_BYTES } from "@/engine/fm/index";
 import type { IndexBackend } from "@/engine/fm/service";
 import { indexName, indexService } from "../engine/fm";
-import { env } from "../env";
 import type { IndexInfo } from "./infini-gram";
 
 /**
