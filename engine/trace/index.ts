@@ -2,9 +2,19 @@
 
 export { bm25Scores, normalizeRelevance, type RelevanceLevel, relevanceLevel } from "./bm25";
 export { TraceError, type TraceErrorCode } from "./errors";
-export { createTraceService, TraceService, type TraceServiceOptions } from "./service";
+export { createTraceService, type TraceBackend, TraceService, type TraceServiceOptions } from "./service";
+export {
+  runStage,
+  runStages,
+  runStagesSync,
+  type SpanPart,
+  type StageAnswer,
+  type TraceStage,
+} from "./stages";
 export {
   CONTEXT_WORDS,
+  type ContextRequest,
+  contextSteps,
   DEFAULT_MAX_DOCS_PER_SPAN,
   DEFAULT_MIN_SPAN_WORDS,
   DEFAULT_SPAN_DENSITY,
@@ -19,6 +29,7 @@ export {
   type TraceSettings,
   type TraceSnippet,
   type TraceSpan,
+  traceSteps,
   traceText,
   validateTraceInput,
 } from "./trace";

@@ -4,15 +4,15 @@
  * that yields one TraceStage per step and reads the answers, so the same code runs synchronously on a local
  * index and with one batched round trip per server and stage over the network; results are identical.
  *
- * Shards are always named by their position in the whole index's manifest (global numbers). A process
- * holding only some shards maps them to its own FmIndex with a ShardMap.
+ * Shards are named by their position in the FmIndex the stage runs on: a shard server translates the whole
+ * index's numbers to its own and back (engine/serve/server.ts).
  */
 
 import type { DocWindow, FmIndex } from "../fm/index";
 import { countBytes, type Extender, maximalSpans, type RawSpan, type State } from "./spans";
 import { tokenize } from "./tokens";
 
-/** One stage's request. Shard numbers are global (manifest positions). */
+/** One stage's request. */
 export type TraceStage =
   /** Step 1 on some shards: their maximal spans, word counts and whitespace count (see SpanPart). */
   | { stage: "spans"; response: string; shards: number[] }
@@ -28,7 +28,7 @@ export type TraceStage =
 
 /** What one group of shards says in step 1. */
 export interface SpanPart {
-  /** Maximal spans of the response within these shards (any length), in text order; rows name global shards. */
+  /** Maximal spans of the response within these shards (any length), in text order. */
   spans: RawSpan[];
   /** Occurrences of every distinct word token of the response in these shards. */
   words: Record<string, number>;
@@ -49,24 +49,10 @@ export interface LocatedRow {
  */
 export type StageAnswer = SpanPart[] | LocatedRow[] | DocWindow[] | number[][];
 
-/** Global shard numbers <-> positions in a (partial) FmIndex. Identity for a whole index. */
-export interface ShardMap {
-  local(global: number): number;
-}
-
-export const IDENTITY: ShardMap = { local: (g) => g };
-
-/** Backward search over an FmIndex's shards, named by global number. */
-export function fmExtender(index: FmIndex, shards: readonly number[], map: ShardMap = IDENTITY): Extender {
+/** Backward search over some shards of an FmIndex. */
+export function fmExtender(index: FmIndex, shards: readonly number[]): Extender {
   const fulls = index.startRanges();
-  if (map === IDENTITY) {
-    return { shards, full: (s) => fulls[s], extend: (s, r, b) => index.extendLeft(s, r, b) };
-  }
-  return {
-    shards,
-    full: (s) => fulls[map.local(s)],
-    extend: (s, r, b) => index.extendLeft(map.local(s), r, b),
-  };
+  return { shards, full: (s) => fulls[s], extend: (s, r, b) => index.extendLeft(s, r, b) };
 }
 
 /** Whitespace counts per index and shard set (they never change for an open index). */
@@ -92,14 +78,9 @@ const encoder = new TextEncoder();
  * Step 1 on one group of shards: the maximal spans of the response in these shards, and the counts the
  * span filter needs. Time O(maximal span search (spans.ts) + distinct words x word length x H x S).
  */
-export function findMaximalSpans(
-  index: FmIndex,
-  response: string,
-  shards: readonly number[],
-  map = IDENTITY,
-): SpanPart {
+export function findMaximalSpans(index: FmIndex, response: string, shards: readonly number[]): SpanPart {
   const tok = tokenize(response);
-  const ex = fmExtender(index, shards, map);
+  const ex = fmExtender(index, shards);
   const stats = { extensions: 0 };
   const tokenRows = new Map<string, State>();
   const spans = maximalSpans(tok, ex, stats, tokenRows);
@@ -115,25 +96,25 @@ export function findMaximalSpans(
   return { spans, words, whitespace: whitespace(index, ex), extensions: stats.extensions };
 }
 
-/** Runs one stage on the shards this process holds (all of `index`, or those `map` names). */
-export function runStage(index: FmIndex, stage: TraceStage, map: ShardMap = IDENTITY): StageAnswer {
+/** Runs one stage on an FmIndex. */
+export function runStage(index: FmIndex, stage: TraceStage): StageAnswer {
   switch (stage.stage) {
     case "spans":
-      return [findMaximalSpans(index, stage.response, stage.shards, map)];
+      return [findMaximalSpans(index, stage.response, stage.shards)];
     case "locate":
       return stage.rows.map((r) => {
-        const loc = index.locate(map.local(r.shard), r.rank);
+        const loc = index.locate(r.shard, r.rank);
         return { position: loc.position, docIndex: loc.docIndex };
       });
     case "windows":
       return stage.windows.map((w) =>
-        index.getDocByPosition(map.local(w.shard), w.position, {
+        index.getDocByPosition(w.shard, w.position, {
           length: w.length,
           maxContextBytes: w.maxContextBytes,
         }),
       );
     case "terms": {
-      const ex = fmExtender(index, stage.shards, map);
+      const ex = fmExtender(index, stage.shards);
       return [stage.terms.map((t) => countBytes(ex, encoder.encode(t)))];
     }
   }
