@@ -225,7 +225,12 @@ test("a model's concurrency limit holds across answers; a waiter that gives up l
     );
     const quitter = new AbortController();
     const queued = collect(p.answer({ question: "q", passages, signal: quitter.signal }));
-    await new Promise((r) => setTimeout(r, 20));
+    // Wait until both holders' requests reached the server (not a fixed delay: the machine may be loaded).
+    const holding = 6 + 2;
+    for (let i = 0; i < 500 && fake.requests.length < holding; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.equal(fake.requests.length, holding);
+    assert.equal(slotUse("test-slow").active, 2);
     const before = fake.requests.length;
     quitter.abort();
     await assert.rejects(queued, /Model A was stopped/);
