@@ -7,8 +7,8 @@
  *     under THROTTLE_VOTES); p50/p95 latency.
  *  2. Abuse, at the same time as the same vote load again:
  *     - a flood of the public APIs (infini-gram counts, traces, contamination checks, trace context) from
- *       `--attackers` addresses (TRUST_PROXY=1 and X-Forwarded-For, as behind a proxy) at `--flood-connections`
- *       connections: what gets through the throttles and what is refused (429);
+ *       `--attackers` addresses (default 1; TRUST_PROXY=1 and X-Forwarded-For, as behind a proxy) at
+ *       `--flood-connections` connections: what gets through the throttles and what is refused (429);
  *     - password guessing against the admin account from the same addresses;
  *     - `--big-posts` POSTs of 300 MB each, chunked (no Content-Length), to /api/infini-gram at once.
  *     Vote p50/p95 against the quiet phase's, the server's resident memory (sampled every 100 ms: before,
@@ -16,7 +16,7 @@
  *     and closed the connection. Exits non-zero when a big POST got more than 32 MB out (the server must
  *     stop reading at the 64,000-byte limit; the rest is socket buffers) or when a guess got through.
  *
- *   npm run bench:abuse [-- --seconds 20 --researchers 50 --vote-rate 40 --attackers 16 --flood-connections 32 --big-posts 3]
+ *   npm run bench:abuse [-- --seconds 20 --researchers 50 --vote-rate 40 --attackers 1 --flood-connections 32 --big-posts 3]
  *
  * Bounded: each phase lasts `--seconds`; loopback only; the server and the temporary folder are removed at the
  * end (--keep keeps the folder).
@@ -38,7 +38,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "20" },
     researchers: { type: "string", default: "50" },
     "vote-rate": { type: "string", default: "40" },
-    attackers: { type: "string", default: "16" },
+    attackers: { type: "string", default: "1" },
     "flood-connections": { type: "string", default: "32" },
     "big-posts": { type: "string", default: "3" },
     keep: { type: "boolean", default: false },
@@ -269,9 +269,10 @@ function flood(base: string, csrf: { token: string; cookie: string }) {
     timeout: 30,
     requests: [
       {
-        setupRequest: (req) => {
+        setupRequest: (req, context) => {
           const i = next++;
           const kind = kinds[i % kinds.length];
+          context.kind = kind;
           const b = bodies[kind];
           return {
             ...req,
@@ -281,21 +282,18 @@ function flood(base: string, csrf: { token: string; cookie: string }) {
               "content-type": b.type,
               "x-forwarded-for": attacker(i),
               ...(kind === "sign-in" ? { cookie: csrf.cookie } : {}),
-              "x-bench-kind": kind,
             },
             body: b.body(i),
           };
         },
+        // The client's context holds the kind of the request just answered (one request in flight per client).
+        onResponse: (status, _body, context) => {
+          const key = `${context.kind} ${status}`;
+          statuses.set(key, (statuses.get(key) ?? 0) + 1);
+          if (context.kind === "sign-in" && status === 200) guessesThrough++;
+        },
       },
     ],
-  });
-  // Without pipelining a client's current request is the one just answered: its kind header says what it was.
-  type Client = { requestIterator?: { currentRequest?: { headers?: Record<string, string> } } };
-  instance.on("response", (client: Client, status: number) => {
-    const kind = client.requestIterator?.currentRequest?.headers?.["x-bench-kind"] ?? "?";
-    const key = `${kind} ${status}`;
-    statuses.set(key, (statuses.get(key) ?? 0) + 1);
-    if (kind === "sign-in" && status === 200) guessesThrough++;
   });
   return Promise.resolve(instance).then(() => ({ statuses, guessesThrough }));
 }

@@ -16,7 +16,10 @@ declare module "autocannon" {
     overallRate?: number;
     duration?: number;
     timeout?: number;
-    requests?: { setupRequest?: (req: RequestParams) => RequestParams }[];
+    requests?: {
+      setupRequest?: (req: RequestParams, context: Record<string, unknown>) => RequestParams;
+      onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+    }[];
   }
   interface Result {
     errors: number;

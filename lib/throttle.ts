@@ -246,6 +246,21 @@ export class Throttle {
     }
   }
 
+  /**
+   * A refusal this instance already knows without asking the database: `subject` was refused `name` here and
+   * the window has not ended (rate-limiter-flexible's in-memory block, kept for the rules without lockouts).
+   * Null when nothing is known (the database decides, through consume).
+   */
+  knownRefusal(name: RuleName, subject: string): TooManyRequestsError | null {
+    const limiter = this.limiters.get(name) as
+      | (RateLimiterAbstract & { getInMemoryBlockMsBeforeExpire?: (rlKey: string) => number })
+      | undefined;
+    const ms = limiter?.getInMemoryBlockMsBeforeExpire?.(limiter.getKey(subjectKey(subject))) ?? 0;
+    if (ms <= 0) return null;
+    const waitS = Math.max(1, Math.ceil(ms / 1000));
+    return new TooManyRequestsError(waitS, this.message(name, this.options.rules[name], waitS, false));
+  }
+
   /** Gives back `points` of `name` for `subject` (a sign-in that succeeded counts as no failure). */
   async refund(name: RuleName, subject: string, points = 1): Promise<void> {
     const rule = this.options.rules[name];
@@ -270,15 +285,29 @@ export class Throttle {
   }
 }
 
-const globalForThrottle = globalThis as unknown as { __lmrThrottle?: Promise<Throttle> };
+const globalForThrottle = globalThis as unknown as {
+  __lmrThrottle?: Promise<Throttle>;
+  __lmrThrottleOpen?: Throttle;
+};
 
 /** The process-wide throttle on DATABASE_URL's database (shared by the Next.js bundles and the fast routes). */
 export function throttle(): Promise<Throttle> {
-  globalForThrottle.__lmrThrottle ??= Throttle.open(databaseTarget(process.env.DATABASE_URL)).catch((e) => {
-    globalForThrottle.__lmrThrottle = undefined;
-    throw e;
-  });
+  globalForThrottle.__lmrThrottle ??= Throttle.open(databaseTarget(process.env.DATABASE_URL)).then(
+    (t) => {
+      globalForThrottle.__lmrThrottleOpen = t;
+      return t;
+    },
+    (e) => {
+      globalForThrottle.__lmrThrottle = undefined;
+      throw e;
+    },
+  );
   return globalForThrottle.__lmrThrottle;
+}
+
+/** The process-wide throttle if it is open already (synchronous callers: the production server's early refusals). */
+export function openThrottle(): Throttle | undefined {
+  return globalForThrottle.__lmrThrottleOpen;
 }
 
 /** Counts one `name` action by `subject` on the process-wide throttle (see Throttle.consume). */

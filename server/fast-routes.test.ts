@@ -19,8 +19,14 @@ import { sql } from "../lib/db/sql";
 import { databaseTarget } from "../lib/db/target";
 import { SERVER_ACTION_BODY_LIMIT } from "../lib/http-error";
 import { SERVER_READY } from "../lib/server-ready";
-import { throttle } from "../lib/throttle";
-import { fastRoutes, parseCookies, refuseOversizedBody, SECURITY_HEADERS } from "./fast-routes";
+import { consume, throttle } from "../lib/throttle";
+import {
+  fastRoutes,
+  parseCookies,
+  refuseKnownThrottled,
+  refuseOversizedBody,
+  SECURITY_HEADERS,
+} from "./fast-routes";
 
 const secret = "fast-route-test-secret-0123456789abcdef";
 const dir = mkdtempSync(path.join(tmpdir(), "fast-routes-"));
@@ -42,6 +48,7 @@ async function battle(userId: string, status = "answered") {
 before(async () => {
   process.env.DATABASE_URL = `file:${path.join(dir, "app.db")}`;
   process.env.THROTTLE_VOTES = "20/1m";
+  process.env.THROTTLE_INFINI_GRAM = "2/1m";
   const target = databaseTarget(process.env.DATABASE_URL);
   await applyMigrations(target);
   db = createDb(target);
@@ -52,7 +59,8 @@ before(async () => {
   aliceCookie = `next-auth.session-token=${await encode({ token: { uid: alice }, secret })}`;
   const route = fastRoutes(() => secret);
   server = createServer((req, res) => {
-    if (refuseOversizedBody(req, res) || route(req, res)) return;
+    if (refuseOversizedBody(req, res) || refuseKnownThrottled(req, res, "127.0.0.1") || route(req, res))
+      return;
     leftToNext.push(req.url ?? "");
     res.writeHead(404).end();
   });
@@ -263,6 +271,25 @@ test("server actions: a declared body over the limit is a 413 and an undeclared 
   // Within the limit, an action goes on to Next.js.
   await fetch(`${base}/signup`, { method: "POST", headers: { "next-action": "abc" }, body: "[]" });
   assert.equal(leftToNext.length, before + 1);
+});
+
+test("an address the throttle has refused is answered 429 before Next.js until its window ends; sessions go on", async () => {
+  const ask = (headers: Record<string, string> = {}) =>
+    fetch(`${base}/api/infini-gram`, { method: "POST", headers, body: '{"query_type":"count","query":"a"}' });
+  const before = leftToNext.length;
+  assert.equal((await ask()).status, 404, "nothing refused yet: left to Next.js");
+  // The route (Next.js) counts through consume; the third is refused there, and this instance remembers it.
+  await consume("infini-gram", "addr:127.0.0.1");
+  await consume("infini-gram", "addr:127.0.0.1");
+  await assert.rejects(consume("infini-gram", "addr:127.0.0.1"), { status: 429 });
+  const early = await ask();
+  assert.equal(early.status, 429);
+  const wait = Number(early.headers.get("retry-after"));
+  assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+  assert.match(((await early.json()) as { error: string }).error, /^Too many infini-gram queries: at most 2/);
+  // A signed-in caller is counted per user by the route, not refused here for the address.
+  assert.equal((await ask({ cookie: aliceCookie })).status, 404);
+  assert.equal(leftToNext.length, before + 2);
 });
 
 test("the fast routes send the security headers next.config.js sets on every response", async () => {

@@ -14,7 +14,7 @@ import { CLIENT_ADDRESS_HEADER, clientAddress } from "../lib/client-address";
 import { HSTS, servedOverHttps } from "../lib/csp";
 import { env } from "../lib/env";
 import { sessionSecrets } from "../lib/secrets";
-import { fastRoutes, refuseOversizedBody } from "./fast-routes";
+import { fastRoutes, refuseKnownThrottled, refuseOversizedBody } from "./fast-routes";
 
 async function main() {
   const { values } = parseArgs({
@@ -33,15 +33,13 @@ async function main() {
   const server = createServer((req, res) => {
     // The client's address for per-address throttles, from the socket (and X-Forwarded-For only as far as
     // TRUST_PROXY says); whatever a client sent in this header is replaced.
-    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(
-      req.socket.remoteAddress,
-      req.headers["x-forwarded-for"],
-      trustProxy,
-    );
+    const address = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustProxy);
+    req.headers[CLIENT_ADDRESS_HEADER] = address;
     // HSTS when the app is served over https: its public URL says so, or a trusted proxy (TRUST_PROXY) does.
     if (servedOverHttps(req.headers["x-forwarded-proto"], { publicUrl, trustProxy }))
       res.setHeader("strict-transport-security", HSTS);
-    if (refuseOversizedBody(req, res) || fastRoute(req, res)) return;
+    if (refuseOversizedBody(req, res) || refuseKnownThrottled(req, res, address) || fastRoute(req, res))
+      return;
     handle(req, res).catch((e: unknown) => {
       console.error(e);
       if (!res.headersSent) {
