@@ -175,6 +175,14 @@ test("two models on a local OpenAI-compatible server, one reasoning: readable st
   await admin.goto("/admin/models");
   await admin.getByRole("button", { name: `Hide ${PLAIN.name} from the leaderboard` }).click();
   await expect(admin.getByTestId(`board-${PLAIN.name}`)).toHaveText("hidden from the leaderboard");
+  // The usage and latency stored per answer, as means per model.
+  const reasonerRow = admin
+    .getByRole("row")
+    .filter({ has: admin.getByRole("rowheader", { name: REASONER.name }) });
+  await expect(reasonerRow).toContainText("1 stored");
+  await expect(reasonerRow).toContainText("123 tokens");
+  await expect(reasonerRow).toContainText(/first token \d+\.\d s/);
+  await shoot(admin, "admin-models");
   await admin.close();
   await researcherPage.goto("/leaderboard");
   await expect(page.getByRole("rowheader", { name: REASONER.name, exact: true }).first()).toBeVisible();

@@ -19,6 +19,7 @@ import { openSecret } from "../providers/secret-box";
 import { type AnswerProvider, type ArenaPassage, ProviderError } from "../providers/types";
 import { parsePapersJsonl } from "../retrieval";
 import { type BattleEvent, createBattle, runBattle } from "./battles";
+import { modelAnswerStats } from "./model-stats";
 import { importPapers, loadPapers, papersVersion } from "./papers";
 import { refreshRatings } from "./ratings";
 import { castVote } from "./votes";
@@ -419,4 +420,60 @@ test("a reasoning model that never gets to its answer voids the battle with a re
   const last = events.at(-1);
   assert.equal(last?.type, "void");
   assert.match(last?.type === "void" ? last.message : "", /Model A only reasoned and gave no answer/);
+});
+
+test("per-model answer figures: battles on either side, mean first-token time, latency and tokens of its answers", async () => {
+  const [x, y] = await Promise.all(
+    ["stats-x", "stats-y"].map(
+      async (name) => (await db.modelProvider.create({ data: { name, kind: "openai" } })).id,
+    ),
+  );
+  const base = { userId: alice, question: "q", passages: "[]" };
+  await db.battle.create({
+    data: {
+      ...base,
+      modelAId: x,
+      modelBId: y,
+      status: "answered",
+      answerA: "a",
+      answerB: "b",
+      firstTokenMsA: 100,
+      latencyMsA: 1000,
+      completionTokensA: 50,
+      firstTokenMsB: 300,
+      latencyMsB: 3000,
+    },
+  });
+  await db.battle.create({
+    data: {
+      ...base,
+      modelAId: y,
+      modelBId: x,
+      status: "voted",
+      answerA: "a",
+      answerB: "b",
+      firstTokenMsA: 500,
+      latencyMsA: 5000,
+      completionTokensA: 70,
+      firstTokenMsB: 300,
+      latencyMsB: 2000,
+      completionTokensB: 150,
+    },
+  });
+  await db.battle.create({ data: { ...base, modelAId: x, modelBId: y, status: "voided" } });
+  const stats = await modelAnswerStats(db);
+  assert.deepEqual(stats.get(x), {
+    battles: 3,
+    answers: 2,
+    meanFirstTokenMs: 200,
+    meanLatencyMs: 1500,
+    meanCompletionTokens: 100,
+  });
+  assert.deepEqual(stats.get(y), {
+    battles: 3,
+    answers: 2,
+    meanFirstTokenMs: 400,
+    meanLatencyMs: 4000,
+    meanCompletionTokens: 70, // its answer without a token count is left out of the mean
+  });
 });

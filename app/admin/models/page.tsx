@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { type ModelAnswerStats, modelAnswerStats } from "@/lib/arena/model-stats";
 import { dailyVoteCap } from "@/lib/arena/settings";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -20,9 +21,30 @@ const KIND: Record<string, string> = {
   extractive: "Extractive baseline",
 };
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+/** Mean time to the first token and to the end, and mean tokens, of a model's stored answers. */
+function AnswerFigures({ stats }: { stats?: ModelAnswerStats }) {
+  if (!stats || stats.answers === 0) return <span className="muted">none yet</span>;
+  return (
+    <>
+      {stats.answers} stored
+      {stats.meanFirstTokenMs !== null && (
+        <span className="muted block">first token {seconds(stats.meanFirstTokenMs)}</span>
+      )}
+      {stats.meanLatencyMs !== null && (
+        <span className="muted block">whole {seconds(stats.meanLatencyMs)}</span>
+      )}
+      {stats.meanCompletionTokens !== null && (
+        <span className="muted block">{Math.round(stats.meanCompletionTokens)} tokens</span>
+      )}
+    </>
+  );
+}
+
 export default async function ModelsPage() {
   await requirePageUser("admin");
-  const [models, battlesA, battlesB, cap, papers] = await Promise.all([
+  const [models, stats, cap, papers] = await Promise.all([
     db().modelProvider.findMany({
       orderBy: [{ builtin: "desc" }, { name: "asc" }],
       select: {
@@ -40,14 +62,10 @@ export default async function ModelsPage() {
         config: true,
       },
     }),
-    db().battle.groupBy({ by: ["modelAId"], _count: { _all: true } }),
-    db().battle.groupBy({ by: ["modelBId"], _count: { _all: true } }),
+    modelAnswerStats(db()),
     dailyVoteCap(db()),
     db().paper.count(),
   ]);
-  const battles = new Map<string, number>();
-  for (const b of battlesA) battles.set(b.modelAId, (battles.get(b.modelAId) ?? 0) + b._count._all);
-  for (const b of battlesB) battles.set(b.modelBId, (battles.get(b.modelBId) ?? 0) + b._count._all);
   return (
     <div className="space-y-10">
       <div>
@@ -59,7 +77,8 @@ export default async function ModelsPage() {
         </p>
         <h1 className="mt-1 text-2xl font-semibold">Arena models and literature</h1>
         <p className="muted mt-1 text-sm">
-          Models that answer in the arena, how often they are sampled, the vote cap, and the paper collection.
+          Models that answer in the arena, how often they are sampled, how fast they answer (means over their
+          stored answers), the vote cap, and the paper collection.
         </p>
       </div>
 
@@ -71,7 +90,17 @@ export default async function ModelsPage() {
           <table className="w-full text-left text-sm">
             <thead className="bg-slate-50 dark:bg-slate-900">
               <tr>
-                {["Name", "Kind", "Endpoint", "Limits", "Weight", "Battles", "Status", "Actions"].map((h) => (
+                {[
+                  "Name",
+                  "Kind",
+                  "Endpoint",
+                  "Limits",
+                  "Weight",
+                  "Battles",
+                  "Answers",
+                  "Status",
+                  "Actions",
+                ].map((h) => (
                   <th key={h} scope="col" className="px-3 py-2">
                     {h}
                   </th>
@@ -116,7 +145,10 @@ export default async function ModelsPage() {
                     {m.kind === "openai" && <span className="muted block">{m.maxConcurrent} at a time</span>}
                   </td>
                   <td className="px-3 py-2">{m.weight}</td>
-                  <td className="px-3 py-2">{battles.get(m.id) ?? 0}</td>
+                  <td className="px-3 py-2">{stats.get(m.id)?.battles ?? 0}</td>
+                  <td className="px-3 py-2 text-xs whitespace-nowrap">
+                    <AnswerFigures stats={stats.get(m.id)} />
+                  </td>
                   <td className="px-3 py-2">
                     {m.enabled ? (
                       <span data-testid={`status-${m.name}`}>in battles</span>
