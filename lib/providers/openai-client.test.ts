@@ -235,7 +235,7 @@ test("a model's concurrency limit holds across answers; a waiter that gives up l
     quitter.abort();
     await assert.rejects(queued, /Model A was stopped/);
     await Promise.all(holders);
-    assert.equal(fake.requests.length, before);
+    assert.equal(fake.requests.length, before, "the one that gave up never sent its request");
     assert.deepEqual(slotUse("test-slow"), { active: 0, pending: 0 });
   } finally {
     await fake.close();
@@ -243,7 +243,7 @@ test("a model's concurrency limit holds across answers; a waiter that gives up l
 });
 
 test("a model that stays busy fails with a message naming its limit", async () => {
-  const fake = await startFakeOpenAiServer({ models: { one: { recording: "openai", delayMs: 20 } } });
+  const fake = await startFakeOpenAiServer({ models: { one: { recording: "openai", delayMs: 5 } } });
   try {
     const make = (timeoutMs: number) =>
       openAiProvider({
