@@ -212,4 +212,47 @@ test("trace --input and count --queries stream one JSON line per input line, loc
   } finally {
     await server.close();
   }
+
+test("index build --memory-gb chooses the shard size from the budget and says so; a budget too small is refused", () => {
+  const input = join(tmp, "m.jsonl");
+  writeFileSync(input, `${JSON.stringify({ id: "1", domain: "a", text: "budgeted words" })}\n`);
+  const out = join(tmp, "idx-mem");
+  const built = cli("index", "build", "--input", input, "--out", out, "--memory-gb", "2", "--workers", "2");
+  assert.equal(built.status, 0, built.stderr);
+  // (2 GiB - 0.5 GiB for reading) / (2 workers x 6 bytes per shard byte) = 128 MiB.
+  assert.match(
+    built.stderr,
+    /shards of at most 128 MiB \(chosen for a memory budget of 2\.0 GiB, 2 worker\(s\)\)/,
+  );
+  assert.match(built.stdout, /shards of at most 128 MiB/);
+  const json = JSON.parse(
+    cli("index", "build", "--input", input, "--out", out, "--memory-gb", "1", "--workers", "0", "--json")
+      .stdout,
+  );
+  assert.equal(json.shardBytes, 80 * 2 ** 20);
+  assert.equal(json.memoryBytes, 2 ** 30);
+  const defaults = cli("index", "build", "--input", input, "--out", out, "--workers", "2");
+  assert.match(defaults.stderr, /a quarter of this machine's memory/);
+
+  const small = cli("index", "build", "--input", input, "--out", join(tmp, "never"), "--memory-gb", "0.5");
+  assert.equal(small.status, 1, small.stderr);
+  assert.match(small.stderr, /memory budget of 0\.50 GiB is too small for 2 build worker\(s\)/);
+  const over = cli(
+    "index",
+    "build",
+    "--input",
+    input,
+    "--out",
+    join(tmp, "never"),
+    "--memory-gb",
+    "1",
+    "--max-shard-mb",
+    "256",
+  );
+  assert.equal(over.status, 1);
+  assert.match(
+    over.stderr,
+    /shards of 256 MiB with 2 worker\(s\) need about 3\.50 GiB, more than the memory budget of 1\.00 GiB/,
+  );
+  assert.equal(cli("index", "build", "--input", input, "--out", out, "--memory-gb", "lots").status, 2);
 });

@@ -8,7 +8,7 @@ import { countJsonl, traceJsonl } from "./cli-batch";
 import { buildCorpus } from "./corpus/build";
 import { mergeIndexParts, parsePart } from "./fm/build-parts";
 import { FmError, FmInputError } from "./fm/errors";
-import { buildFmIndex, type ContaminationEntry, openFmIndex } from "./fm/index";
+import { buildFmIndex, type ContaminationEntry, openFmIndex, shardPlan } from "./fm/index";
 import { readJsonl } from "./fm/jsonl";
 import { progressPrinter } from "./fm/progress";
 import { createIndexService } from "./fm/service";
@@ -19,7 +19,9 @@ import { createTraceService } from "./trace/service";
 const USAGE = `usage: npm run -s engine -- <command> [options]
 
   corpus build --out <file.jsonl>                 build the FlexMix-mini corpus
-  index build --input <file.jsonl[.gz]>... --out <dir> [--skip-bad] [--max-shard-mb N] [--workers N]
+  index build --input <file.jsonl[.gz]>... --out <dir> [--skip-bad] [--memory-gb N] [--max-shard-mb N] [--workers N]
+              [--memory-gb N]                      memory budget (default a quarter of this machine's); the shard
+                                                   size is chosen from it (give the same on every machine of a --part build)
               [--part i/N]                         build every N-th shard only (one machine's part)
   index merge --out <dir> <part-dir>...            join the parts into the index a one-machine build writes
   count --index <dir> [--domain D]... <query>      occurrences per domain
@@ -58,6 +60,7 @@ const VALUED = new Set([
   "--length",
   "--context",
   "--max-shard-mb",
+  "--memory-gb",
   "--workers",
   "--part",
   "--shards",
@@ -160,14 +163,30 @@ async function run(argv: string[]): Promise<unknown> {
     const inputs = args.options.get("--input");
     if (!inputs) throw new UsageError("missing --input");
     const out = one(args, "--out");
+    let memoryBytes: number | undefined;
+    if (args.options.has("--memory-gb")) {
+      const gb = Number(one(args, "--memory-gb"));
+      if (!(gb > 0) || !Number.isFinite(gb)) throw new UsageError("--memory-gb must be a positive number");
+      memoryBytes = Math.floor(gb * 2 ** 30);
+    }
+    const workers = int(args, "--workers", 2);
+    const maxShardBytes = args.options.has("--max-shard-mb")
+      ? int(args, "--max-shard-mb") * 1024 * 1024
+      : undefined;
+    const plan = shardPlan({ maxShardBytes, memoryBytes, workers });
+    const planText =
+      `shards of at most ${(plan.shardBytes / 2 ** 20).toFixed(0)} MiB` +
+      (maxShardBytes !== undefined
+        ? " (--max-shard-mb)"
+        : ` (chosen for a memory budget of ${(plan.memoryBytes! / 2 ** 30).toFixed(1)} GiB${memoryBytes === undefined ? ", a quarter of this machine's memory" : ""}, ${workers} worker(s))`);
+    process.stderr.write(`index: ${planText}\n`);
     const r = await buildFmIndex({
       inputs,
       out,
       skipBad: args.flags.has("--skip-bad"),
-      maxShardBytes: args.options.has("--max-shard-mb")
-        ? int(args, "--max-shard-mb") * 1024 * 1024
-        : undefined,
-      workers: int(args, "--workers", 2),
+      maxShardBytes,
+      memoryBytes,
+      workers,
       part: args.options.has("--part") ? parsePart(one(args, "--part")) : undefined,
       onProgress: progressPrinter("index"),
     });
@@ -176,9 +195,12 @@ async function run(argv: string[]): Promise<unknown> {
       `built ${out}${args.options.has("--part") ? ` (part ${one(args, "--part")})` : ""}: ${m.shards.length} shards, ${m.totalDocs} docs, ${(m.totalBytes / 1e6).toFixed(1)} MB text, ` +
         `index ${(m.indexBytes / 1e6).toFixed(1)} MB (${(m.indexBytes / m.totalBytes).toFixed(3)}x) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
     );
+    log(planText);
     if (r.skipped > 0) log(`skipped ${r.skipped} malformed lines`);
     return {
       out,
+      shardBytes: r.shardBytes,
+      memoryBytes: r.memoryBytes,
       shards: m.shards.length,
       docs: m.totalDocs,
       bytes: m.totalBytes,

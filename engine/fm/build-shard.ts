@@ -21,8 +21,14 @@ export const SEPARATOR = 1;
 /** SA sampled at rows i with i % SA_RATE == 0 (sdsl's SA-order sampling), ISA at text positions j % ISA_RATE == 0. */
 export const DEFAULT_SA_RATE = 32;
 export const DEFAULT_ISA_RATE = 64;
-/** Upper bound on a shard's text so wavelet-tree bit offsets stay below 2^32. */
-export const MAX_SHARD_BYTES = 256 * 1024 * 1024;
+/**
+ * Upper bound on a shard's text so that the wavelet tree's bit offsets and its RRR stream's bit offsets stay
+ * below 2^32 for any bytes: a Huffman-shaped tree has fewer than H0 + 1 <= log2(258) + 1 < 9.02 bits per
+ * symbol, and the RRR stream at most 35 bits per 31 (a 6-bit class and a 29-bit offset), so 400 MiB of text
+ * take at most 4.3e9 stream bits. (Text takes far fewer: about 5 wavelet bits and 2 stream bits per byte.)
+ * Text positions stay below 2^31 as well, so suffix arrays and samples remain 32-bit.
+ */
+export const MAX_SHARD_BYTES = 400 * 1024 * 1024;
 /** Document metadata is deflated in blocks of this many documents (one block is inflated per lookup). */
 export const META_BLOCK_DOCS = 64;
 

@@ -17,6 +17,7 @@ import {
   writeSync,
   writevSync,
 } from "node:fs";
+import { totalmem } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -32,7 +33,7 @@ import {
   type ShardScratch,
   type WrittenShard,
 } from "./build-shard";
-import { FmInputError } from "./errors";
+import { FmInputError, FmUsageError } from "./errors";
 import { readJsonl } from "./jsonl";
 import { resolveWorker, startWorker } from "./worker-path";
 
@@ -62,8 +63,18 @@ export interface BuildOptions {
   docs?: Iterable<CorpusDoc>;
   /** Target folder; replaced atomically. */
   out: string;
-  /** Split a domain into shards of at most this many text bytes (default 16 MiB). */
+  /**
+   * Split a domain into shards of at most this many text bytes. Default: chosen from `memoryBytes` and
+   * `workers` by chooseShardBytes (400 MiB on a machine with 24 GiB). Fewer, larger shards make queries
+   * cheaper (a query costs about the same per shard whatever its size); smaller ones build with less memory.
+   */
   maxShardBytes?: number;
+  /**
+   * Memory budget of the build in bytes (default: a quarter of the machine's memory, defaultMemoryBudget).
+   * The shard size is chosen so that the build stays within it; with an explicit `maxShardBytes` that does
+   * not fit, the build is refused.
+   */
+  memoryBytes?: number;
   /** Worker threads building shards in parallel (default 2; 0 builds in this thread). */
   workers?: number;
   /** Skip malformed JSONL lines instead of failing; the number skipped is returned. */
@@ -105,11 +116,84 @@ export interface Manifest {
 
 export interface BuildResult {
   manifest: Manifest;
+  /** The shard size limit used (chosen from the memory budget unless given). */
+  shardBytes: number;
+  /** The memory budget the shard size was chosen for (null when `maxShardBytes` was given alone). */
+  memoryBytes: number | null;
   skipped: number;
   elapsedMs: number;
 }
 
-export const DEFAULT_MAX_SHARD_BYTES = 16 * 1024 * 1024;
+const MiB = 1024 * 1024;
+/** The smallest shard size chooseShardBytes picks; sizes are multiples of it. */
+export const MIN_SHARD_BYTES = 16 * MiB;
+/**
+ * Peak memory of a build worker per byte of the largest shard it builds: the text (n) and SA (4n) during
+ * suffix sorting (measured 5.3x for the default corpus, worker's heap included), with room for a shard whose
+ * bytes need two bytes per symbol.
+ */
+export const WORKER_BYTES_PER_SHARD_BYTE = 6;
+/** Memory of the reading thread (Node.js, lines being parsed, document metadata), set aside from the budget. */
+export const READER_RESERVE_BYTES = 512 * MiB;
+
+/** The default memory budget of a build: a quarter of the machine's memory. */
+export function defaultMemoryBudget(): number {
+  return Math.floor(totalmem() / 4);
+}
+
+/**
+ * The shard size for a memory budget: every worker may hold a shard's working memory at once
+ * (WORKER_BYTES_PER_SHARD_BYTE per byte) besides the reading thread (READER_RESERVE_BYTES), rounded down to
+ * a multiple of 16 MiB, at most MAX_SHARD_BYTES. Throws FmUsageError when not even 16 MiB shards fit.
+ */
+export function chooseShardBytes(memoryBytes: number, workers: number): number {
+  const builders = Math.max(1, workers);
+  const per = (memoryBytes - READER_RESERVE_BYTES) / (builders * WORKER_BYTES_PER_SHARD_BYTE);
+  const size = Math.min(MAX_SHARD_BYTES, Math.floor(per / MIN_SHARD_BYTES) * MIN_SHARD_BYTES);
+  if (!(size >= MIN_SHARD_BYTES)) {
+    const need = READER_RESERVE_BYTES + builders * WORKER_BYTES_PER_SHARD_BYTE * MIN_SHARD_BYTES;
+    throw new FmUsageError(
+      `a memory budget of ${(memoryBytes / 2 ** 30).toFixed(2)} GiB is too small for ${builders} build worker(s): ` +
+        `shards of at least 16 MiB need ${(need / 2 ** 30).toFixed(2)} GiB; give more memory or fewer workers`,
+    );
+  }
+  return size;
+}
+
+/**
+ * The shard size limit and memory budget of a build from its options (see BuildOptions): the budget's
+ * choice, or the given limit, checked against the budget when both are given.
+ */
+export function shardPlan(opts: Pick<BuildOptions, "maxShardBytes" | "memoryBytes" | "workers">): {
+  shardBytes: number;
+  memoryBytes: number | null;
+} {
+  const workers = Math.max(0, opts.workers ?? 2);
+  if (opts.maxShardBytes !== undefined) {
+    if (!(opts.maxShardBytes >= 1)) throw new FmUsageError("the shard size must be at least 1 byte");
+    const shardBytes = Math.min(opts.maxShardBytes, MAX_SHARD_BYTES);
+    if (opts.memoryBytes !== undefined) {
+      const need = READER_RESERVE_BYTES + Math.max(1, workers) * WORKER_BYTES_PER_SHARD_BYTE * shardBytes;
+      if (need > opts.memoryBytes) {
+        throw new FmUsageError(
+          `shards of ${(shardBytes / MiB).toFixed(0)} MiB with ${Math.max(1, workers)} worker(s) need about ` +
+            `${(need / 2 ** 30).toFixed(2)} GiB, more than the memory budget of ${(opts.memoryBytes / 2 ** 30).toFixed(2)} GiB`,
+        );
+      }
+    }
+    return { shardBytes, memoryBytes: opts.memoryBytes ?? null };
+  }
+  if (opts.memoryBytes !== undefined) {
+    return { shardBytes: chooseShardBytes(opts.memoryBytes, workers), memoryBytes: opts.memoryBytes };
+  }
+  // The default budget of a small machine may not fit 16 MiB shards: build them anyway.
+  const memoryBytes = defaultMemoryBudget();
+  let shardBytes = MIN_SHARD_BYTES;
+  try {
+    shardBytes = chooseShardBytes(memoryBytes, workers);
+  } catch {}
+  return { shardBytes, memoryBytes };
+}
 
 /** The free slot written after each document (its separator) and at the end (the sentinel). */
 const SLOT = new Uint8Array(1);
@@ -212,14 +296,16 @@ interface ShardJob {
  * thread keeps no copy of its text; the shards still open when the input ends go largest first. File
  * names and order do not depend on that timing: shards are numbered at the end, by domain name, then by
  * position within the domain. The text of the shards being read goes to files in the temporary folder
- * (page cache, not this process's memory). Peak memory about 5 bytes per byte of the largest shard a
+ * (page cache, not this process's memory). The shard size comes from the memory budget (shardPlan).
+ * Peak memory about 5 bytes per byte of the largest shard a
  * worker builds (text n, SA 4n, kept for its next shards; 6n when a shard's bytes take more than 254
  * distinct values), times the number of workers, plus ~10 MB per worker and the reading thread's heap:
  * measured 333 MB (5.3x) for the 62.7 MB default corpus with 2 workers.
  */
 export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
-  const maxShard = Math.min(opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES, MAX_SHARD_BYTES);
+  const plan = shardPlan(opts);
+  const maxShard = plan.shardBytes;
   const saRate = opts.saRate ?? DEFAULT_SA_RATE;
   const isaRate = opts.isaRate ?? DEFAULT_ISA_RATE;
   const hash = createHash("sha256");
@@ -430,7 +516,13 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
       rmSync(old, { recursive: true, force: true });
     } else renameSync(tmp, out);
     report({ stage: "done", doneBytes: totalBytes, totalBytes }, true);
-    return { manifest, skipped, elapsedMs: performance.now() - t0 };
+    return {
+      manifest,
+      skipped,
+      elapsedMs: performance.now() - t0,
+      shardBytes: maxShard,
+      memoryBytes: plan.memoryBytes,
+    };
   } catch (e) {
     for (const acc of open) acc.close();
     rmSync(tmp, { recursive: true, force: true });

@@ -4,14 +4,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { mulberry32 as rng } from "../random";
+import { MAX_SHARD_BYTES } from "./build-shard";
 import {
   buildFmIndex,
   type CorpusDoc,
+  chooseShardBytes,
   contaminationLabel,
+  defaultMemoryBudget,
   FmIndexFileError,
   FmInputError,
   FmQueryError,
+  FmUsageError,
   openFmIndex,
+  READER_RESERVE_BYTES,
+  shardPlan,
+  WORKER_BYTES_PER_SHARD_BYTE,
 } from "./index";
 import { createIndexService } from "./service";
 import { FmShard } from "./shard";
@@ -446,5 +453,75 @@ describe("index service", () => {
     } finally {
       await service.close();
     }
+  });
+});
+
+describe("shard size from the memory budget", () => {
+  const GiB = 2 ** 30;
+  const MiB = 2 ** 20;
+  test("every worker's shard and the reading thread fit in the budget, in multiples of 16 MiB, at most 400 MiB", () => {
+    assert.equal(chooseShardBytes(2 * GiB, 2), 128 * MiB); // (2048 - 512) / (2 * 6) = 128
+    assert.equal(chooseShardBytes(1 * GiB, 2), 32 * MiB); // 42.7 rounds down to 32
+    assert.equal(chooseShardBytes(1 * GiB, 0), 80 * MiB); // building in this thread: one builder
+    assert.equal(chooseShardBytes(64 * GiB, 2), MAX_SHARD_BYTES);
+    assert.equal(MAX_SHARD_BYTES, 400 * MiB);
+    for (const gb of [1, 1.5, 3, 6, 12]) {
+      for (const workers of [1, 2, 4]) {
+        const s = chooseShardBytes(gb * GiB, workers);
+        assert.equal(s % (16 * MiB), 0);
+        assert.ok(READER_RESERVE_BYTES + workers * WORKER_BYTES_PER_SHARD_BYTE * s <= gb * GiB, `${gb} GiB`);
+      }
+    }
+  });
+
+  test("a budget too small for 16 MiB shards, or a given shard size over the budget, is refused", () => {
+    assert.throws(
+      () => chooseShardBytes(0.6 * GiB, 2),
+      (e: Error) => {
+        assert.ok(e instanceof FmUsageError);
+        assert.match(e.message, /0\.60 GiB is too small for 2 build worker\(s\).*0\.69 GiB/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => shardPlan({ maxShardBytes: 256 * MiB, memoryBytes: 2 * GiB, workers: 2 }),
+      /shards of 256 MiB with 2 worker\(s\) need about 3\.50 GiB, more than the memory budget of 2\.00 GiB/,
+    );
+    assert.deepEqual(shardPlan({ maxShardBytes: 256 * MiB, workers: 2 }), {
+      shardBytes: 256 * MiB,
+      memoryBytes: null,
+    });
+    assert.deepEqual(shardPlan({ memoryBytes: 2 * GiB, workers: 2 }), {
+      shardBytes: 128 * MiB,
+      memoryBytes: 2 * GiB,
+    });
+    const def = shardPlan({ workers: 2 });
+    assert.equal(def.memoryBytes, defaultMemoryBudget());
+  });
+
+  test("a build with a budget for 16 MiB shards splits a 17 MiB domain into two shards and says so", async () => {
+    const docs: CorpusDoc[] = [];
+    const rand = rng(77);
+    for (let d = 0; d < 17; d++) {
+      const b = new Uint8Array(MiB);
+      for (let i = 0; i < b.length; i++) b[i] = 97 + Math.floor(rand() * 4);
+      b.set(new TextEncoder().encode(`<doc ${d}>`), 100);
+      docs.push({ id: `d${d}`, domain: "one", text: b });
+    }
+    const out = join(tmp, `idx-${dirCount++}`);
+    const memoryBytes = READER_RESERVE_BYTES + WORKER_BYTES_PER_SHARD_BYTE * 16 * MiB;
+    const r = await buildFmIndex({ docs, out, memoryBytes, workers: 0 });
+    assert.equal(r.shardBytes, 16 * MiB);
+    assert.equal(r.memoryBytes, memoryBytes);
+    assert.deepEqual(
+      r.manifest.shards.map((s) => [s.name, s.bytes]),
+      [
+        ["one-0", 16 * MiB],
+        ["one-1", MiB],
+      ],
+    );
+    const index = openFmIndex(out);
+    for (let d = 0; d < 17; d += 8) assert.equal(index.count(`<doc ${d}>`).count, 1);
+    assert.equal(index.count("<doc 16>").byShard[1].count, 1);
   });
 });

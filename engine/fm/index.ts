@@ -25,10 +25,22 @@ export {
   type BuildResult,
   buildFmIndex,
   type CorpusDoc,
+  chooseShardBytes,
+  defaultMemoryBudget,
   type Manifest,
   type ManifestShard,
+  READER_RESERVE_BYTES,
+  shardPlan,
+  WORKER_BYTES_PER_SHARD_BYTE,
 } from "./build";
-export { FmError, type FmErrorCode, FmIndexFileError, FmInputError, FmQueryError } from "./errors";
+export {
+  FmError,
+  type FmErrorCode,
+  FmIndexFileError,
+  FmInputError,
+  FmQueryError,
+  FmUsageError,
+} from "./errors";
 export type { RankRange } from "./shard";
 
 /** Default limit on query length in bytes (infini-gram's API uses a similar bound). */

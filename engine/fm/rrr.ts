@@ -196,6 +196,10 @@ export class RrrVector {
       }
       for (let b = last - 1; b >= first; b--) put(offs[b - first], OFFSET_BITS[ks[b - first]]);
     }
+    // Directory entries and stream reads are 32-bit: MAX_SHARD_BYTES keeps every shard below this.
+    if (pos >= 2 ** 32 || nBits >= 2 ** 32) {
+      throw new Error(`bitvector too large for 32-bit offsets (${nBits} bits, ${pos} stream bits)`);
+    }
     const stream = out.slice(0, (pos >>> 5) + 3);
     return new RrrVector(nBits, stream, dir);
   }
