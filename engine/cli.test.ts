@@ -212,6 +212,7 @@ test("trace --input and count --queries stream one JSON line per input line, loc
   } finally {
     await server.close();
   }
+});
 
 test("index build --memory-gb chooses the shard size from the budget and says so; a budget too small is refused", () => {
   const input = join(tmp, "m.jsonl");
