@@ -19,9 +19,10 @@ import { createTraceService } from "./trace/service";
 const USAGE = `usage: npm run -s engine -- <command> [options]
 
   corpus build --out <file.jsonl>                 build the FlexMix-mini corpus
-  index build --input <file.jsonl[.gz]>... --out <dir> [--skip-bad] [--memory-gb N] [--max-shard-mb N] [--workers N]
-              [--memory-gb N]                      memory budget (default a quarter of this machine's); the shard
-                                                   size is chosen from it (give the same on every machine of a --part build)
+  index build --input <file.jsonl[.gz]>... --out <dir> [--skip-bad] [--max-shard-mb N] [--workers N]
+              [--memory-gb N]                      memory budget (default a quarter of this machine's); the shard size
+                                                   is chosen from it and --workers (a --part build: give every machine
+                                                   the same --max-shard-mb, or the same --memory-gb and --workers)
               [--part i/N]                         build every N-th shard only (one machine's part)
   index merge --out <dir> <part-dir>...            join the parts into the index a one-machine build writes
   count --index <dir> [--domain D]... <query>      occurrences per domain
