@@ -2,17 +2,18 @@ import { execFileSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN, newEmail, signIn, signOut, signUp } from "./helpers";
+import { ADMIN, newEmail, shot, signIn, signOut, signUp } from "./helpers";
 
 /**
  * An OpenAI-compatible endpoint on loopback that streams a cited answer, registered by an admin as an arena
  * model with a high sampling weight, so battles are deterministic enough to check citations.
  */
-const MOCK_PORT = 3187;
+/** Next to the app's port, so parallel runs on other ports do not collide. */
+const MOCK_PORT = Number(process.env.E2E_PORT ?? 3100) + 87;
 const MOCK_ANSWER = [
   "Experts are trained ",
   "independently on closed data [1]. ",
-  "They can be **left out** at inference [2].",
+  "They can be **left out** at inference [2], at $O(n)$ cost.",
 ];
 let mock: Server;
 const seenAuth: string[] = [];
@@ -74,7 +75,7 @@ test.describe("arena", () => {
     await form.getByLabel("Model name").fill("x");
     await form.getByRole("button", { name: "Register model" }).click();
     await expect(form.getByRole("alert")).toContainText('A model named "e2e-disabled" already exists.');
-    await page.screenshot({ path: "/tmp/arena-admin-models.png", fullPage: true });
+    await shot(page, "arena-admin-models");
   });
 
   test("a researcher asks, reads two streamed cited answers, votes, sees the names and the leaderboard", async ({
@@ -93,7 +94,25 @@ test.describe("arena", () => {
       .getByLabel("Your question")
       .fill("How can data owners opt out of FlexOlmo experts? <b>bold?</b>");
     await main.getByLabel("Field").selectOption("Computer science");
+    // On a slow connection the passages take a while: the page says they are coming, not that none matched.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 1500,
+      downloadThroughput: 50_000,
+      uploadThroughput: 50_000,
+    });
     await main.getByRole("button", { name: "Ask both models" }).click();
+    await expect(main.getByText("Retrieving passages from the literature…")).toBeVisible();
+    await expect(main.getByText("No passages matched this question")).toHaveCount(0);
+    await expect(main.getByText(/Retrieved passages \(\d+\)/)).toBeVisible({ timeout: 30_000 });
+    await expect(main.getByText("No passages matched this question")).toHaveCount(0);
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     // HTML in a question is shown as text, never interpreted.
     await expect(
       main
@@ -105,7 +124,7 @@ test.describe("arena", () => {
     const b = main.getByRole("article", { name: "Answer B" });
     await expect(a.getByTestId("status-a")).toHaveText("finished", { timeout: 60_000 });
     await expect(b.getByTestId("status-b")).toHaveText("finished", { timeout: 60_000 });
-    await page.screenshot({ path: "/tmp/arena-answers.png", fullPage: true });
+    await shot(page, "arena-answers");
 
     const citation = main.getByRole("button", { name: /^Citation \d+: / }).first();
     await expect(citation).toBeVisible();
@@ -117,7 +136,15 @@ test.describe("arena", () => {
     await expect(cited).toContainText(title);
     await expect(cited).toContainText(/\b(19|20)\d\d\b/);
 
-    await main.getByRole("button", { name: "A is better" }).click();
+    // Answers are Markdown with math: bold and KaTeX render, from whichever side the mock answered.
+    await expect(main.locator("article strong", { hasText: "left out" }).first()).toBeVisible();
+    await expect(main.locator("article .katex").first()).toBeVisible();
+
+    // Two vote buttons clicked together: one vote, one message, no "already voted".
+    await main.evaluate((el) => {
+      const buttons = Array.from(el.querySelectorAll("button"));
+      for (const label of ["A is better", "Tie"]) buttons.find((b) => b.textContent === label)?.click();
+    });
     const status = main.getByRole("status").filter({ hasText: "You voted: A is better." });
     await expect(status).toContainText("Model A was");
     const modelA = (await main.getByTestId("model-a").locator("strong").textContent()) ?? "";
@@ -126,11 +153,45 @@ test.describe("arena", () => {
     expect(modelA).not.toBe(modelB);
     expect([modelA, modelB]).toContain("e2e-mock");
     await expect(main.getByRole("button", { name: "B is better" })).toBeDisabled();
-    await expect(main.getByRole("button", { name: "Trace A" })).toBeVisible();
+    await expect(main.getByRole("alert")).toHaveCount(0);
+    await expect(main.getByRole("status").filter({ hasText: "You voted: tie." })).toHaveCount(0);
     expect(seenAuth).toContain("Bearer sk-e2e-very-secret");
-    await page.screenshot({ path: "/tmp/arena-voted.png", fullPage: true });
+    await shot(page, "arena-voted");
 
-    await main.getByRole("link", { name: "See the leaderboard" }).click();
+    // Trace either answer in place: spans over the answer, its documents beside it, the battle stays.
+    await main.getByRole("button", { name: "Trace A" }).click();
+    const docsA = main.getByRole("region", { name: "Documents for answer A" });
+    await expect(docsA).toBeVisible({ timeout: 30_000 });
+    await expect(a.getByTestId("trace-a")).toBeVisible();
+    await expect(a).toContainText("found verbatim in the training corpus");
+    await expect(page).toHaveURL(/\/arena$/);
+    await shot(page, "arena-traced-a");
+    await main.getByRole("button", { name: "Trace B" }).click();
+    await expect(main.getByRole("region", { name: "Documents for answer B" })).toBeVisible({
+      timeout: 30_000,
+    });
+    await expect(b.getByTestId("trace-b")).toBeVisible();
+    await expect(docsA).toHaveCount(0);
+    // A's trace is kept: showing it again needs no new request.
+    await main.getByRole("button", { name: "Trace A" }).click();
+    await expect(docsA).toBeVisible({ timeout: 1000 });
+    await page.setViewportSize({ width: 390, height: 900 });
+    await shot(page, "arena-traced-a-390");
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot(page, "arena-traced-a-1280");
+    await main.getByRole("button", { name: "Hide trace A" }).click();
+    await expect(docsA).toHaveCount(0);
+    await expect(a.getByTestId("trace-a")).toHaveCount(0);
+
+    // "New battle" clears the battle and readies the question box.
+    await main.getByRole("button", { name: "New battle" }).click();
+    await expect(main.getByRole("region", { name: "Battle" })).toHaveCount(0);
+    await expect(main.getByLabel("Your question")).toHaveValue("");
+    await expect(main.getByLabel("Your question")).toBeFocused();
+    await page.goto("/leaderboard");
     // Wait for the navigation, or the reload below would reload the arena page.
     await expect(page).toHaveURL(/\/leaderboard$/);
     await expect(async () => {
@@ -144,7 +205,7 @@ test.describe("arena", () => {
     }).toPass({ timeout: 30_000 });
     await expect(page.getByTestId("battles-counted")).not.toHaveText("0");
     await expect(page.getByRole("heading", { name: "Win rate" })).toBeVisible();
-    await page.screenshot({ path: "/tmp/arena-leaderboard.png", fullPage: true });
+    await shot(page, "arena-leaderboard");
 
     // Filters: the vote counts under its field and today's date, not under another field.
     const today = new Date().toISOString().slice(0, 10);
@@ -162,7 +223,7 @@ test.describe("arena", () => {
       timeout: 30_000,
     });
     await expect(page.getByTestId("battles-counted")).toHaveText("1");
-    await page.screenshot({ path: "/tmp/arena-leaderboard-filtered.png", fullPage: true });
+    await shot(page, "arena-leaderboard-filtered");
     await page.goto(`/leaderboard?subject=Humanities&from=${today}`);
     await expect(page.getByRole("main").getByText("No counted votes match these filters.")).toBeVisible({
       timeout: 30_000,
@@ -208,7 +269,7 @@ test.describe("arena", () => {
     await expect(main.getByTestId("voter-check-summary")).toContainText("voters checked");
     // The consistent voters are not flagged.
     await expect(main.getByRole("row", { name: /consistent-/ })).toHaveCount(0);
-    await page.screenshot({ path: "/tmp/admin-voters.png", fullPage: true });
+    await shot(page, "admin-voters");
 
     await row.getByRole("button", { name: `Exclude votes (${outlier})` }).click();
     await expect(row).toContainText("votes excluded");

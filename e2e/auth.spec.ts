@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, newEmail, signIn, signOut, signUp } from "./helpers";
+import { ADMIN, newEmail, shot, signIn, signOut, signUp } from "./helpers";
 
 test.describe("accounts", () => {
   test("sign up, sign out, sign in again", async ({ page }) => {
@@ -147,7 +147,7 @@ test.describe("passwords", () => {
     await page.getByLabel("Repeat the new password").fill("second password 2");
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page.getByText("Password changed. Your other sessions are signed out.")).toBeVisible();
-    await page.screenshot({ path: "test-results/account-password.png", fullPage: true });
+    await shot(page, "account-password");
 
     // This browser stays signed in; the other one is signed out on its next request.
     await page.reload();
@@ -178,7 +178,7 @@ test.describe("passwords", () => {
     await expect(page.getByRole("status")).toHaveText(
       "Signed out everywhere else. This browser stays signed in.",
     );
-    await page.screenshot({ path: "test-results/account-sessions.png", fullPage: true });
+    await shot(page, "account-sessions");
     await page.reload();
     await expect(page.getByLabel(`Account menu for ${email}`)).toBeVisible();
     await otherPage.reload();
@@ -219,7 +219,7 @@ test.describe("passwords", () => {
     await page.getByRole("button", { name: `Password reset link for ${email}` }).click();
     const link = await page.getByTestId("reset-link").inputValue();
     expect(link).toMatch(/\/reset-password\/[A-Za-z0-9_-]{40,}$/);
-    await page.screenshot({ path: "test-results/admin-reset-link.png", fullPage: true });
+    await shot(page, "admin-reset-link");
 
     const visitor = await browser.newContext();
     const p = await visitor.newPage();
@@ -241,7 +241,7 @@ test.describe("passwords", () => {
     await expect(p.getByText("This reset link is invalid or has expired.")).toBeVisible();
     await p.goto("/reset-password/not-a-real-token");
     await expect(p.getByText("This reset link is invalid or has expired.")).toBeVisible();
-    await p.screenshot({ path: "test-results/reset-invalid.png", fullPage: true });
+    await shot(p, "reset-invalid");
     await visitor.close();
   });
 });

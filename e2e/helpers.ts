@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import path from "node:path";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 export const ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
 
@@ -34,4 +35,21 @@ export async function signOut(page: Page, email: string) {
     page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Arena" }),
   ).toBeVisible();
   await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+}
+
+/**
+ * Saves a screenshot for people to look at, only when E2E_SCREENSHOTS names a folder
+ * (`E2E_SCREENSHOTS=/tmp/shots npx playwright test`); ordinary runs write none (failures are kept by
+ * Playwright's own `screenshot: "only-on-failure"`).
+ */
+export async function shot(
+  target: Page | Locator,
+  name: string,
+  options: { fullPage?: boolean } = { fullPage: true },
+): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (!dir) return;
+  const file = path.join(dir, `${name}.png`);
+  if ("goto" in target) await target.screenshot({ path: file, fullPage: options.fullPage });
+  else await target.screenshot({ path: file });
 }

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { type FakeServer, readRecording, startFakeOpenAiServer } from "../lib/providers/fake-openai-server";
-import { ADMIN, newEmail, signIn, signOut, signUp } from "./helpers";
+import { ADMIN, newEmail, shot, signIn, signOut, signUp } from "./helpers";
 
 /**
  * Issue 14's done-when for real models: a fake OpenAI-compatible server on loopback (replaying recorded vLLM
@@ -69,7 +69,7 @@ async function registerModel(page: Page, m: { name: string; modelName: string })
 async function shoot(page: Page, name: string) {
   for (const width of [390, 1280]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
+    await shot(page, `models-${name}-${width}`);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }

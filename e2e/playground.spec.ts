@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN, newEmail, signIn, signUp } from "./helpers";
+import { ADMIN, newEmail, shot, signIn, signUp } from "./helpers";
 
 /** Generates with the form's current settings and waits for the end of the stream. */
 async function generate(page: Page): Promise<string> {
@@ -43,7 +43,7 @@ test.describe("playground", () => {
     const tokens = main.getByTestId("generated-output").locator("span[data-expert]");
     expect(await tokens.count()).toBeGreaterThan(10);
     expect(first.length).toBeGreaterThan(0);
-    await page.screenshot({ path: "/tmp/playground.png", fullPage: true });
+    await shot(page, "playground");
 
     // Hovering a token shows its routing weights.
     await tokens.first().hover();
@@ -125,7 +125,7 @@ test.describe("experts page", () => {
         .getByText("The evaluation has not been run yet.")
         .or(main.getByRole("img", { name: /bits per byte/ })),
     ).toBeVisible();
-    await page.screenshot({ path: "/tmp/experts.png", fullPage: true });
+    await shot(page, "experts");
     await expect(
       page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Experts" }),
     ).toBeVisible();

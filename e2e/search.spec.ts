@@ -1,4 +1,5 @@
-import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { type APIRequestContext, expect, test } from "@playwright/test";
+import { shot } from "./helpers";
 
 const INDEX = "flexmix-mini";
 /** The opening of Moby-Dick, as it stands in the corpus (creative domain). */
@@ -6,12 +7,6 @@ const MOBY =
   "Call me Ishmael. Some years ago—never mind how long precisely—having little or no money in my purse, and nothing particular to interest me on shore, I thought I would sail about a little and see the watery part of the world.";
 const MADE_UP =
   "Quantum marmalade negotiates with seventeen purple lighthouses about tax policy on Neptune every second Tuesday afternoon.";
-
-const SHOTS = process.env.SEARCH_SCREENSHOTS;
-
-async function shot(page: Page, name: string) {
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
 
 test.describe("corpus search page", () => {
   test("counts a Moby-Dick phrase per domain and shows a highlighted example document", async ({ page }) => {

@@ -89,5 +89,16 @@ test("empty and too long input get clear messages", async ({ page, request }) =>
     data: { response: "hello there", domains: ["nope"] },
   });
   expect(unknown.status()).toBe(400);
-  expect((await unknown.json()).error).toContain("Unknown domain");
+  expect((await unknown.json()).error).toContain('There is no corpus domain "nope"; choose from');
+  // Settings are named as the form names them, never by their internal field names.
+  const density = await request.post("/api/v1/trace", { data: { response: "hello there", spanDensity: 5 } });
+  expect(density.status()).toBe(400);
+  expect((await density.json()).error).toBe(
+    "Span density must be a number above 0 and at most 1 (for example 0.05).",
+  );
+  await page.getByLabel("Model response").fill("hello there");
+  await page.getByText("Settings").click();
+  await page.getByLabel("Span density").fill("0");
+  await page.getByRole("button", { name: "Trace", exact: true }).click();
+  await expect(alert).toContainText("Span density must be a number above 0 and at most 1");
 });

@@ -36,3 +36,16 @@ test("a bad value stops start-up naming the variable", () => {
     (e: unknown) => e instanceof EnvError && /DATABASE_URL/.test(e.message),
   );
 });
+
+test("the leaderboard's minimum battles default to 20, and take any whole number from 0", () => {
+  assert.equal(parseEnv({}).RANKING_MIN_BATTLES, 20);
+  assert.equal(parseEnv({ RANKING_MIN_BATTLES: "0" }).RANKING_MIN_BATTLES, 0);
+  assert.equal(parseEnv({ RANKING_MIN_BATTLES: "50" }).RANKING_MIN_BATTLES, 50);
+  for (const bad of ["-1", "2.5", "many"])
+    assert.throws(
+      () => parseEnv({ RANKING_MIN_BATTLES: bad }),
+      (e: unknown) => e instanceof EnvError && /RANKING_MIN_BATTLES/.test(e.message),
+    );
+  assert.equal(parseEnv({}).RANKING_ANCHOR_MODEL, undefined);
+  assert.equal(parseEnv({ RANKING_ANCHOR_MODEL: "gpt-4o" }).RANKING_ANCHOR_MODEL, "gpt-4o");
+});

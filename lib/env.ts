@@ -110,6 +110,10 @@ export const envSchema = z
     THROTTLE_TRACE_STORE: rule("500/1d"),
     THROTTLE_VOTES: rule("60/1m"),
     THROTTLE_BATTLES: rule("20/1m"),
+    /** Battles a model needs before the leaderboard ranks it; below, it is listed as preliminary. */
+    RANKING_MIN_BATTLES: z.coerce.number().int().min(0).max(1_000_000).default(20),
+    /** A model whose rating is fixed at 1000 (default: the mean of the ranked models is 1000). */
+    RANKING_ANCHOR_MODEL: optionalNonEmpty,
   })
   .superRefine((env, ctx) => {
     let postgres = false;

@@ -5,25 +5,15 @@
  *
  *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-voters.ts --outlier x@e2e.test
  */
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { createDb } from "../lib/db/create";
-import { applyMigrations } from "../lib/db/migrate";
-import { databaseTarget } from "../lib/db/target";
+import { e2eDb } from "./e2e-db";
 
 const { values } = parseArgs({ options: { outlier: { type: "string" } } });
-const dataDir = process.env.DATA_DIR ?? "";
-if (path.basename(path.resolve(dataDir)) !== ".e2e-data" || process.env.DATABASE_URL) {
-  console.error("e2e-seed-voters: refusing to run outside DATA_DIR=.e2e-data");
-  process.exit(2);
-}
 if (!values.outlier) {
   console.error("usage: DATA_DIR=.e2e-data tsx scripts/e2e-seed-voters.ts --outlier EMAIL");
   process.exit(2);
 }
-const target = databaseTarget(undefined);
-await applyMigrations(target);
-const db = createDb(target);
+const db = await e2eDb("e2e-seed-voters");
 const [strong, weak] = await Promise.all(
   ["e2e-voters-strong", "e2e-voters-weak"].map((name) =>
     db.modelProvider.upsert({

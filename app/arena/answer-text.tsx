@@ -1,9 +1,18 @@
-import type { ReactNode } from "react";
+"use client";
+
+import "katex/dist/katex.min.css";
+import ReactMarkdown, { type Components } from "react-markdown";
+import rehypeKatex from "rehype-katex";
+import rehypeSanitize from "rehype-sanitize";
+import remarkGfm from "remark-gfm";
+import remarkMath from "remark-math";
+import { CITE_PREFIX, remarkCitations } from "@/lib/markdown/citations";
+import { answerSchema } from "@/lib/markdown/schema";
 
 /**
- * Renders model markdown as inert React text: paragraphs, "-"/"*"/"1." list items, "#" headings, **bold**,
- * and citations [n] / [n, m] as buttons. No HTML from the text is ever interpreted (no dangerouslySetInnerHTML):
- * a "<script>" in an answer shows as those characters.
+ * A model's answer as Markdown (GitHub's flavour: lists, tables, emphasis, code) with TeX math ($x$,
+ * $$x$$) rendered by KaTeX; sanitised (lib/markdown/schema.ts) before KaTeX runs, and raw HTML in the text
+ * is shown as text, never interpreted. Citations [n] to a passage 1..passageCount are buttons.
  */
 export function AnswerText({
   text,
@@ -16,82 +25,42 @@ export function AnswerText({
   onCite: (n: number) => void;
   citeLabel: (n: number) => string;
 }) {
-  const blocks = text.split(/\n\s*\n/);
-  return (
-    <div className="space-y-3 text-sm leading-relaxed">
-      {blocks.map((block, bi) => {
-        const lines = block.split("\n").filter((l) => l.trim() !== "");
-        const items = lines.filter((l) => /^\s*([-*]|\d+[.)])\s+/.test(l));
-        const key = `${bi}-${block.length}`;
-        if (lines.length > 0 && items.length === lines.length) {
-          const ordered = /^\s*\d/.test(lines[0]);
-          const List = ordered ? "ol" : "ul";
-          return (
-            <List key={key} className={ordered ? "list-decimal space-y-1 pl-5" : "list-disc space-y-1 pl-5"}>
-              {lines.map((l, li) => (
-                <li key={li}>
-                  {inline(l.replace(/^\s*([-*]|\d+[.)])\s+/, ""), passageCount, onCite, citeLabel)}
-                </li>
-              ))}
-            </List>
-          );
-        }
-        const heading = /^#{1,6}\s+(.*)$/.exec(block.trim());
-        if (heading && lines.length === 1)
-          return (
-            <p key={key} className="font-semibold">
-              {inline(heading[1], passageCount, onCite, citeLabel)}
-            </p>
-          );
+  const components: Components = {
+    a({ href, children }) {
+      if (href?.startsWith(CITE_PREFIX)) {
+        const n = Number(href.slice(CITE_PREFIX.length));
         return (
-          <p key={key} className="whitespace-pre-wrap">
-            {inline(block, passageCount, onCite, citeLabel)}
-          </p>
+          <button
+            type="button"
+            onClick={() => onCite(n)}
+            aria-label={citeLabel(n)}
+            className="mx-0.5 rounded bg-sky-100 px-1 font-medium text-sky-800 hover:bg-sky-200 dark:bg-sky-900/60 dark:text-sky-200 dark:hover:bg-sky-800"
+          >
+            {children}
+          </button>
         );
-      })}
+      }
+      return (
+        <a
+          href={href}
+          rel="noreferrer noopener nofollow"
+          target="_blank"
+          className="text-sky-700 underline dark:text-sky-400"
+        >
+          {children}
+        </a>
+      );
+    },
+  };
+  return (
+    <div className="answer-markdown min-w-0 space-y-3 text-sm leading-relaxed break-words">
+      <ReactMarkdown
+        remarkPlugins={[remarkGfm, remarkMath, [remarkCitations, { max: passageCount }]]}
+        rehypePlugins={[[rehypeSanitize, answerSchema], rehypeKatex]}
+        components={components}
+      >
+        {text}
+      </ReactMarkdown>
     </div>
   );
-}
-
-function inline(
-  text: string,
-  passageCount: number,
-  onCite: (n: number) => void,
-  citeLabel: (n: number) => string,
-): ReactNode[] {
-  const out: ReactNode[] = [];
-  // Bold spans and bracketed citation lists; everything else is plain text.
-  const re = /\*\*([^*]+)\*\*|\[(\d+(?:\s*[,;]\s*\d+)*)\]/g;
-  let last = 0;
-  let k = 0;
-  for (const m of text.matchAll(re)) {
-    if (m.index > last) out.push(text.slice(last, m.index));
-    if (m[1] !== undefined) {
-      out.push(<strong key={k++}>{m[1]}</strong>);
-    } else {
-      const nums = m[2].split(/[,;]/).map((s) => Number(s.trim()));
-      out.push(
-        <span key={k++} className="whitespace-nowrap">
-          {nums.map((n) =>
-            n >= 1 && n <= passageCount ? (
-              <button
-                key={n}
-                type="button"
-                onClick={() => onCite(n)}
-                aria-label={citeLabel(n)}
-                className="mx-0.5 rounded bg-sky-100 px-1 font-medium text-sky-800 hover:bg-sky-200 dark:bg-sky-900/60 dark:text-sky-200 dark:hover:bg-sky-800"
-              >
-                [{n}]
-              </button>
-            ) : (
-              <span key={n}>[{n}]</span>
-            ),
-          )}
-        </span>,
-      );
-    }
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) out.push(text.slice(last));
-  return out;
 }

@@ -4,12 +4,16 @@ import Link from "next/link";
 import { useRef, useState } from "react";
 import type { BattleStreamEvent, Side } from "@/lib/arena/battle-events";
 import { isSubject, SUBJECTS, type Subject } from "@/lib/arena/subjects";
-import { DEMO_EXPLANATION, DEMO_LABEL } from "@/lib/providers/demo-models";
+import { DEMO_EXPLANATION } from "@/lib/providers/demo-models";
 import type { ArenaPassage } from "@/lib/providers/types";
 import { readEvents } from "@/lib/streams/read-events";
-import { TraceButton } from "../trace/trace-link";
-import { AnswerText } from "./answer-text";
+import type { TraceRules } from "@/lib/trace/form-rules";
+import { CitedPassage } from "../components/cited-passage";
+import { DocumentsPanel } from "../trace/documents-panel";
+import { useTraceSelection } from "../trace/use-trace-selection";
+import { AnswerCard, ModelName } from "./answer-card";
 import { PassageList } from "./passage-list";
+import { useBattleTraces } from "./use-battle-traces";
 
 type Phase = "idle" | "starting" | "streaming" | "answered" | "voided" | "voting" | "voted";
 type Choice = "a" | "b" | "tie" | "bothbad";
@@ -42,27 +46,19 @@ interface Reveal {
   flagged: boolean;
 }
 
-function ModelName({ name, demo }: { name: string; demo: boolean }) {
-  return (
-    <>
-      <strong>{name}</strong>
-      {demo && (
-        <span className="muted" title={DEMO_EXPLANATION}>
-          {" "}
-          ({DEMO_LABEL})
-        </span>
-      )}
-    </>
-  );
-}
-
-export function ArenaClient() {
+/**
+ * The arena: ask, read two anonymous answers as they stream, vote, see the names; then trace either answer
+ * in place (its spans over the text, its documents beside it) and start a new battle.
+ */
+export function ArenaClient({ traceLevels }: { traceLevels: TraceRules["levels"] }) {
   const [question, setQuestion] = useState("");
   const [subject, setSubject] = useState<Subject>("Other");
   const [asked, setAsked] = useState("");
   const [phase, setPhase] = useState<Phase>("idle");
   const [battleId, setBattleId] = useState<string | null>(null);
   const [passages, setPassages] = useState<ArenaPassage[]>([]);
+  /** The battle event arrived (with the passages, possibly none): until then they are still coming. */
+  const [retrieved, setRetrieved] = useState(false);
   const [answers, setAnswers] = useState<Record<Side, string>>({ a: "", b: "" });
   const [done, setDone] = useState<Record<Side, boolean>>({ a: false, b: false });
   const [thinking, setThinking] = useState<Record<Side, boolean>>({ a: false, b: false });
@@ -70,6 +66,11 @@ export function ArenaClient() {
   const [reveal, setReveal] = useState<Reveal | null>(null);
   const [cited, setCited] = useState<number | null>(null);
   const abort = useRef<AbortController | null>(null);
+  /** Set while a vote is in flight: a second click before the re-render is ignored, not sent. */
+  const voting = useRef(false);
+  const questionBox = useRef<HTMLTextAreaElement>(null);
+  const traces = useBattleTraces(asked);
+  const selection = useTraceSelection();
 
   const busy = phase === "starting" || phase === "streaming" || phase === "voting";
 
@@ -92,6 +93,9 @@ export function ArenaClient() {
     setCited(null);
     setBattleId(null);
     setPassages([]);
+    setRetrieved(false);
+    traces.reset();
+    selection.reset();
     setAnswers({ a: "", b: "" });
     setDone({ a: false, b: false });
     setThinking({ a: false, b: false });
@@ -123,6 +127,7 @@ export function ArenaClient() {
         if (ev.type === "battle") {
           setBattleId(ev.id);
           setPassages(ev.passages);
+          setRetrieved(true);
         } else if (ev.type === "chunk") {
           setAnswers((prev) => ({ ...prev, [ev.side]: prev[ev.side] + ev.text }));
         } else if (ev.type === "thinking") {
@@ -148,7 +153,8 @@ export function ArenaClient() {
   }
 
   async function vote(choice: Choice) {
-    if (!battleId) return;
+    if (!battleId || voting.current) return;
+    voting.current = true;
     setPhase("voting");
     setError(null);
     try {
@@ -177,7 +183,29 @@ export function ArenaClient() {
     } catch {
       setPhase("answered");
       setError("The server could not be reached. Your vote was not recorded; try again.");
+    } finally {
+      voting.current = false;
     }
+  }
+
+  /** Back to an empty question, ready for the next battle. */
+  function newBattle() {
+    abort.current?.abort();
+    setPhase("idle");
+    setAsked("");
+    setQuestion("");
+    setBattleId(null);
+    setPassages([]);
+    setRetrieved(false);
+    setAnswers({ a: "", b: "" });
+    setDone({ a: false, b: false });
+    setThinking({ a: false, b: false });
+    setReveal(null);
+    setCited(null);
+    setError(null);
+    traces.reset();
+    selection.reset();
+    questionBox.current?.focus();
   }
 
   const passage = cited ? passages.find((p) => p.n === cited) : undefined;
@@ -195,6 +223,7 @@ export function ArenaClient() {
         <textarea
           id="question"
           name="question"
+          ref={questionBox}
           className="input min-h-24"
           value={question}
           onChange={(e) => setQuestion(e.target.value)}
@@ -249,116 +278,64 @@ export function ArenaClient() {
           </p>
 
           {passages.length > 0 && <PassageList passages={passages} className="card p-4" />}
-          {phase !== "starting" && passages.length === 0 && (
+          {!retrieved && phase !== "voided" && (
+            <p className="muted text-sm" role="status">
+              Retrieving passages from the literature…
+            </p>
+          )}
+          {retrieved && passages.length === 0 && (
             <p className="muted text-sm">
               No passages matched this question; the models answer without literature.
             </p>
           )}
 
-          <div className="grid gap-4 md:grid-cols-2">
-            {(["a", "b"] as const).map((side) => {
-              const name = reveal ? (side === "a" ? reveal.modelA : reveal.modelB) : null;
-              const demo = reveal ? (side === "a" ? reveal.demoA : reveal.demoB) : false;
-              const reasoning = reveal ? (side === "a" ? reveal.reasoningA : reveal.reasoningB) : null;
-              return (
-                <article
-                  key={side}
-                  aria-label={`Answer ${side.toUpperCase()}`}
-                  className="card flex flex-col gap-3"
-                  aria-busy={!done[side] && phase === "streaming"}
-                >
-                  <header className="flex items-center justify-between gap-2">
-                    <h2 className="font-semibold">Model {side.toUpperCase()}</h2>
-                    <span className="muted text-xs" data-testid={`status-${side}`}>
-                      {done[side]
-                        ? "finished"
-                        : phase === "streaming" || phase === "starting"
-                          ? "writing…"
-                          : ""}
-                    </span>
-                  </header>
-                  {name && (
-                    <p className="text-sm" data-testid={`model-${side}`}>
-                      <span className="muted">Model {side.toUpperCase()} was </span>
-                      <ModelName name={name} demo={demo} />
-                    </p>
-                  )}
-                  {answers[side] ? (
-                    <AnswerText
-                      text={answers[side]}
-                      passageCount={passages.length}
-                      onCite={setCited}
-                      citeLabel={citeLabel}
-                    />
-                  ) : (
-                    <p className="muted text-sm" data-testid={`waiting-${side}`}>
-                      {phase === "voided"
-                        ? "No answer."
-                        : thinking[side]
-                          ? "The model is reasoning before it answers; its reasoning is shown after your vote."
-                          : "Waiting for the first words…"}
-                    </p>
-                  )}
-                  {reasoning && (
-                    <details className="rounded-md border border-slate-200 p-2 text-sm dark:border-slate-700">
-                      <summary className="cursor-pointer font-medium">
-                        Reasoning before the answer ({reasoning.length.toLocaleString("en")} characters)
-                      </summary>
-                      <p className="muted mt-2 max-h-80 overflow-y-auto whitespace-pre-wrap break-words">
-                        {reasoning}
-                      </p>
-                    </details>
-                  )}
-                  {reveal && answers[side] && (
-                    <TraceButton
-                      text={answers[side]}
-                      prompt={question.trim() || undefined}
-                      label={`Trace ${side.toUpperCase()}`}
-                      className="btn-secondary self-start text-xs"
-                    />
-                  )}
-                </article>
-              );
-            })}
+          <div
+            className={`grid grid-cols-1 gap-4 md:grid-cols-2 ${traces.open ? "lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,22rem)]" : ""}`}
+          >
+            {(["a", "b"] as const).map((side) => (
+              <AnswerCard
+                key={side}
+                side={side}
+                // On a phone the documents of a traced answer come right after it.
+                className={side === "a" ? "order-1" : traces.open === "a" ? "order-3 md:order-2" : "order-2"}
+                text={answers[side]}
+                status={
+                  done[side] ? "finished" : phase === "streaming" || phase === "starting" ? "writing…" : ""
+                }
+                placeholder={
+                  phase === "voided"
+                    ? "No answer."
+                    : thinking[side]
+                      ? "The model is reasoning before it answers; its reasoning is shown after your vote."
+                      : "Waiting for the first words…"
+                }
+                name={reveal ? (side === "a" ? reveal.modelA : reveal.modelB) : null}
+                demo={reveal ? (side === "a" ? reveal.demoA : reveal.demoB) : false}
+                reasoning={reveal ? (side === "a" ? reveal.reasoningA : reveal.reasoningB) : null}
+                busy={!done[side] && phase === "streaming"}
+                passageCount={passages.length}
+                onCite={setCited}
+                citeLabel={citeLabel}
+                traces={traces}
+                selection={selection}
+              />
+            ))}
+            {traces.open && traces.traces[traces.open] && (
+              <div
+                className={`min-w-0 ${traces.open === "a" ? "order-2" : "order-3"} md:order-3 md:col-span-2 lg:sticky lg:top-4 lg:col-span-1 lg:col-start-3 lg:row-start-1 lg:max-h-[calc(100vh-2rem)] lg:self-start lg:overflow-y-auto`}
+              >
+                <DocumentsPanel
+                  result={traces.traces[traces.open]!}
+                  selection={selection}
+                  levels={traceLevels}
+                  headingId="battle-docs-h"
+                  title={`Documents for answer ${traces.open.toUpperCase()}`}
+                />
+              </div>
+            )}
           </div>
 
-          {passage && (
-            <aside
-              aria-label={`Cited passage ${passage.n}`}
-              aria-live="polite"
-              className="card space-y-2 border-sky-300 dark:border-sky-800"
-            >
-              <div className="flex items-start justify-between gap-3">
-                <div>
-                  <p className="font-semibold">
-                    [{passage.n}] {passage.paper.title}
-                  </p>
-                  <p className="muted text-sm">
-                    {passage.paper.authors.join(", ")} · {passage.paper.year}
-                    {passage.paper.venue ? ` · ${passage.paper.venue}` : ""}
-                  </p>
-                </div>
-                <button
-                  type="button"
-                  className="btn-secondary px-2 py-1 text-xs"
-                  onClick={() => setCited(null)}
-                >
-                  Close
-                </button>
-              </div>
-              <p className="text-sm leading-relaxed whitespace-pre-wrap">{passage.text}</p>
-              {passage.paper.url && (
-                <a
-                  className="text-sm text-sky-700 underline dark:text-sky-400"
-                  href={passage.paper.url}
-                  rel="noreferrer noopener"
-                  target="_blank"
-                >
-                  Open the paper
-                </a>
-              )}
-            </aside>
-          )}
+          {passage && <CitedPassage passage={passage} onClose={() => setCited(null)} />}
 
           {(phase === "answered" || phase === "voting" || phase === "voted") && (
             <fieldset className="card space-y-3">
@@ -389,7 +366,11 @@ export function ArenaClient() {
                       An answer named a model, so this battle is kept out of the ratings.
                     </p>
                   )}
-                  <p className="mt-2">
+                  <p className="mt-2 flex flex-wrap items-center gap-3">
+                    <button type="button" className="btn-primary" onClick={newBattle}>
+                      New battle
+                    </button>
+                    <span className="muted">or trace either answer above, or</span>
                     <Link href="/leaderboard" className="text-sky-700 underline dark:text-sky-400">
                       See the leaderboard
                     </Link>
@@ -400,6 +381,11 @@ export function ArenaClient() {
           )}
           {(phase === "streaming" || phase === "starting") && (
             <p className="muted text-sm">Voting opens when both answers have finished.</p>
+          )}
+          {phase === "voided" && (
+            <button type="button" className="btn-secondary" onClick={newBattle}>
+              New battle
+            </button>
           )}
         </section>
       )}

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { ArenaPassage } from "@/lib/providers/types";
+import { CitedPassage } from "../components/cited-passage";
 import { AnswerText } from "./answer-text";
 import { PassageList } from "./passage-list";
 
@@ -184,25 +185,11 @@ export function CalibrationPanel() {
             })}
           </div>
           {passage && (
-            <aside
-              aria-label={`Cited passage ${passage.n}`}
-              aria-live="polite"
-              className="space-y-2 rounded-lg border border-sky-300 p-4 dark:border-sky-800"
-            >
-              <div className="flex items-start justify-between gap-3">
-                <p className="font-semibold">
-                  [{passage.n}] {passage.paper.title}
-                </p>
-                <button
-                  type="button"
-                  className="btn-secondary px-2 py-1 text-xs"
-                  onClick={() => setCited(null)}
-                >
-                  Close
-                </button>
-              </div>
-              <p className="text-sm leading-relaxed whitespace-pre-wrap">{passage.text}</p>
-            </aside>
+            <CitedPassage
+              passage={passage}
+              onClose={() => setCited(null)}
+              className="rounded-lg border p-4"
+            />
           )}
           <fieldset className="space-y-3">
             <legend className="px-1 text-sm font-medium">Which saved answer is better?</legend>

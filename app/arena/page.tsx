@@ -3,6 +3,7 @@ import Link from "next/link";
 import { arenaLineup } from "@/lib/arena/service";
 import { currentUser } from "@/lib/auth/session";
 import { DEMO_EXPLANATION } from "@/lib/providers/demo-models";
+import { traceRules } from "@/lib/trace/input";
 import { ArenaClient } from "./arena-client";
 import { CalibrationPanel } from "./calibration";
 
@@ -62,7 +63,7 @@ export default async function Page() {
       )}
       {user ? (
         <>
-          <ArenaClient />
+          <ArenaClient traceLevels={traceRules().levels} />
           <CalibrationPanel />
         </>
       ) : (

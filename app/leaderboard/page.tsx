@@ -3,106 +3,52 @@ import Link from "next/link";
 import { describeFilter, filterKey, parseLeaderboardFilter } from "@/lib/arena/leaderboard-filter";
 import { leaderboardView } from "@/lib/arena/service";
 import { SUBJECTS } from "@/lib/arena/subjects";
+import { env } from "@/lib/env";
 import { DEMO_EXPLANATION, DEMO_LABEL } from "@/lib/providers/demo-models";
 import { AutoRefresh } from "./auto-refresh";
+import { heat, Matrix } from "./matrix";
+import { PreliminaryTable, RankedTable } from "./ratings-table";
+
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 export const metadata: Metadata = { title: "Leaderboard" };
 export const dynamic = "force-dynamic";
-
-const fmt = (x: number) => Math.round(x).toString();
-const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-
-function heat(value: number, max: number, hue: number) {
-  const a = max > 0 ? 0.08 + 0.72 * (value / max) : 0;
-  return { backgroundColor: `hsl(${hue} 80% 45% / ${a.toFixed(3)})` };
-}
-
-function Matrix({
-  title,
-  id,
-  models,
-  cell,
-  caption,
-}: {
-  title: string;
-  id: string;
-  models: string[];
-  cell: (i: number, j: number) => { text: string; style?: React.CSSProperties; label: string };
-  caption: string;
-}) {
-  return (
-    <section aria-labelledby={id} className="space-y-2">
-      <h2 id={id} className="text-lg font-semibold">
-        {title}
-      </h2>
-      <p className="muted text-sm">{caption}</p>
-      <div className="overflow-x-auto">
-        <table className="border-collapse text-xs">
-          <thead>
-            <tr>
-              <th scope="col" className="px-2 py-1 text-left">
-                <span className="sr-only">Row model against column model</span>
-              </th>
-              {models.map((m) => (
-                <th key={m} scope="col" className="max-w-[7rem] truncate px-2 py-1 font-medium" title={m}>
-                  {m}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {models.map((row, i) => (
-              <tr key={row}>
-                <th
-                  scope="row"
-                  className="max-w-[10rem] truncate px-2 py-1 text-left font-medium"
-                  title={row}
-                >
-                  {row}
-                </th>
-                {models.map((col, j) => {
-                  const c = cell(i, j);
-                  return (
-                    <td
-                      key={col}
-                      className="h-9 min-w-[3.5rem] border border-slate-200 px-2 text-center tabular-nums dark:border-slate-800"
-                      style={c.style}
-                      title={c.label}
-                    >
-                      {c.text}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </section>
-  );
-}
 
 export default async function Page({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { filter, errors } = parseLeaderboardFilter(await searchParams);
+  const params = await searchParams;
+  const { filter, errors } = parseLeaderboardFilter(params);
+  const showElo = params.elo === "1";
   const filtered = filterKey(filter) !== "";
   const { data, updatedAt, pendingVotes, computing, demoModels, hiddenModels } =
     await leaderboardView(filter);
   const demo = new Set(demoModels);
   const rows = data?.rows ?? [];
+  const ranked = rows.filter((r) => r.preliminary !== true);
+  const preliminary = rows.filter((r) => r.preliminary === true);
+  const minBattles = data?.minBattles ?? env().RANKING_MIN_BATTLES;
+  const scale = data?.scale;
+  const atThousand =
+    scale && "anchor" in scale
+      ? `${scale.anchor.model} sits at ${scale.anchor.rating}`
+      : scale?.of === "all"
+        ? "the mean of all models is 1000"
+        : "the mean of the ranked models is 1000";
   const maxCount = Math.max(0, ...(data?.battleCount.flat() ?? [0]));
   return (
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold">Leaderboard</h1>
-        <p className="muted mt-1 text-sm">
-          Ratings from the arena&apos;s votes: online Elo (K = 4) and Bradley-Terry by maximum likelihood with
-          95% bootstrap intervals ({data?.bootstrapRounds ?? 100} rounds); ties and &quot;both bad&quot; count
-          half a win. Rank is 1 + the number of models whose interval lies entirely above. Style-controlled BT
-          adjusts for answer length, citations, headers, lists and bold text.
+        <p className="muted mt-1 text-sm" data-testid="rating-method">
+          Bradley-Terry ratings from the arena&apos;s votes, on the Elo scale: 400 points mean 10 times the
+          odds of winning; {atThousand}. The range is the 95% bootstrap interval (
+          {data?.bootstrapRounds ?? 100} resamples of the battles). Rank is 1 + the number of models whose
+          range lies wholly above. Ties and &quot;both bad&quot; count half a win. Models with fewer than{" "}
+          {minBattles} battles are listed apart as preliminary. Style-controlled ratings adjust for answer
+          length, citations, headers, lists and bold text.
         </p>
       </div>
 
@@ -148,6 +94,10 @@ export default async function Page({
           </label>
           <input id="filter-to" name="to" type="date" className="input w-auto" defaultValue={filter.to} />
         </div>
+        <label className="flex items-center gap-2 py-2 text-sm">
+          <input type="checkbox" name="elo" value="1" defaultChecked={showElo} />
+          Show online Elo
+        </label>
         <button type="submit" className="btn-primary">
           Apply filters
         </button>
@@ -182,9 +132,12 @@ export default async function Page({
 
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="Counts">
         <div className="card p-3">
-          <dt className="muted text-xs">Models rated</dt>
+          <dt className="muted text-xs">Models ranked (preliminary)</dt>
           <dd className="text-xl font-semibold" data-testid="models-rated">
-            {rows.length}
+            {ranked.length}
+            {preliminary.length > 0 && (
+              <span className="muted text-sm font-normal"> ({preliminary.length})</span>
+            )}
           </dd>
         </div>
         <div className="card p-3">
@@ -256,61 +209,41 @@ export default async function Page({
       ) : (
         <>
           <section aria-labelledby="ratings-heading" className="space-y-2">
-            <h2 id="ratings-heading" className="sr-only">
-              Ratings
+            <h2 id="ratings-heading" className="text-lg font-semibold">
+              Ranked models
             </h2>
-            <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-              <table className="w-full text-left text-sm tabular-nums">
-                <thead className="bg-slate-50 dark:bg-slate-900">
-                  <tr>
-                    {[
-                      "Rank",
-                      "Model",
-                      "BT rating",
-                      "95% CI",
-                      "Elo",
-                      "Style-controlled BT",
-                      "Battles",
-                      "Win rate",
-                    ].map((h) => (
-                      <th key={h} scope="col" className="px-3 py-2 whitespace-nowrap">
-                        {h}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={r.model} className="border-t border-slate-200 dark:border-slate-800">
-                      <td className="px-3 py-2">{r.rank}</td>
-                      <th scope="row" className="px-3 py-2 font-medium">
-                        {r.model}
-                        {demo.has(r.model) && (
-                          <span className="muted block text-xs font-normal">{DEMO_LABEL}</span>
-                        )}
-                      </th>
-                      <td className="px-3 py-2">{fmt(r.bt)}</td>
-                      <td className="px-3 py-2 whitespace-nowrap">
-                        +{fmt(r.ciUpper - r.bt)} / −{fmt(r.bt - r.ciLower)}
-                        <span className="muted ml-1 text-xs">
-                          ({fmt(r.ciLower)}–{fmt(r.ciUpper)})
-                        </span>
-                      </td>
-                      <td className="px-3 py-2">{fmt(r.elo)}</td>
-                      <td className="px-3 py-2">{r.styleBt === undefined ? "—" : fmt(r.styleBt)}</td>
-                      <td className="px-3 py-2">{r.battles}</td>
-                      <td className="px-3 py-2">{pct(r.winRate)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            {ranked.length > 0 ? (
+              <RankedTable rows={ranked} showElo={showElo} demo={demo} />
+            ) : (
+              <p className="card text-sm" data-testid="no-ranked">
+                No model has {minBattles} battles yet, so none is ranked. The preliminary list below shows the
+                votes so far.
+              </p>
+            )}
+            {data?.mleExists === false && (
+              <p className="muted text-sm">
+                Some models have never lost (or never won) against the others: their ratings are held finite
+                by a weak prior, and their intervals are wide.
+              </p>
+            )}
           </section>
-          <div className="grid gap-8 lg:grid-cols-2">
+          {preliminary.length > 0 && (
+            <section aria-labelledby="preliminary-heading" className="space-y-2">
+              <h2 id="preliminary-heading" className="text-lg font-semibold">
+                Preliminary
+              </h2>
+              <p className="muted text-sm">
+                Fewer than {minBattles} battles: too few for a rating that means anything, so these models
+                have no rating or rank yet.
+              </p>
+              <PreliminaryTable rows={preliminary} minBattles={minBattles} demo={demo} />
+            </section>
+          )}
+          <div className="grid grid-cols-1 gap-8 lg:grid-cols-2">
             <Matrix
               id="winrate-heading"
               title="Win rate"
-              caption="Share of battles the row model won against the column model (ties count half)."
+              caption="Share of battles the row model won against the column model (ties count half). Columns are numbered as the rows."
               models={data?.models ?? []}
               cell={(i, j) => {
                 const v = data?.winRate[i][j] ?? null;
@@ -326,7 +259,7 @@ export default async function Page({
             <Matrix
               id="count-heading"
               title="Battle count"
-              caption="Battles counted between each pair of models."
+              caption="Battles counted between each pair of models. Columns are numbered as the rows."
               models={data?.models ?? []}
               cell={(i, j) => {
                 const v = data?.battleCount[i][j] ?? 0;

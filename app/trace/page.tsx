@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { traceRules } from "@/lib/trace/input";
 import { TraceIntro, traceDomains, Unavailable } from "./shared";
 import { TraceView } from "./trace-view";
 
@@ -10,7 +11,11 @@ export default async function Page() {
   return (
     <div className="space-y-6">
       <TraceIntro />
-      {domains ? <TraceView domains={domains} initial={null} /> : <Unavailable problem={problem} />}
+      {domains ? (
+        <TraceView domains={domains} rules={traceRules()} initial={null} />
+      ) : (
+        <Unavailable problem={problem} />
+      )}
     </div>
   );
 }

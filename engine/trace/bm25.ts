@@ -68,9 +68,14 @@ export function normalizeRelevance(score: number, responseChars: number): number
   return Math.min(1, Math.max(0, score / (0.18 * responseChars)));
 }
 
-/** high >= 0.7, medium >= 0.5, low otherwise. */
+/** Lowest normalised relevance of a "high" document (OLMoTrace's colouring). */
+export const RELEVANCE_HIGH = 0.7;
+/** Lowest normalised relevance of a "medium" document. */
+export const RELEVANCE_MEDIUM = 0.5;
+
+/** high >= RELEVANCE_HIGH, medium >= RELEVANCE_MEDIUM, low otherwise. */
 export function relevanceLevel(relevance: number): RelevanceLevel {
-  return relevance >= 0.7 ? "high" : relevance >= 0.5 ? "medium" : "low";
+  return relevance >= RELEVANCE_HIGH ? "high" : relevance >= RELEVANCE_MEDIUM ? "medium" : "low";
 }
 
 export const LEVEL_RANK: Record<RelevanceLevel, number> = { high: 2, medium: 1, low: 0 };

@@ -82,7 +82,10 @@ test("calibration: others rate, the voter re-rates swapped, the report counts bo
   const r = await agreementReport(fx.db);
   assert.equal(r.items, 1);
   assert.equal(r.ratings, 3);
-  assert.equal(r.shareAgreeing, 1 / 3, "a, a, b: 1 of 3 pairs agree");
+  assert.equal(r.shareAgreeing.value, 1 / 3, "a, a, b: 1 of 3 pairs agree");
+  assert.equal(r.shareAgreeing.n, 1);
+  assert.equal(r.shareAgreeing.tooFew, true, "one item is too few to read anything into");
+  assert.equal(r.cohensKappa.n, 2);
   assert.equal(r.pairsWithOriginal, 2);
   assert.deepEqual(
     r.selfConsistency.map((s) => [s.userId, s.checks, s.consistent]),

@@ -8,7 +8,8 @@
  */
 import type { Db } from "../db/create";
 import { HttpError } from "../http-error";
-import { cohensKappa, fleissKappa, shareAgreeing } from "./kappa";
+import { bootstrapEstimate, type Estimate, shareEstimate } from "./estimate";
+import { cohenUnits, fleissUnits, shareUnits } from "./kappa";
 
 export const CALIBRATION_CHOICES = ["a", "b", "tie", "bothbad"] as const;
 export type CalibrationChoice = (typeof CALIBRATION_CHOICES)[number];
@@ -231,24 +232,30 @@ export interface DatasetAgreement {
   /** Researcher votes compared with the file's human label. */
   votes: number;
   agreeing: number;
-  cohensKappa: number | null;
+  /** Share of votes agreeing with the label (n = votes). */
+  agreement: Estimate;
+  /** Cohen's kappa of the votes against the label (n = votes). */
+  cohensKappa: Estimate;
 }
 
 export interface AgreementReport {
   items: number;
   ratedItems: number;
   ratings: number;
-  shareAgreeing: number | null;
-  fleissKappa: number | null;
-  /** Calibration votes of other researchers against the original vote (or the dataset's label). */
-  cohensKappa: number | null;
+  /** Share of agreeing rating pairs (n = items with 2+ ratings; the interval resamples items). */
+  shareAgreeing: Estimate;
+  /** Fleiss' kappa over all ratings of each item (n = items with 2+ ratings). */
+  fleissKappa: Estimate;
+  /** Calibration votes of other researchers against the original vote or the dataset's label (n = pairs). */
+  cohensKappa: Estimate;
   pairsWithOriginal: number;
   selfConsistency: {
     userId: string;
     email: string;
     checks: number;
     consistent: number;
-    rate: number | null;
+    /** consistent / checks (n = checks). */
+    rate: Estimate;
   }[];
   /** Battle items only (dataset pairs are summarised per dataset). */
   perItem: {
@@ -359,30 +366,35 @@ export async function agreementReport(db: Db): Promise<AgreementReport> {
       await db.user.findMany({ where: { id: { in: [...self.keys()] } }, select: { id: true, email: true } })
     ).map((u) => [u.id, u.email]),
   );
+  const multiRated = ratingsPerItem.filter((r) => r.length >= 2);
   return {
     items: perItem.length + datasetItems.length,
-    ratedItems: ratingsPerItem.filter((r) => r.length >= 2).length,
+    ratedItems: multiRated.length,
     ratings,
-    shareAgreeing: shareAgreeing(ratingsPerItem),
-    fleissKappa: fleissKappa(ratingsPerItem),
-    cohensKappa: cohensKappa(withOriginal),
+    shareAgreeing: bootstrapEstimate(shareUnits(multiRated)),
+    fleissKappa: bootstrapEstimate(fleissUnits(multiRated)),
+    cohensKappa: bootstrapEstimate(cohenUnits(withOriginal)),
     pairsWithOriginal: withOriginal.length,
     selfConsistency: [...self].map(([userId, s]) => ({
       userId,
       email: users.get(userId) ?? userId,
       checks: s.checks,
       consistent: s.consistent,
-      rate: s.checks ? s.consistent / s.checks : null,
+      rate: shareEstimate(s.consistent, s.checks),
     })),
     perItem,
-    datasets: [...perDataset].map(([datasetId, a]) => ({
-      datasetId,
-      name: names.get(datasetId) ?? "(removed dataset)",
-      items: a.items,
-      ratedItems: a.rated,
-      votes: a.pairs.length,
-      agreeing: a.pairs.filter(([x, y]) => x === y).length,
-      cohensKappa: cohensKappa(a.pairs),
-    })),
+    datasets: [...perDataset].map(([datasetId, a]) => {
+      const agreeing = a.pairs.filter(([x, y]) => x === y).length;
+      return {
+        datasetId,
+        name: names.get(datasetId) ?? "(removed dataset)",
+        items: a.items,
+        ratedItems: a.rated,
+        votes: a.pairs.length,
+        agreeing,
+        agreement: shareEstimate(agreeing, a.pairs.length),
+        cohensKappa: bootstrapEstimate(cohenUnits(a.pairs)),
+      };
+    }),
   };
 }

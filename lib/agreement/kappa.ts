@@ -62,3 +62,95 @@ export function fleissKappa(items: readonly (readonly string[])[]): number | nul
   for (const c of totals.values()) pe += (c / ratings) ** 2;
   return pe === 1 ? null : (pBar - pe) / (1 - pe);
 }
+
+/** Label -> column, in first-seen order. */
+function labelIndex(labels: Iterable<string>): Map<string, number> {
+  const index = new Map<string, number>();
+  for (const l of labels) if (!index.has(l)) index.set(l, index.size);
+  return index;
+}
+
+/**
+ * Fleiss' kappa in summed form (for the bootstrap over items): per item with 2+ ratings the row
+ * [P_i, n_i, count of each label]; kappa = (mean P_i - sum_k p_k^2) / (1 - sum_k p_k^2). Equals `fleissKappa`.
+ */
+export function fleissUnits(items: readonly (readonly string[])[]) {
+  const rated = items.filter((r) => r.length >= 2);
+  const labels = labelIndex(rated.flat());
+  const K = labels.size;
+  const dim = 2 + K;
+  const rows = new Float64Array(rated.length * dim);
+  rated.forEach((r, i) => {
+    const counts = new Float64Array(K);
+    for (const l of r) counts[labels.get(l)!]++;
+    let s = 0;
+    for (const c of counts) s += c * (c - 1);
+    rows[i * dim] = s / (r.length * (r.length - 1));
+    rows[i * dim + 1] = r.length;
+    rows.set(counts, i * dim + 2);
+  });
+  const items_ = rated.length;
+  return {
+    rows,
+    dim,
+    stat: (sums: Float64Array): number | null => {
+      // The number of items is fixed under resampling.
+      const ratings = sums[1];
+      if (items_ === 0 || ratings === 0) return null;
+      let pe = 0;
+      for (let k = 0; k < K; k++) pe += (sums[2 + k] / ratings) ** 2;
+      return pe === 1 ? null : (sums[0] / items_ - pe) / (1 - pe);
+    },
+  };
+}
+
+/** Cohen's kappa in summed form: each pair is one cell of the K x K table of (first, second) labels. */
+export function cohenUnits(pairs: readonly (readonly [string, string])[]) {
+  const labels = labelIndex(pairs.flat());
+  const K = labels.size;
+  const dim = K * K;
+  const cells = new Int32Array(pairs.length);
+  pairs.forEach(([x, y], i) => {
+    cells[i] = labels.get(x)! * K + labels.get(y)!;
+  });
+  return {
+    cells,
+    dim,
+    stat: (t: Float64Array): number | null => {
+      let n = 0;
+      let observed = 0;
+      const a = new Float64Array(K);
+      const b = new Float64Array(K);
+      for (let i = 0; i < K; i++)
+        for (let j = 0; j < K; j++) {
+          const c = t[i * K + j];
+          n += c;
+          a[i] += c;
+          b[j] += c;
+          if (i === j) observed += c;
+        }
+      if (n === 0) return null;
+      let pe = 0;
+      for (let k = 0; k < K; k++) pe += (a[k] / n) * (b[k] / n);
+      return pe === 1 ? null : (observed / n - pe) / (1 - pe);
+    },
+  };
+}
+
+/** The share of agreeing rating pairs in summed form: per item with 2+ ratings [pairs, agreeing pairs]. */
+export function shareUnits(items: readonly (readonly string[])[]) {
+  const rated = items.filter((r) => r.length >= 2);
+  const rows = new Float64Array(rated.length * 2);
+  rated.forEach((r, i) => {
+    let pairs = 0;
+    let agree = 0;
+    for (let x = 0; x < r.length; x++)
+      for (let y = x + 1; y < r.length; y++) {
+        pairs++;
+        if (r[x] === r[y]) agree++;
+      }
+    rows[2 * i] = pairs;
+    rows[2 * i + 1] = agree;
+  });
+  return { rows, dim: 2, stat: (s: Float64Array) => (s[0] === 0 ? null : s[1] / s[0]) };
+}

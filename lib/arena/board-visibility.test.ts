@@ -3,14 +3,15 @@ import { test } from "node:test";
 import { withoutHiddenModels } from "./board-visibility";
 import type { SnapshotData } from "./ratings";
 
-const row = (model: string, bt: number, lo: number, hi: number, rank: number) => ({
+const row = (model: string, bt: number, lo: number, hi: number, rank: number | null) => ({
   model,
   elo: bt,
   bt,
   ciLower: lo,
   ciUpper: hi,
   rank,
-  battles: 10,
+  preliminary: rank === null,
+  battles: rank === null ? 3 : 30,
   winRate: 0.5,
 });
 
@@ -59,4 +60,22 @@ test("a model taken off the board loses its row and heatmap lines; the others ar
     ],
   );
   assert.equal(withoutHiddenModels(data, new Set()), data);
+});
+
+test("a preliminary model keeps no rank and takes no part in the others' ranks when a model is hidden", () => {
+  const withNew: SnapshotData = {
+    ...data,
+    rows: [...data.rows, row("new", 1900, 1300, 2500, null)],
+    models: [...data.models, "new"],
+    winRate: [...data.winRate.map((r) => [...r, null]), [null, null, null, null]],
+    battleCount: [...data.battleCount.map((r) => [...r, 0]), [0, 0, 0, 0]],
+  };
+  assert.deepEqual(
+    withoutHiddenModels(withNew, new Set(["demo"])).rows.map((r) => [r.model, r.rank]),
+    [
+      ["big", 1],
+      ["small", 2],
+      ["new", null],
+    ],
+  );
 });

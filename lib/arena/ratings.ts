@@ -7,7 +7,7 @@
 import type { Db, Prisma } from "../db/create";
 import type { DatabaseTarget } from "../db/target";
 import type { AnomalyOptions, VoterAnomaly } from "../ranking/anomaly";
-import type { LeaderboardRow } from "../ranking/leaderboard";
+import type { Leaderboard, LeaderboardRow } from "../ranking/leaderboard";
 import { filterKey, filterRange, type LeaderboardFilter } from "./leaderboard-filter";
 import { type RunMode, runRefreshJobOffThread } from "./ratings-runner";
 
@@ -34,6 +34,14 @@ export interface SnapshotData {
   /** Voted battles in the filter left out: flagged, or by a voter whose votes are excluded. */
   excluded: number;
   bootstrapRounds: number;
+  /** Battles a model needed to be ranked (fewer: preliminary). Absent in snapshots from before it existed. */
+  minBattles?: number;
+  /** The configured anchor model (null: none), whether or not it had battles in the filter. */
+  anchorModel?: string | null;
+  /** What sits at 1000: a named model, or the mean of the ranked models. */
+  scale?: Leaderboard["scale"];
+  /** False when some group of models never lost (or never won) to the rest: their ratings are bounded only by a weak prior. */
+  mleExists?: boolean;
   /** The filter ("" = all votes). */
   filter?: string;
   /** Anomaly check over the counted votes (unfiltered snapshots only). */
@@ -55,12 +63,18 @@ export function voteWhere(filter: LeaderboardFilter = {}): Prisma.VoteWhereInput
 export interface RefreshOptions {
   filter?: LeaderboardFilter;
   bootstrapRounds?: number;
+  /** Battles a model needs to be ranked (default DEFAULT_MIN_BATTLES); the app passes RANKING_MIN_BATTLES. */
+  minBattles?: number;
+  /** A model fixed at 1000 when it has battles in the filter (else the mean of the ranked models is). */
+  anchorModel?: string;
   /** Anomaly check options; run on unfiltered snapshots only (default on). */
   anomaly?: AnomalyOptions | false;
 }
 
 /** Snapshots kept for the unfiltered leaderboard, and filtered leaderboards kept (latest one each). */
 export const KEEP_UNFILTERED = 10;
+/** Battles a model needs to be ranked when the caller does not say (RANKING_MIN_BATTLES's default). */
+export const DEFAULT_MIN_BATTLES = 20;
 export const KEEP_FILTERS = 30;
 
 /**
@@ -76,6 +90,7 @@ export async function refreshRatings(
   const filter = o.filter ?? {};
   const key = filterKey(filter);
   const bootstrapRounds = o.bootstrapRounds ?? 100;
+  const minBattles = o.minBattles ?? DEFAULT_MIN_BATTLES;
   // The snapshot is stamped with the start of the read: votes cast during the run count as pending.
   const startedAt = new Date();
   const started = startedAt.getTime();
@@ -84,7 +99,13 @@ export async function refreshRatings(
   const { result, mode } = await runRefreshJobOffThread({
     target,
     filter,
-    leaderboard: { ties: "half", bootstrapRounds, seed: 0 },
+    leaderboard: {
+      ties: "half",
+      bootstrapRounds,
+      seed: 0,
+      minBattles,
+      anchor: o.anchorModel ? { model: o.anchorModel, rating: 1000 } : undefined,
+    },
     anomaly: anomaly ?? undefined,
   });
   const { voterIds, excluded } = result;
@@ -97,6 +118,10 @@ export async function refreshRatings(
     totalBattles: board.totalBattles,
     excluded,
     bootstrapRounds,
+    minBattles,
+    anchorModel: o.anchorModel ?? null,
+    scale: board.scale,
+    mleExists: board.mleExists,
     filter: key,
     computedIn: mode,
     computeMs: Date.now() - started,

@@ -174,9 +174,12 @@ function drainRatingsQueue() {
       const [key, filter] = next.value;
       queue().delete(key);
       g.__lmrRatingsCurrent = key;
-      await refreshRatings(db(), databaseTarget(process.env.DATABASE_URL), { filter }).catch((e) =>
-        console.error(`ratings refresh (${key || "all"}) failed:`, e),
-      );
+      const { RANKING_MIN_BATTLES, RANKING_ANCHOR_MODEL } = env();
+      await refreshRatings(db(), databaseTarget(process.env.DATABASE_URL), {
+        filter,
+        minBattles: RANKING_MIN_BATTLES,
+        anchorModel: RANKING_ANCHOR_MODEL,
+      }).catch((e) => console.error(`ratings refresh (${key || "all"}) failed:`, e));
     }
   })().finally(() => {
     g.__lmrRatingsRunning = undefined;
@@ -235,9 +238,15 @@ export async function leaderboardView(filter: LeaderboardFilter = {}): Promise<L
         where: { ...where, createdAt: { ...(where.createdAt as object), gt: snap.createdAt } },
       })
     : 0;
+  const data = snap ? (JSON.parse(snap.data) as SnapshotData) : null;
+  // A snapshot computed under another minimum or anchor (the configuration changed) is recomputed.
+  const { RANKING_MIN_BATTLES, RANKING_ANCHOR_MODEL } = env();
+  const stale =
+    data !== null &&
+    (data.minBattles !== RANKING_MIN_BATTLES || (data.anchorModel ?? undefined) !== RANKING_ANCHOR_MODEL);
   const busy =
     queue().has(key) || g.__lmrRatingsCurrent === key || (key === "" && g.__lmrRatingsTimer !== undefined);
-  if ((!snap || pendingVotes > 0) && !busy) {
+  if ((!snap || pendingVotes > 0 || stale) && !busy) {
     if (key === "") scheduleRatingsRefresh(0);
     else requestRatingsRefresh(filter);
   }
@@ -245,7 +254,6 @@ export async function leaderboardView(filter: LeaderboardFilter = {}): Promise<L
     select: { name: true, kind: true, onLeaderboard: true },
   });
   const hidden = new Set(board.filter((m) => !m.onLeaderboard).map((m) => m.name));
-  const data = snap ? (JSON.parse(snap.data) as SnapshotData) : null;
   return {
     data: data ? withoutHiddenModels(data, hidden) : null,
     demoModels: board.filter((m) => isDemoModel(m.kind)).map((m) => m.name),

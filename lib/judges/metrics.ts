@@ -7,6 +7,7 @@
  * to the original sides): position consistency = pairs with the same verdict both ways / pairs with both
  * verdicts parsed.
  */
+import { type Estimate, shareEstimate } from "../agreement/estimate";
 import type { Verdict } from "./parse";
 
 export interface JudgedItem {
@@ -101,4 +102,14 @@ export function summarize(items: Iterable<JudgedItem>): JudgeSummary {
 /** A verdict given on the swapped order, on the original sides. */
 export function unswap(v: Verdict | null): Verdict | null {
   return v === null ? null : v === "A" ? "B" : "A";
+}
+
+/** Accuracy with its n (pairs with a parsed verdict) and Wilson 95% interval; "too few" below MIN_UNITS. */
+export function accuracyEstimate(t: Pick<Tally, "agreements" | "disagreements">): Estimate {
+  return shareEstimate(t.agreements, t.agreements + t.disagreements);
+}
+
+/** Position consistency with its n (pairs with both verdicts parsed) and Wilson 95% interval. */
+export function consistencyEstimate(s: Pick<JudgeSummary, "consistent" | "bothParsed">): Estimate {
+  return shareEstimate(s.consistent, s.bothParsed);
 }

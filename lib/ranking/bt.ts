@@ -304,25 +304,44 @@ function center(theta: Float64Array): void {
 }
 
 export interface RatingScale {
+  /** Points per factor of 10 in the odds (default 400). */
   scale?: number;
+  /** Rating of the mean model (default 1000), unless an anchor names a model. */
   initRating?: number;
+  /** A named model that sits at a given rating; overrides `initRating` and `meanOf`. */
   anchor?: Anchor;
+  /**
+   * Indices of the models whose mean rating is `initRating` (default: all models). The leaderboard passes
+   * the ranked models, so preliminary models with extreme estimates do not move the scale.
+   */
+  meanOf?: readonly number[];
 }
 
 /**
- * theta -> display ratings `scale * theta + initRating`, then shifted so the anchor model (if given and
- * present) has exactly the anchor rating. Throws if the anchor model is unknown.
+ * theta -> display ratings `scale * theta + c`, with c chosen so the anchor model (if given) has exactly
+ * the anchor rating, else so the mean rating of `meanOf` (default: all models) is `initRating`. Only
+ * differences of theta matter, so every choice of c describes the same fit. Throws RangeError if the
+ * anchor model is unknown. Time O(models).
  */
 export function thetaToRatings(theta: ArrayLike<number>, models: readonly string[], opts: RatingScale = {}) {
   const scale = opts.scale ?? DEFAULT_SCALE;
   const init = opts.initRating ?? DEFAULT_INIT_RATING;
   const out = new Float64Array(theta.length);
-  for (let i = 0; i < theta.length; i++) out[i] = scale * theta[i] + init;
+  for (let i = 0; i < theta.length; i++) out[i] = scale * theta[i];
+  let shift = init;
   if (opts.anchor) {
     const k = models.indexOf(opts.anchor.model);
     if (k < 0) throw new RangeError(`anchor model ${JSON.stringify(opts.anchor.model)} has no battles`);
-    const shift = opts.anchor.rating - out[k];
-    for (let i = 0; i < out.length; i++) out[i] += shift;
+    shift = opts.anchor.rating - out[k];
+  } else if (opts.meanOf && opts.meanOf.length > 0) {
+    let sum = 0;
+    for (const k of opts.meanOf) sum += out[k];
+    shift = init - sum / opts.meanOf.length;
+  } else if (theta.length > 0) {
+    let sum = 0;
+    for (let i = 0; i < out.length; i++) sum += out[i];
+    shift = init - sum / out.length;
   }
+  for (let i = 0; i < out.length; i++) out[i] += shift;
   return out;
 }

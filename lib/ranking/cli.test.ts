@@ -31,13 +31,30 @@ describe("ratings CLI", () => {
       out.models.map((m: { model: string }) => m.model),
       ["m0", "m1", "m2"],
     );
-    const keys = ["model", "elo", "bt", "ci_lower", "ci_upper", "rank", "battles", "win_rate"];
+    const keys = ["model", "elo", "bt", "ci_lower", "ci_upper", "rank", "preliminary", "battles", "win_rate"];
     for (const row of out.models) assert.deepEqual(Object.keys(row), keys);
     assert.equal(out.models[1].bt, 1100);
     assert.equal(
       out.models.reduce((s: number, m: { battles: number }) => s + m.battles, 0),
       2 * 900,
     );
+  });
+
+  it("lists models under --min-battles as preliminary, without a rank", () => {
+    const few = join(dir, "few.jsonl");
+    const extra = [
+      { model_a: "late", model_b: "m0", winner: "model_b", tstamp: 1000 },
+      { model_a: "m2", model_b: "late", winner: "tie", tstamp: 1001 },
+    ].map((x) => JSON.stringify(x));
+    writeFileSync(few, `${[...lines, ...extra].join("\n")}\n`);
+    const res = run(["--input", few, "--bootstrap", "10", "--min-battles", "20", "--json"]);
+    assert.equal(res.status, 0, res.stderr);
+    const out = JSON.parse(res.stdout);
+    const late = out.models.at(-1);
+    assert.deepEqual([late.model, late.rank, late.preliminary, late.battles], ["late", null, true, 2]);
+    const table = run(["--input", few, "--bootstrap", "10", "--min-battles", "20"]);
+    assert.match(table.stdout, /prelim\s+late/);
+    assert.throws(() => parseCliArgs(["--input", "x", "--min-battles", "-3"]), /--min-battles/);
   });
 
   it("exits 2 naming the malformed line", () => {

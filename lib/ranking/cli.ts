@@ -2,7 +2,9 @@
  * Ratings CLI: the leaderboard from a Chatbot Arena battle file.
  *
  *   npm run -s ratings -- --input battles.jsonl [--ties half|drop] [--bootstrap N] [--seed S]
- *                         [--anchor MODEL=RATING] [--json]
+ *                         [--anchor MODEL=RATING] [--min-battles N] [--json]
+ *
+ * With --min-battles N, models with fewer battles are preliminary: listed last, without a rank.
  *
  * Exit codes: 0 ok, 2 bad arguments or bad input (the message names the line).
  */
@@ -13,7 +15,7 @@ import { readBattlesFile } from "./read-battles-file";
 import type { Anchor, TieMode } from "./types";
 
 const USAGE =
-  "usage: ratings --input battles.jsonl [--ties half|drop] [--bootstrap N] [--seed S] [--anchor MODEL=RATING] [--json]";
+  "usage: ratings --input battles.jsonl [--ties half|drop] [--bootstrap N] [--seed S] [--anchor MODEL=RATING] [--min-battles N] [--json]";
 
 class UsageError extends Error {}
 
@@ -23,6 +25,7 @@ interface CliOptions {
   bootstrap: number;
   seed: number;
   anchor?: Anchor;
+  minBattles: number;
   json: boolean;
 }
 
@@ -37,6 +40,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         bootstrap: { type: "string", default: "100" },
         seed: { type: "string", default: "0" },
         anchor: { type: "string" },
+        "min-battles": { type: "string", default: "0" },
         json: { type: "boolean", default: false },
       },
       strict: true,
@@ -54,6 +58,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
     throw new UsageError("--bootstrap must be a non-negative integer");
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError("--seed must be an integer");
+  const minBattles = Number(values["min-battles"]);
+  if (!Number.isInteger(minBattles) || minBattles < 0)
+    throw new UsageError("--min-battles must be a non-negative integer");
   let anchor: Anchor | undefined;
   if (values.anchor !== undefined) {
     const text = values.anchor as string;
@@ -64,7 +71,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     }
     anchor = { model: text.slice(0, eq), rating };
   }
-  return { input, ties, bootstrap, seed, anchor, json: values.json as boolean };
+  return { input, ties, bootstrap, seed, anchor, minBattles, json: values.json as boolean };
 }
 
 /** The CLI's JSON shape (snake_case, Chatbot Arena style). */
@@ -77,6 +84,7 @@ export function leaderboardToJson(board: Leaderboard) {
       ci_lower: r.ciLower,
       ci_upper: r.ciUpper,
       rank: r.rank,
+      preliminary: r.preliminary,
       battles: r.battles,
       win_rate: r.winRate,
     })),
@@ -86,7 +94,7 @@ export function leaderboardToJson(board: Leaderboard) {
 export function formatTable(board: Leaderboard): string {
   const header = ["rank", "model", "bt", "95% CI", "elo", "battles", "win rate"];
   const lines = board.rows.map((r) => [
-    String(r.rank),
+    r.rank === null ? "prelim" : String(r.rank),
     r.model,
     r.bt.toFixed(1),
     `${(r.ciLower - r.bt).toFixed(1)} / +${(r.ciUpper - r.bt).toFixed(1)}`,
@@ -116,6 +124,7 @@ export function main(argv: string[]): number {
       bootstrapRounds: opts.bootstrap,
       seed: opts.seed,
       anchor: opts.anchor,
+      minBattles: opts.minBattles,
     });
     process.stdout.write(
       opts.json ? `${JSON.stringify(leaderboardToJson(board))}\n` : `${formatTable(board)}\n`,

@@ -108,6 +108,93 @@ describe("computeLeaderboard", () => {
     assert.ok(Number.isFinite(board.rows[0].bt) && Number.isFinite(board.rows[0].ciUpper));
   });
 
+  it("lists models under minBattles apart as preliminary, without a rank", () => {
+    // Four established models with hundreds of battles; "new" has won all of its 3 battles.
+    const battles: Battle[] = [
+      ...simulateBattles([0.6, 0.2, -0.2, -0.6], 2000, 7),
+      { modelA: "new", modelB: "m0", winner: "model_a" },
+      { modelA: "m1", modelB: "new", winner: "model_b" },
+      { modelA: "new", modelB: "m3", winner: "model_a" },
+    ];
+    const board = computeLeaderboard(battles, { bootstrapRounds: 40, minBattles: 20 });
+    const ranked = board.rows.filter((r) => !r.preliminary);
+    assert.deepEqual(
+      ranked.map((r) => r.model),
+      ["m0", "m1", "m2", "m3"],
+    );
+    const fresh = board.rows.at(-1)!;
+    assert.equal(fresh.model, "new");
+    assert.equal(fresh.preliminary, true);
+    assert.equal(fresh.rank, null);
+    assert.equal(fresh.battles, 3);
+    // Its unbounded estimate (it never lost) sits far above everyone, yet no ranked model loses a place.
+    assert.ok(fresh.bt > ranked[0].ciUpper);
+    assert.deepEqual(
+      ranked.map((r) => r.rank),
+      [1, 2, 3, 4],
+    );
+    // The scale: the mean of the ranked models is 1000 (the preliminary one does not pull it).
+    assert.deepEqual(board.scale, { mean: 1000, of: "ranked" });
+    const mean = ranked.reduce((s, r) => s + r.bt, 0) / ranked.length;
+    assert.ok(Math.abs(mean - 1000) < 1e-9, `mean ${mean}`);
+    assert.equal(board.options.minBattles, 20);
+  });
+
+  it("ranks no one on a single battle: both models are preliminary", () => {
+    const board = computeLeaderboard([{ modelA: "a", modelB: "b", winner: "model_a" }], {
+      bootstrapRounds: 20,
+      minBattles: 20,
+    });
+    assert.deepEqual(
+      board.rows.map((r) => [r.model, r.rank, r.preliminary]),
+      [
+        ["a", null, true],
+        ["b", null, true],
+      ],
+    );
+    assert.deepEqual(board.scale, { mean: 1000, of: "all" });
+  });
+
+  it("rank is 1 + the number of ranked models whose interval lies wholly above", () => {
+    const board = computeLeaderboard(simulateBattles([0.5, 0.45, 0, -0.5, -0.55], 3000, 11), {
+      bootstrapRounds: 60,
+      minBattles: 20,
+    });
+    for (const r of board.rows) {
+      const above = board.rows.filter((o) => o.ciLower > r.ciUpper).length;
+      assert.equal(r.rank, 1 + above, r.model);
+      assert.ok(r.ciLower <= r.bt && r.bt <= r.ciUpper);
+    }
+    // Close pairs share a rank; the gap between the groups shows.
+    assert.deepEqual(
+      board.rows.map((r) => r.rank),
+      [1, 1, 3, 4, 4],
+    );
+  });
+
+  it("a named anchor sits at its rating even when preliminary; 400 points are a factor of 10 in odds", () => {
+    const battles = simulateBattles([0.5, 0, -0.5], 3000, 3);
+    battles.push(
+      { modelA: "base", modelB: "m1", winner: "model_b" },
+      { modelA: "base", modelB: "m2", winner: "model_a" },
+    );
+    const board = computeLeaderboard(battles, {
+      bootstrapRounds: 0,
+      minBattles: 20,
+      anchor: { model: "base", rating: 1000 },
+    });
+    assert.equal(board.rows.find((r) => r.model === "base")!.bt, 1000);
+    assert.deepEqual(board.scale, { anchor: { model: "base", rating: 1000 } });
+    const bt = (m: string) => board.rows.find((r) => r.model === m)!.bt;
+    // True strengths 0.5 apart in base-10 logits are 200 points apart on this scale.
+    assert.ok(Math.abs(bt("m0") - bt("m1") - 200) < 25, `${bt("m0") - bt("m1")}`);
+  });
+
+  it("rejects a negative or fractional minBattles", () => {
+    assert.throws(() => computeLeaderboard(small, { minBattles: -1 }), /minBattles/);
+    assert.throws(() => computeLeaderboard(small, { minBattles: 1.5 }), /minBattles/);
+  });
+
   it("rejects invalid battles with a message naming the battle", () => {
     assert.throws(() => computeLeaderboard([{ modelA: "a", modelB: "a", winner: "model_a" }]), /battle 0/);
     assert.throws(

@@ -1,11 +1,17 @@
 /**
  * The "compute" step: battles -> leaderboard rows + matrices, composing the pure pieces
  * (collapse -> fit -> bootstrap -> ranks; online Elo; style control; pairwise matrices).
+ *
+ * Conventions (lmarena's): one rating scale, Bradley-Terry on the Elo scale (400 points per factor of 10
+ * in the odds), anchored so a named model, or else the mean of the ranked models, sits at 1000; intervals
+ * are bootstrap percentiles; rank = 1 + the number of ranked models whose interval lies wholly above.
+ * Models with fewer than `minBattles` battles are fitted with the rest (they connect the comparison graph)
+ * but are "preliminary": no rank, left out of the others' ranks and of the mean that sets the scale.
  */
 
 import { collapseBattles, keepsBattle, toBattleTable } from "./battles";
 import { bootstrapIntervals, ranksFromIntervals } from "./bootstrap";
-import { fitBradleyTerry, thetaToRatings } from "./bt";
+import { DEFAULT_INIT_RATING, fitBradleyTerry, type RatingScale, thetaToRatings } from "./bt";
 import { computeOnlineElo, type EloOptions } from "./elo";
 import { pairwiseMatrices } from "./matrices";
 import { fitStyleControlledBradleyTerry } from "./style";
@@ -33,18 +39,29 @@ export interface LeaderboardOptions {
   styleControl?: boolean;
   /** L2 penalty of the style-control fit (default 0.5). */
   styleL2?: number;
+  /**
+   * Battles a model needs to be ranked (default 0: every model is ranked). Fewer make it preliminary: a
+   * handful of votes gives an estimate that can sit hundreds of points from the truth, and a model with
+   * only wins has no finite maximum-likelihood rating at all.
+   */
+  minBattles?: number;
 }
 
 export interface LeaderboardRow {
   model: string;
   /** Online Elo in time order. */
   elo: number;
-  /** Bradley-Terry rating (400 * theta + 1000, or anchored). */
+  /** Bradley-Terry rating: 400 * theta, shifted as `Leaderboard.scale` says. */
   bt: number;
   ciLower: number;
   ciUpper: number;
-  /** 1 + number of models whose lower bound is above this model's upper bound. */
-  rank: number;
+  /**
+   * 1 + the number of ranked models whose lower bound is above this model's upper bound; null for a
+   * preliminary model.
+   */
+  rank: number | null;
+  /** Fewer battles than `minBattles`: listed apart, without a rank. */
+  preliminary: boolean;
   /** Battles counted (ties excluded with ties = "drop"). */
   battles: number;
   /** (wins + ties/2) / battles, or wins / battles with ties = "drop". */
@@ -54,7 +71,7 @@ export interface LeaderboardRow {
 }
 
 export interface Leaderboard {
-  /** Sorted by BT rating, best first. */
+  /** Ranked models by BT rating, best first, then preliminary models by battles, most first. */
   rows: LeaderboardRow[];
   /** Model order of the matrices (same as `rows`). */
   models: string[];
@@ -69,7 +86,16 @@ export interface Leaderboard {
     coefficients: Record<StyleFeatureName, number>;
     battlesUsed: number;
   };
-  options: { ties: TieMode; bootstrapRounds: number; seed: number; confidence: number; anchor?: Anchor };
+  /** What sits at the anchor rating: a named model, or the mean of the ranked (else of all) models. */
+  scale: { anchor: Anchor } | { mean: number; of: "ranked" | "all" };
+  options: {
+    ties: TieMode;
+    bootstrapRounds: number;
+    seed: number;
+    confidence: number;
+    minBattles: number;
+    anchor?: Anchor;
+  };
 }
 
 /**
@@ -86,13 +112,15 @@ export function computeLeaderboard(
   const rounds = options.bootstrapRounds ?? 100;
   const seed = options.seed ?? 0;
   const confidence = options.confidence ?? 0.95;
+  const minBattles = options.minBattles ?? 0;
   if (!(Number.isInteger(rounds) && rounds >= 0))
     throw new RangeError("bootstrapRounds must be a non-negative integer");
+  if (!(Number.isInteger(minBattles) && minBattles >= 0))
+    throw new RangeError("minBattles must be a non-negative integer");
   const table = countedOnly(Array.isArray(battles) ? toBattleTable(battles) : (battles as BattleTable), ties);
   const models = table.models;
   const m = models.length;
-  const scale = { anchor: options.anchor };
-  const echo = { ties, bootstrapRounds: rounds, seed, confidence, anchor: options.anchor };
+  const echo = { ties, bootstrapRounds: rounds, seed, confidence, minBattles, anchor: options.anchor };
   if (m === 0) {
     if (options.anchor)
       throw new RangeError(`anchor model ${JSON.stringify(options.anchor.model)} has no battles`);
@@ -103,10 +131,15 @@ export function computeLeaderboard(
       battleCount: [],
       totalBattles: 0,
       mleExists: true,
+      scale: options.anchor ? { anchor: options.anchor } : { mean: DEFAULT_INIT_RATING, of: "all" },
       options: echo,
     };
   }
 
+  const pairwise = pairwiseMatrices(table, ties);
+  const ranked: number[] = [];
+  for (let i = 0; i < m; i++) if (pairwise.battles[i] >= minBattles) ranked.push(i);
+  const scale: RatingScale = options.anchor ? { anchor: options.anchor } : { meanOf: ranked };
   const elo = computeOnlineElo(table, { ...options.elo, ties });
   const rows = collapseBattles(table, ties);
   const fit = fitBradleyTerry(rows);
@@ -118,17 +151,28 @@ export function computeLeaderboard(
     lower = boot.lower;
     upper = boot.upper;
   }
-  const rank = ranksFromIntervals(lower, upper);
-  const pairwise = pairwiseMatrices(table, ties);
+  const rankedRank = ranksFromIntervals(
+    ranked.map((i) => lower[i]),
+    ranked.map((i) => upper[i]),
+  );
+  const rank: (number | null)[] = new Array(m).fill(null);
+  ranked.forEach((i, k) => {
+    rank[i] = rankedRank[k];
+  });
   const styleFit =
     options.styleControl === false
       ? null
       : fitStyleControlledBradleyTerry(table, { ties, l2: options.styleL2 });
   const styleBt = styleFit ? thetaToRatings(styleFit.theta, models, scale) : null;
 
-  const order = Array.from({ length: m }, (_, i) => i).sort(
-    (x, y) => bt[y] - bt[x] || (models[x] < models[y] ? -1 : models[x] > models[y] ? 1 : 0),
-  );
+  const byName = (x: number, y: number) => (models[x] < models[y] ? -1 : models[x] > models[y] ? 1 : 0);
+  const order = Array.from({ length: m }, (_, i) => i).sort((x, y) => {
+    const px = rank[x] === null ? 1 : 0;
+    const py = rank[y] === null ? 1 : 0;
+    if (px !== py) return px - py;
+    if (px === 1) return pairwise.battles[y] - pairwise.battles[x] || byName(x, y);
+    return bt[y] - bt[x] || byName(x, y);
+  });
   const boardRows: LeaderboardRow[] = order.map((i) => {
     const row: LeaderboardRow = {
       model: models[i],
@@ -137,6 +181,7 @@ export function computeLeaderboard(
       ciLower: lower[i],
       ciUpper: upper[i],
       rank: rank[i],
+      preliminary: rank[i] === null,
       battles: pairwise.battles[i],
       winRate: pairwise.overallWinRate[i] ?? 0,
     };
@@ -150,6 +195,9 @@ export function computeLeaderboard(
     battleCount: order.map((i) => order.map((j) => pairwise.battleCount[i][j])),
     totalBattles: table.length,
     mleExists: fit.mleExists,
+    scale: options.anchor
+      ? { anchor: options.anchor }
+      : { mean: DEFAULT_INIT_RATING, of: ranked.length > 0 ? "ranked" : "all" },
     options: echo,
   };
   if (styleFit) {

@@ -4,11 +4,15 @@
  * Pure; inputs and outputs are structured-clone friendly (typed arrays are transferred).
  */
 import { type AnomalyOptions, detectAnomalousVoters, type VoterAnomaly } from "./anomaly";
-import { computeLeaderboard, type Leaderboard, type LeaderboardOptions } from "./leaderboard";
+import { computeLeaderboard, countedOnly, type Leaderboard, type LeaderboardOptions } from "./leaderboard";
 import type { BattleTable } from "./types";
 
 export interface RatingsJob {
   table: BattleTable;
+  /**
+   * The leaderboard's options. An anchor model without counted battles in this table (a filter can leave
+   * it out) is dropped: the mean of the ranked models then sits at the anchor's place, as `board.scale` says.
+   */
   /** Voter index per battle (same length as the table), for the anomaly check. */
   voter?: Int32Array;
   leaderboard: LeaderboardOptions;
@@ -26,7 +30,11 @@ export interface RatingsJobResult {
 }
 
 export function runRatingsJob(job: RatingsJob): RatingsJobResult {
-  const board = computeLeaderboard(job.table, job.leaderboard);
+  let options = job.leaderboard;
+  const anchor = options.anchor;
+  if (anchor && !countedOnly(job.table, options.ties ?? "half").models.includes(anchor.model))
+    options = { ...options, anchor: undefined };
+  const board = computeLeaderboard(job.table, options);
   if (!job.voter || !job.anomaly) return { board, anomalies: null };
   const bt = new Map(board.rows.map((r) => [r.model, r.bt]));
   const base = board.rows.length ? board.rows.reduce((s, r) => s + r.bt, 0) / board.rows.length : 0;

@@ -3,13 +3,11 @@ import { agreementReport } from "@/lib/agreement/calibration";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { listDatasets } from "@/lib/judges/datasets";
+import { EstimateValue } from "../../components/estimate-value";
 import { MarkButton, PublishButton } from "./mark-button";
 
 export const metadata: Metadata = { title: "Annotator agreement" };
 export const dynamic = "force-dynamic";
-
-const fmt = (x: number | null, digits = 3) => (x === null ? "—" : x.toFixed(digits));
-const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
 
 export default async function AgreementPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   await requirePageUser("admin");
@@ -60,17 +58,26 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
           </div>
           <div>
             <dt className="muted text-xs">Share of rating pairs agreeing</dt>
-            <dd className="text-lg font-semibold">{pct(report.shareAgreeing)}</dd>
+            <dd className="text-lg">
+              <EstimateValue
+                estimate={report.shareAgreeing}
+                kind="share"
+                unit="items"
+                testId="share-agreeing"
+              />
+            </dd>
           </div>
           <div>
             <dt className="muted text-xs">Fleiss&apos; kappa (all ratings)</dt>
-            <dd className="text-lg font-semibold">{fmt(report.fleissKappa)}</dd>
+            <dd className="text-lg">
+              <EstimateValue estimate={report.fleissKappa} kind="kappa" unit="items" testId="fleiss-kappa" />
+            </dd>
           </div>
           <div>
-            <dt className="muted text-xs">
-              Cohen&apos;s kappa vs original vote ({report.pairsWithOriginal} pairs)
-            </dt>
-            <dd className="text-lg font-semibold">{fmt(report.cohensKappa)}</dd>
+            <dt className="muted text-xs">Cohen&apos;s kappa vs original vote</dt>
+            <dd className="text-lg">
+              <EstimateValue estimate={report.cohensKappa} kind="kappa" unit="pairs" testId="cohens-kappa" />
+            </dd>
           </div>
         </dl>
       </section>
@@ -102,7 +109,7 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
                   <td className="py-1">{s.email}</td>
                   <td className="py-1">{s.checks}</td>
                   <td className="py-1">
-                    {s.consistent} ({pct(s.rate)})
+                    <EstimateValue estimate={s.rate} kind="share" unit="re-votes" />
                   </td>
                 </tr>
               ))}
@@ -147,9 +154,11 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
                       <td className="px-3 py-2">{d.itemCount}</td>
                       <td className="px-3 py-2">{a ? a.ratedItems : "—"}</td>
                       <td className="px-3 py-2">
-                        {a?.votes ? `${a.agreeing} of ${a.votes} (${pct(a.agreeing / a.votes)})` : "—"}
+                        {a ? <EstimateValue estimate={a.agreement} kind="share" unit="votes" /> : "—"}
                       </td>
-                      <td className="px-3 py-2">{fmt(a?.cohensKappa ?? null)}</td>
+                      <td className="px-3 py-2">
+                        {a ? <EstimateValue estimate={a.cohensKappa} kind="kappa" unit="votes" /> : "—"}
+                      </td>
                       <td className="px-3 py-2">
                         <MarkPublish id={d.id} live={live > 0} />
                       </td>

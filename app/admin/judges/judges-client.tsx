@@ -3,9 +3,15 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { JudgeSummary as Summary, Tally } from "@/lib/judges/metrics";
+import {
+  accuracyEstimate,
+  consistencyEstimate,
+  type JudgeSummary as Summary,
+  type Tally,
+} from "@/lib/judges/metrics";
 import type { UnparseableGroup } from "@/lib/judges/parse";
 import { DEMO_LABEL, isDemoModel } from "@/lib/providers/demo-models";
+import { EstimateValue } from "../../components/estimate-value";
 
 interface Run {
   id: string;
@@ -245,7 +251,9 @@ function Breakdown({ title, rows }: { title: string; rows: Record<string, Tally>
             <th scope="row" className="py-1 pr-2 font-normal">
               {k}
             </th>
-            <td className="py-1 pr-2">{pct(t.accuracy)}</td>
+            <td className="py-1 pr-2">
+              <EstimateValue estimate={accuracyEstimate(t)} kind="share" unit="pairs" />
+            </td>
             <td className="py-1 pr-2">
               {t.agreements} / {t.disagreements} / {t.unparseable}
             </td>
@@ -335,8 +343,14 @@ function RunRow({ run }: { run: Run }) {
         <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-5">
           <div>
             <dt className="muted text-xs">Accuracy</dt>
-            <dd className="text-lg font-semibold" data-testid="accuracy">
-              {s.accuracy === null && s.pairs > 0 ? "no verdicts" : pct(s.accuracy)}
+            <dd className="text-lg">
+              {s.accuracy === null && s.pairs > 0 ? (
+                <span data-testid="accuracy" className="font-semibold">
+                  no verdicts
+                </span>
+              ) : (
+                <EstimateValue estimate={accuracyEstimate(s)} kind="share" unit="pairs" testId="accuracy" />
+              )}
             </dd>
           </div>
           <div>
@@ -345,7 +359,9 @@ function RunRow({ run }: { run: Run }) {
           </div>
           <div>
             <dt className="muted text-xs">Position consistency</dt>
-            <dd className="text-lg">{pct(s.positionConsistency)}</dd>
+            <dd className="text-lg">
+              <EstimateValue estimate={consistencyEstimate(s)} kind="share" unit="pairs" />
+            </dd>
           </div>
           <div>
             <dt className="muted text-xs">Pairs (agree / disagree)</dt>
@@ -455,11 +471,25 @@ export function JudgesClient({
                         {live(r.status) && ` (${r.done}/${r.total})`}
                       </td>
                       <td className="px-3 py-2">
-                        {r.summary && r.summary.accuracy === null && r.summary.pairs > 0
-                          ? "no verdicts"
-                          : pct(r.summary?.accuracy)}
+                        {r.summary && r.summary.accuracy === null && r.summary.pairs > 0 ? (
+                          "no verdicts"
+                        ) : r.summary ? (
+                          <EstimateValue estimate={accuracyEstimate(r.summary)} kind="share" unit="pairs" />
+                        ) : (
+                          "—"
+                        )}
                       </td>
-                      <td className="px-3 py-2">{pct(r.summary?.positionConsistency)}</td>
+                      <td className="px-3 py-2">
+                        {r.summary ? (
+                          <EstimateValue
+                            estimate={consistencyEstimate(r.summary)}
+                            kind="share"
+                            unit="pairs"
+                          />
+                        ) : (
+                          "—"
+                        )}
+                      </td>
                       <td className="px-3 py-2">{r.summary?.unparseableReplies ?? "—"}</td>
                       <td className="px-3 py-2">{r.summary?.pairs ?? r.total}</td>
                     </tr>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { traceRules } from "@/lib/trace/input";
 import { loadTrace, traceAnswer } from "@/lib/trace/service";
 import { TraceIntro, traceDomains, Unavailable } from "../shared";
 import { TraceView } from "../trace-view";
@@ -18,11 +19,11 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
     <div className="space-y-6">
       <TraceIntro />
       {domains ? (
-        <TraceView domains={domains} initial={initial} />
+        <TraceView domains={domains} rules={traceRules()} initial={initial} />
       ) : (
         <>
           <Unavailable problem={problem} />
-          <TraceView domains={stored.domains} initial={initial} />
+          <TraceView domains={stored.domains} rules={traceRules()} initial={initial} />
         </>
       )}
     </div>
