@@ -99,7 +99,7 @@ test("the package holds the expert's weights, router and the owner's statement, 
   }
 });
 
-test("installed: routes most of its domain's tokens to itself, lowers that domain's bits per byte, leaves configurations without it unchanged", async () => {
+test("installed: routes most of its domain's tokens to itself, lowers that domain's bits per byte, leaves configurations without it unchanged", async (t) => {
   const heldout = (await readOwnerData(join(dir, "owner.jsonl"))).heldout.subarray(0, 4096);
   const sample = publicSample();
   const before = await loadFlexOlmo(modelDir);
@@ -132,6 +132,9 @@ test("installed: routes most of its domain's tokens to itself, lowers that domai
     assert.equal((await model.evaluate(sample, { experts: [] })).bitsPerByte, onlyPublicBefore.bitsPerByte);
     // With every expert on, public text stays within 5% of what it was (measured: see README).
     const all = await model.evaluate(sample, {});
+    t.diagnostic(
+      `${NAME}: routing share ${share.toFixed(2)} on its text, ${ownBefore.bitsPerByte.toFixed(3)} -> ${own.bitsPerByte.toFixed(3)} bits/byte; public text ${pubBefore.bitsPerByte.toFixed(3)} -> ${all.bitsPerByte.toFixed(3)}`,
+    );
     assert.ok(
       Math.abs(all.bitsPerByte / pubBefore.bitsPerByte - 1) <= 0.05,
       `public text: ${pubBefore.bitsPerByte.toFixed(3)} -> ${all.bitsPerByte.toFixed(3)} bits/byte`,
