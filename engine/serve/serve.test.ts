@@ -261,7 +261,7 @@ describe("servers down, slow, or holding another index", () => {
     // The hung server is listed before the real holder of its shards, so it is asked first.
     const { index: remote, cluster } = await connectShardServers({
       urls: [a.url, b.url, hung, c.url, replica.url],
-      timeoutMs: 2000,
+      timeoutMs: 3000,
       retryAfterMs: 60_000,
     });
     const want = local.count("the whale");
