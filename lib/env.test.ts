@@ -49,3 +49,26 @@ test("the leaderboard's minimum battles default to 20, and take any whole number
   assert.equal(parseEnv({}).RANKING_ANCHOR_MODEL, undefined);
   assert.equal(parseEnv({ RANKING_ANCHOR_MODEL: "gpt-4o" }).RANKING_ANCHOR_MODEL, "gpt-4o");
 });
+
+test("ENGINE_URLS is a comma-separated list of http(s) shard servers; a bad one stops start-up naming it", () => {
+  assert.equal(parseEnv({}).ENGINE_URLS, undefined);
+  assert.deepEqual(
+    parseEnv({ ENGINE_URLS: " http://10.0.0.11:4200, https://shards.internal:4200/ ," }).ENGINE_URLS,
+    ["http://10.0.0.11:4200", "https://shards.internal:4200/"],
+  );
+  assert.equal(parseEnv({}).ENGINE_TIMEOUT_MS, 5000);
+  for (const bad of [
+    { ENGINE_URLS: "ftp://10.0.0.11" },
+    { ENGINE_URLS: "10.0.0.11:4200" },
+    { ENGINE_URLS: " , " },
+  ]) {
+    assert.throws(
+      () => parseEnv(bad),
+      (e: unknown) => e instanceof EnvError && /ENGINE_URLS/.test(e.message),
+    );
+  }
+  assert.throws(
+    () => parseEnv({ ENGINE_TIMEOUT_MS: "0" }),
+    (e: unknown) => e instanceof EnvError && /ENGINE_TIMEOUT_MS/.test(e.message),
+  );
+});
