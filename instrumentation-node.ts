@@ -38,13 +38,13 @@ export async function startServer() {
 }
 
 async function preload() {
-  const [{ modelHealth }, { indexHealth }, { judgeQueue }] = await Promise.all([
+  const [{ modelHealth }, { indexHealth }, { startBackgroundJobs }] = await Promise.all([
     import("./lib/models/flexolmo"),
     import("./lib/engine/fm"),
-    import("./lib/judges/service"),
+    import("./lib/background"),
   ]);
-  // Judge runs a restart interrupted carry on from where they stopped.
-  judgeQueue();
+  // Durable jobs: judge runs (also those another instance left), ratings refreshes, sweeps.
+  await startBackgroundJobs().catch((e) => console.error("background jobs did not start:", e));
   const [model, index] = await Promise.all([modelHealth(), indexHealth()]);
   for (const [name, h] of [
     ["model", model],

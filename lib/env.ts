@@ -114,6 +114,11 @@ export const envSchema = z
     RANKING_MIN_BATTLES: z.coerce.number().int().min(0).max(1_000_000).default(20),
     /** A model whose rating is fixed at 1000 (default: the mean of the ranked models is 1000). */
     RANKING_ANCHOR_MODEL: optionalNonEmpty,
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Days a trace run signed out (no owner) is kept before the sweep deletes it. */
+    TRACE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Milliseconds SIGTERM waits for in-flight requests, streams and short jobs before closing. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   })
   .superRefine((env, ctx) => {
     let postgres = false;

@@ -5,6 +5,8 @@ import { db } from "../db/client";
 import { databaseTarget } from "../db/target";
 import { env } from "../env";
 import { HttpError } from "../http-error";
+import { jobs } from "../jobs";
+import { log } from "../log";
 import { modelService } from "../models/flexolmo";
 import { isDemoModel, isReadableModel } from "../providers/demo-models";
 import { readModelSummary } from "../providers/flexolmo";
@@ -27,10 +29,8 @@ export const PASSAGES_PER_QUESTION = 8;
 
 const g = globalThis as unknown as {
   __lmrRetrieval?: { version: string; index: Promise<RetrievalIndex> };
-  __lmrRatingsTimer?: ReturnType<typeof setTimeout>;
-  __lmrRatingsRunning?: Promise<unknown>;
-  __lmrRatingsQueue?: Map<string, LeaderboardFilter>;
-  __lmrRatingsCurrent?: string;
+  /** Per filter key: until when a refresh this process queued waits for its start. */
+  __lmrRatingsSent?: Map<string, number>;
   __lmrVoteWatch?: () => void;
 };
 
@@ -146,66 +146,60 @@ export async function streamBattle(
 }
 
 /**
- * Schedules a ratings refresh after every newly stored vote, whichever server path stored it (see
+ * Queues a ratings refresh after every newly stored vote, whichever server path stored it (see
  * ./vote-request.ts). Called once at start-up; later calls do nothing.
  */
 export function refreshRatingsAfterVotes() {
   if (g.__lmrVoteWatch) return;
-  g.__lmrVoteWatch = () => scheduleRatingsRefresh();
+  g.__lmrVoteWatch = () => requestRatingsRefresh({}, RATINGS_DELAY_MS);
   subscribe(VOTE_STORED, g.__lmrVoteWatch);
 }
 
-/** Seconds after the last new vote before the ratings are recomputed (votes in a burst share one run). */
-export const RATINGS_DELAY_MS = 3000;
-
-/** Filters waiting for a refresh, by filterKey ("" = the unfiltered leaderboard). */
-function queue(): Map<string, LeaderboardFilter> {
-  g.__lmrRatingsQueue ??= new Map();
-  return g.__lmrRatingsQueue;
-}
-
-/** Runs queued refreshes one at a time (each computes in a worker thread), never inside a request. */
-function drainRatingsQueue() {
-  if (g.__lmrRatingsRunning) return;
-  g.__lmrRatingsRunning = (async () => {
-    for (;;) {
-      const next = queue().entries().next();
-      if (next.done) break;
-      const [key, filter] = next.value;
-      queue().delete(key);
-      g.__lmrRatingsCurrent = key;
-      const { RANKING_MIN_BATTLES, RANKING_ANCHOR_MODEL } = env();
-      await refreshRatings(db(), databaseTarget(process.env.DATABASE_URL), {
-        filter,
-        minBattles: RANKING_MIN_BATTLES,
-        anchorModel: RANKING_ANCHOR_MODEL,
-      }).catch((e) => console.error(`ratings refresh (${key || "all"}) failed:`, e));
-    }
-  })().finally(() => {
-    g.__lmrRatingsRunning = undefined;
-    g.__lmrRatingsCurrent = undefined;
-    if (queue().size > 0) drainRatingsQueue();
-  });
-}
-
-/** Queues a refresh of a filtered (or, with {}, the unfiltered) leaderboard now. */
-export function requestRatingsRefresh(filter: LeaderboardFilter) {
-  queue().set(filterKey(filter), filter);
-  drainRatingsQueue();
-}
+/** The job queue of leaderboard refreshes (lib/background.ts runs it on every instance). */
+export const RATINGS_QUEUE = "ratings-refresh";
 
 /**
- * Recomputes the unfiltered snapshot in the background, RATINGS_DELAY_MS after the last call; never inside
- * a request. One run at a time: a call during a run queues another after it. Filtered snapshots refresh
- * when their page is viewed after new votes in the filter.
+ * How long after the first pending vote its refresh starts: votes in that window share the run. Not a
+ * debounce: a later vote never pushes the start back, so under steady voting the leaderboard still
+ * refreshes every few seconds (the start, plus one poll of the job queue, plus the computation).
  */
-export function scheduleRatingsRefresh(delayMs = RATINGS_DELAY_MS) {
-  if (g.__lmrRatingsTimer) clearTimeout(g.__lmrRatingsTimer);
-  g.__lmrRatingsTimer = setTimeout(() => {
-    g.__lmrRatingsTimer = undefined;
-    requestRatingsRefresh({});
-  }, delayMs);
-  g.__lmrRatingsTimer.unref?.();
+export const RATINGS_DELAY_MS = 2000;
+
+/**
+ * Queues a refresh of a filter's leaderboard (with {}, the unfiltered one) to start `delayMs` from now,
+ * computed once across all instances: the job store keeps one queued refresh per filter, and a refresh
+ * reads the votes when it starts, so every vote stored before a queued refresh starts is in its snapshot.
+ * Never computes inside a request.
+ */
+export function requestRatingsRefresh(filter: LeaderboardFilter, delayMs = 0) {
+  const key = filterKey(filter);
+  g.__lmrRatingsSent ??= new Map();
+  const sent = g.__lmrRatingsSent;
+  // This process queued one that has not reached its start time: it is still queued (a job is never taken
+  // before its start), so the store would refuse another.
+  if ((sent.get(key) ?? 0) > Date.now()) return;
+  sent.set(key, Date.now() + delayMs);
+  jobs()
+    .send(RATINGS_QUEUE, { filter }, { key, startAfterMs: delayMs })
+    .then((id) => {
+      // Another instance's refresh was queued already: it may start before our window ends, so don't
+      // stand in for it locally.
+      if (id === null) sent.delete(key);
+    })
+    .catch((e) => {
+      sent.delete(key);
+      log("ratings").warn({ filter: key, err: (e as Error).message }, "queueing a ratings refresh failed");
+    });
+}
+
+/** The job handler of leaderboard refreshes. */
+export async function runRatingsRefreshJob({ data }: { data: { filter: LeaderboardFilter } }) {
+  const { RANKING_MIN_BATTLES, RANKING_ANCHOR_MODEL } = env();
+  await refreshRatings(db(), databaseTarget(process.env.DATABASE_URL), {
+    filter: data.filter,
+    minBattles: RANKING_MIN_BATTLES,
+    anchorModel: RANKING_ANCHOR_MODEL,
+  });
 }
 
 export interface LeaderboardView {
@@ -244,12 +238,8 @@ export async function leaderboardView(filter: LeaderboardFilter = {}): Promise<L
   const stale =
     data !== null &&
     (data.minBattles !== RANKING_MIN_BATTLES || (data.anchorModel ?? undefined) !== RANKING_ANCHOR_MODEL);
-  const busy =
-    queue().has(key) || g.__lmrRatingsCurrent === key || (key === "" && g.__lmrRatingsTimer !== undefined);
-  if ((!snap || pendingVotes > 0 || stale) && !busy) {
-    if (key === "") scheduleRatingsRefresh(0);
-    else requestRatingsRefresh(filter);
-  }
+  if (!snap || pendingVotes > 0 || stale)
+    requestRatingsRefresh(filter, key === "" && snap && !stale ? RATINGS_DELAY_MS : 0);
   const board = await db().modelProvider.findMany({
     select: { name: true, kind: true, onLeaderboard: true },
   });

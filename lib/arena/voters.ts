@@ -5,7 +5,7 @@ import "server-only";
  */
 import { db } from "../db/client";
 import type { FlaggedVoter, SnapshotData, VoterCheck } from "./ratings";
-import { scheduleRatingsRefresh } from "./service";
+import { requestRatingsRefresh } from "./service";
 
 export interface VoterReviewRow {
   userId: string;
@@ -69,6 +69,6 @@ export async function setVotesExcluded(userId: string, excluded: boolean): Promi
   if (!user) return null;
   await db().user.update({ where: { id: userId }, data: { votesExcluded: excluded } });
   await db().ratingsSnapshot.deleteMany({ where: { filter: { not: "" } } });
-  scheduleRatingsRefresh(0);
+  requestRatingsRefresh({});
   return user.email;
 }

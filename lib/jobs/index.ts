@@ -3,13 +3,13 @@
  * file otherwise (see ./types.ts). Kept on globalThis, so the Next.js bundles and the production server
  * (bundled apart) share it, and the server's shutdown stops the one the app started.
  */
-import { databaseTarget, type DatabaseTarget } from "../db/target";
+import { type DatabaseTarget, databaseTarget } from "../db/target";
 import { PgBossJobStore } from "./pg-boss-store";
 import type { LeasedJobStore } from "./runner";
 import { SqliteJobStore } from "./sqlite-store";
 
-export type { JobContext, JobHandler, JobState, JobStore, SendOptions, WorkOptions } from "./types";
 export { JobLeaseLost, JobsStopping } from "./runner";
+export type { JobContext, JobHandler, JobState, JobStore, SendOptions, WorkOptions } from "./types";
 
 const g = globalThis as unknown as { __lmrJobs?: LeasedJobStore };
 

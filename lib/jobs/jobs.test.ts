@@ -43,10 +43,12 @@ function suite(kind: string, open: () => Promise<() => LeasedJobStore>, opts: { 
       make = await open();
       const [a, b] = [store(), store()];
       const runs = new Map<number, string[]>();
-      const handler = (who: string) => async ({ data }: { data: { n: number } }) => {
-        runs.set(data.n, [...(runs.get(data.n) ?? []), who]);
-        await sleep(20);
-      };
+      const handler =
+        (who: string) =>
+        async ({ data }: { data: { n: number } }) => {
+          runs.set(data.n, [...(runs.get(data.n) ?? []), who]);
+          await sleep(20);
+        };
       await a.work("once", handler("a"), { concurrency: 2 });
       await b.work("once", handler("b"), { concurrency: 2 });
       for (let n = 0; n < 24; n++) await (n % 2 ? a : b).send("once", { n });
@@ -196,5 +198,7 @@ if (pgUrl) {
     { takeoverMs: 8000 },
   );
 } else {
-  test("PostgreSQL (pg-boss)", { skip: "TEST_POSTGRES_URL is not set (the test command sets it when run as root)" }, () => {});
+  test("PostgreSQL (pg-boss)", {
+    skip: "TEST_POSTGRES_URL is not set (the test command sets it when run as root)",
+  }, () => {});
 }

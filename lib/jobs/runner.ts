@@ -59,16 +59,14 @@ export abstract class LeasedJobStore implements JobStore, LeaseOps {
     return [...this.running].map((r) => ({ name: r.name, id: r.lease.id }));
   }
 
-  async work<T>(
-    name: string,
-    handler: JobHandler<T>,
-    opts: WorkOptions = {},
-  ): Promise<void> {
+  async work<T>(name: string, handler: JobHandler<T>, opts: WorkOptions = {}): Promise<void> {
     const leaseSeconds = opts.leaseSeconds ?? DEFAULT_LEASE_SECONDS;
     const retryLimit = opts.retryLimit ?? DEFAULT_RETRY_LIMIT;
     await this.ensureQueue(name, { leaseSeconds, retryLimit });
     for (let i = 0; i < (opts.concurrency ?? 1); i++)
-      this.loops.push(this.loop(name, handler as JobHandler<unknown>, leaseSeconds, retryLimit, !!opts.releaseOnStop));
+      this.loops.push(
+        this.loop(name, handler as JobHandler<unknown>, leaseSeconds, retryLimit, !!opts.releaseOnStop),
+      );
   }
 
   private sleep(ms: number): Promise<void> {
@@ -138,7 +136,8 @@ export abstract class LeasedJobStore implements JobStore, LeaseOps {
           },
           // The database is unreachable: keep the handler going; if the lease expires meanwhile, the
           // next renewal finds it gone and aborts.
-          (e) => jobsLog().warn({ queue: name, job: lease.id, err: (e as Error).message }, "job heartbeat failed"),
+          (e) =>
+            jobsLog().warn({ queue: name, job: lease.id, err: (e as Error).message }, "job heartbeat failed"),
         );
       },
       Math.max(200, (leaseSeconds * 1000) / 3),
@@ -180,7 +179,12 @@ export abstract class LeasedJobStore implements JobStore, LeaseOps {
   }
 
   /** Completion survives a database restart of up to a lease: retried until the lease would have expired. */
-  private async finishWithRetry(name: string, lease: Lease<unknown>, error: string | undefined, leaseSeconds: number) {
+  private async finishWithRetry(
+    name: string,
+    lease: Lease<unknown>,
+    error: string | undefined,
+    leaseSeconds: number,
+  ) {
     const deadline = Date.now() + leaseSeconds * 1000;
     for (let pause = 250; ; pause = Math.min(pause * 2, 4000)) {
       try {
@@ -188,7 +192,10 @@ export abstract class LeasedJobStore implements JobStore, LeaseOps {
       } catch (e) {
         if (Date.now() + pause > deadline) {
           // The lease expires; another process runs the job again (handlers are idempotent).
-          jobsLog().error({ queue: name, job: lease.id, err: (e as Error).message }, "could not record a finished job");
+          jobsLog().error(
+            { queue: name, job: lease.id, err: (e as Error).message },
+            "could not record a finished job",
+          );
           return;
         }
         await new Promise((r) => setTimeout(r, pause));
@@ -205,7 +212,10 @@ export abstract class LeasedJobStore implements JobStore, LeaseOps {
       r.released = true;
       r.ctrl.abort(new JobsStopping());
       await this.release(r.name, r.lease).catch((e) =>
-        jobsLog().warn({ queue: r.name, job: r.lease.id, err: (e as Error).message }, "releasing a job failed"),
+        jobsLog().warn(
+          { queue: r.name, job: r.lease.id, err: (e as Error).message },
+          "releasing a job failed",
+        ),
       );
     };
     // Long jobs (judge runs) go back to the queue at once; short ones get the grace period to finish.
@@ -213,7 +223,10 @@ export abstract class LeasedJobStore implements JobStore, LeaseOps {
     const all = () => Promise.all([...this.running].map((r) => r.done));
     await Promise.race([all(), new Promise((r) => setTimeout(r, graceMs).unref())]);
     await Promise.all([...this.running].map(handOver));
-    await Promise.race([Promise.all([all(), ...this.loops]), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await Promise.race([
+      Promise.all([all(), ...this.loops]),
+      new Promise((r) => setTimeout(r, 2000).unref()),
+    ]);
     await this.close();
   }
 }

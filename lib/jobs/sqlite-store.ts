@@ -59,12 +59,19 @@ export class SqliteJobStore extends LeasedJobStore {
     return this.ready;
   }
 
-  async ensureQueue(name: string, opts: { retryLimit: number }) {
+  async ensureQueue(name: string, opts: { leaseSeconds: number; retryLimit: number }) {
     this.retryLimits.set(name, opts.retryLimit);
     await this.schema();
   }
 
-  private async insert(name: string, data: object, id: string, key: string | null, slot: number | null, startAfter: number) {
+  private async insert(
+    name: string,
+    data: object,
+    id: string,
+    key: string | null,
+    slot: number | null,
+    startAfter: number,
+  ) {
     await this.schema();
     const changed = await this.sql.run(
       `INSERT INTO "_job" ("id", "name", "key", "slot", "data", "state", "startAfter", "retryLimit", "createdAt")
@@ -75,7 +82,14 @@ export class SqliteJobStore extends LeasedJobStore {
   }
 
   send<T extends object>(name: string, data: T, opts: SendOptions = {}) {
-    return this.insert(name, data, opts.id ?? randomUUID(), opts.key ?? null, null, Date.now() + (opts.startAfterMs ?? 0));
+    return this.insert(
+      name,
+      data,
+      opts.id ?? randomUUID(),
+      opts.key ?? null,
+      null,
+      Date.now() + (opts.startAfterMs ?? 0),
+    );
   }
 
   sendOncePer(name: string, seconds: number, data: object = {}) {
@@ -84,7 +98,10 @@ export class SqliteJobStore extends LeasedJobStore {
 
   async state(name: string, id: string): Promise<JobState> {
     await this.schema();
-    const [row] = await this.sql.all<{ state: string }>(`SELECT "state" FROM "_job" WHERE "id" = ? AND "name" = ?`, [id, name]);
+    const [row] = await this.sql.all<{ state: string }>(
+      `SELECT "state" FROM "_job" WHERE "id" = ? AND "name" = ?`,
+      [id, name],
+    );
     if (!row) return "missing";
     return row.state === "created" ? "queued" : (row.state as JobState);
   }
@@ -128,7 +145,13 @@ export class SqliteJobStore extends LeasedJobStore {
     await this.sql.run(
       `UPDATE "_job" SET "state" = ?, "finishedAt" = ?, "error" = ?, "leaseToken" = NULL
        WHERE "id" = ? AND "state" = 'active' AND "leaseToken" = ?`,
-      [error === undefined ? "completed" : "failed", Date.now(), error?.slice(0, 1000) ?? null, lease.id, lease.token],
+      [
+        error === undefined ? "completed" : "failed",
+        Date.now(),
+        error?.slice(0, 1000) ?? null,
+        lease.id,
+        lease.token,
+      ],
     );
   }
 

@@ -8,6 +8,7 @@ import { createHmac } from "node:crypto";
 import { after, before, test } from "node:test";
 import { DEFAULT_FILTERS, exportRecords } from "../export/query";
 import { type Fixture, makeFixture } from "../export/test-fixtures";
+import { SqliteJobStore } from "../jobs/sqlite-store";
 import { createDataset, DatasetImportError, datasetFromRecords, parseEvalFile } from "./datasets";
 import { extractiveJudge } from "./extractive-judge";
 import { summarize } from "./metrics";
@@ -16,14 +17,34 @@ import { DEFAULT_JUDGE_PROMPT, judgePromptSchema, renderJudgePrompt } from "./pr
 import {
   cancelJudgeRun,
   createJudgeRun,
+  enqueueJudgeRun,
   type JudgeFn,
-  JudgeQueue,
+  judgeRunHandler,
   processJudgeRun,
+  reconcileJudgeRuns,
   runSummary,
 } from "./runs";
 import { listJudgeRuns } from "./views";
 
 let fx: Fixture;
+process.env.LOG_LEVEL ??= "silent";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function runStatus(id: string, want: string, ms = 15_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const row = await fx.db.judgeRun.findUniqueOrThrow({ where: { id } });
+    if (row.status === want || Date.now() > end) return row;
+    await sleep(25);
+  }
+}
+/** A job store on the fixture's database file, as a second process would open it. */
+const stores: SqliteJobStore[] = [];
+function store() {
+  const s = SqliteJobStore.open(`${fx.dir}/app.db`);
+  stores.push(s);
+  return s;
+}
+after(() => Promise.all(stores.map((s) => s.stop(0))));
 const voter = (id: string) => createHmac("sha256", "t").update(id).digest("hex").slice(0, 24);
 
 before(async () => {
@@ -169,15 +190,19 @@ test("an export slice becomes a dataset; a run with the extractive judge complet
   });
   const row = await fx.db.judgeRun.findUniqueOrThrow({ where: { id: run.id } });
   assert.equal(row.total, 8, "12 votes, 4 of them tie or both-bad");
-  const queue = new JudgeQueue(
-    fx.db,
-    async () =>
-      async ({ item, swapped }) =>
-        extractiveJudge(item, swapped),
+  const jobs = store();
+  await jobs.work(
+    "judge-run",
+    judgeRunHandler(
+      fx.db,
+      async () =>
+        async ({ item, swapped }) =>
+          extractiveJudge(item, swapped),
+    ),
   );
-  queue.enqueue(run.id);
-  await queue.idle();
-  const done = await fx.db.judgeRun.findUniqueOrThrow({ where: { id: run.id } });
+  await enqueueJudgeRun(jobs, run.id);
+  await enqueueJudgeRun(jobs, run.id); // queued once
+  const done = await runStatus(run.id, "done");
   assert.equal(done.status, "done");
   assert.equal(done.done, 8);
   const summary = JSON.parse(done.summary ?? "{}");
@@ -189,7 +214,7 @@ test("an export slice becomes a dataset; a run with the extractive judge complet
   assert.ok(Object.keys(summary.bySubject).length >= 2);
 });
 
-test("a run resumes after a restart without judging an item twice, and can be cancelled", async () => {
+test("a run whose runner died is taken over after its lease, judging no item twice", async () => {
   const ds = await sliceDataset();
   const judge = await fx.db.modelProvider.findUniqueOrThrow({ where: { name: "remote-llm" } });
   const run = await createJudgeRun(fx.db, {
@@ -197,33 +222,74 @@ test("a run resumes after a restart without judging an item twice, and can be ca
     judgeId: judge.id,
     prompt: DEFAULT_JUDGE_PROMPT,
   });
-  // The first process judges 3 pairs, then hangs forever on the 4th (as if it died there).
+  // The first process takes the job, judges 3 pairs, then hangs on the 4th and never renews its lease
+  // (as if it died there).
+  const dead = store();
+  await enqueueJudgeRun(dead, run.id);
+  await dead.ensureQueue("judge-run", { leaseSeconds: 1, retryLimit: 5 });
+  const lease = await dead.fetch<{ runId: string }>("judge-run", 1, 5);
+  assert.equal(lease?.data.runId, run.id);
   let calls = 0;
   const hang: JudgeFn = async ({ swapped }) => {
     calls++;
     if (calls > 6) return new Promise<string>(() => {});
     return swapped ? "I prefer B" : "Verdict: A";
   };
-  void processJudgeRun(fx.db, run.id, hang);
-  while ((await fx.db.judgeVerdict.count({ where: { runId: run.id } })) < 3)
-    await new Promise((r) => setTimeout(r, 10));
+  const gone = new AbortController();
+  void processJudgeRun(fx.db, run.id, hang, gone.signal);
+  while ((await fx.db.judgeVerdict.count({ where: { runId: run.id } })) < 3) await sleep(10);
   const mid = await fx.db.judgeRun.findUniqueOrThrow({ where: { id: run.id } });
   assert.equal(mid.status, "running");
   assert.equal(mid.done, 3);
-  // "Restart": a new queue resumes the running run with a healthy judge.
+  // Another process takes the job over once the lease expires, with a healthy judge.
   let resumedCalls = 0;
-  const queue = new JudgeQueue(fx.db, async () => async ({ swapped }) => {
-    resumedCalls++;
-    return swapped ? "B" : "A";
-  });
-  await queue.resume();
-  await queue.idle();
-  const done = await fx.db.judgeRun.findUniqueOrThrow({ where: { id: run.id } });
+  const alive = store();
+  await alive.work(
+    "judge-run",
+    judgeRunHandler(fx.db, async () => async ({ swapped }) => {
+      resumedCalls++;
+      return swapped ? "B" : "A";
+    }),
+    { leaseSeconds: 1 },
+  );
+  const done = await runStatus(run.id, "done");
+  gone.abort();
   assert.equal(done.status, "done");
   assert.equal(done.done, 8);
   assert.equal(resumedCalls, 10, "only the 5 pairs not yet judged, twice each");
+  assert.equal(await fx.db.judgeVerdict.count({ where: { runId: run.id } }), 8, "one verdict per pair");
   const s = await runSummary(fx.db, run.id);
   assert.equal(s.positionConsistency, 1, "'A' then 'B' on the swapped order is the same answer");
+});
+
+test("cancel aborts the judge call in flight; a cancelled run is not started", async () => {
+  const ds = await sliceDataset();
+  const judge = await fx.db.modelProvider.findUniqueOrThrow({ where: { name: "remote-llm" } });
+  const run = await createJudgeRun(fx.db, {
+    datasetId: ds.id,
+    judgeId: judge.id,
+    prompt: DEFAULT_JUDGE_PROMPT,
+  });
+  let inFlight = false;
+  let abortedAfter = -1;
+  let cancelledAt = 0;
+  // A judge that answers only when its call is aborted (a slow model).
+  const slow: JudgeFn = ({ signal }) =>
+    new Promise((_resolve, reject) => {
+      inFlight = true;
+      signal.addEventListener("abort", () => {
+        abortedAfter = Date.now() - cancelledAt;
+        reject(new Error("aborted"));
+      });
+    });
+  const outcome = processJudgeRun(fx.db, run.id, slow);
+  while (!inFlight) await sleep(10);
+  cancelledAt = Date.now();
+  assert.equal(await cancelJudgeRun(fx.db, run.id), true);
+  assert.equal(await outcome, "cancelled");
+  assert.ok(abortedAfter >= 0 && abortedAfter < 2500, `the call was aborted ${abortedAfter} ms after cancel`);
+  assert.equal(await fx.db.judgeVerdict.count({ where: { runId: run.id } }), 0);
+  assert.equal((await fx.db.judgeRun.findUniqueOrThrow({ where: { id: run.id } })).status, "cancelled");
 
   const run2 = await createJudgeRun(fx.db, {
     datasetId: ds.id,
@@ -234,6 +300,42 @@ test("a run resumes after a restart without judging an item twice, and can be ca
   assert.equal(await processJudgeRun(fx.db, run2.id, async () => "A"), "cancelled");
   assert.equal(await fx.db.judgeVerdict.count({ where: { runId: run2.id } }), 0);
   assert.equal(await cancelJudgeRun(fx.db, run2.id), false, "already cancelled");
+});
+
+test("the sweep queues a run that has no job, and fails one whose job ended unfinished", async () => {
+  const ds = await sliceDataset();
+  const judge = await fx.db.modelProvider.findUniqueOrThrow({ where: { name: "remote-llm" } });
+  const orphan = await createJudgeRun(fx.db, {
+    datasetId: ds.id,
+    judgeId: judge.id,
+    prompt: DEFAULT_JUDGE_PROMPT,
+  });
+  const ended = await createJudgeRun(fx.db, {
+    datasetId: ds.id,
+    judgeId: judge.id,
+    prompt: DEFAULT_JUDGE_PROMPT,
+  });
+  const jobs = store();
+  await enqueueJudgeRun(jobs, ended.id);
+  await jobs.ensureQueue("judge-run", { leaseSeconds: 30, retryLimit: 5 });
+  // Take jobs until ours comes (other tests' jobs may be queued), then fail it.
+  for (;;) {
+    const lease = await jobs.fetch<{ runId: string }>("judge-run", 30, 5);
+    assert.ok(lease);
+    if (lease.data.runId === ended.id) {
+      await jobs.finish("judge-run", lease, "gave up");
+      break;
+    }
+    await jobs.release("judge-run", lease);
+  }
+  assert.equal(await jobs.state("judge-run", orphan.id), "missing");
+  assert.equal(await reconcileJudgeRuns(fx.db, jobs, 60_000), 0, "young runs are left alone");
+  assert.equal(await reconcileJudgeRuns(fx.db, jobs, -1000), 2);
+  assert.equal(await jobs.state("judge-run", orphan.id), "queued");
+  const failed = await fx.db.judgeRun.findUniqueOrThrow({ where: { id: ended.id } });
+  assert.equal(failed.status, "failed");
+  assert.match(failed.error ?? "", /stopped without finishing/);
+  await cancelJudgeRun(fx.db, orphan.id);
 });
 
 test("a judge that keeps failing stops the run as failed; unparseable replies are counted", async () => {

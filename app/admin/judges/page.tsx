@@ -3,7 +3,6 @@ import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { listDatasets } from "@/lib/judges/datasets";
 import { DEFAULT_JUDGE_PROMPT } from "@/lib/judges/prompt";
-import { judgeQueue } from "@/lib/judges/service";
 import { listJudgeRuns } from "@/lib/judges/views";
 import { JudgesClient } from "./judges-client";
 
@@ -12,7 +11,6 @@ export const dynamic = "force-dynamic";
 
 export default async function JudgesPage() {
   await requirePageUser("admin");
-  judgeQueue();
   const [datasets, judges, runs] = await Promise.all([
     listDatasets(db()),
     db().modelProvider.findMany({

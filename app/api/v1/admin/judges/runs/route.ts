@@ -3,14 +3,13 @@ import { db } from "@/lib/db/client";
 import { handler, json, readJson } from "@/lib/http";
 import { judgePromptSchema } from "@/lib/judges/prompt";
 import { createJudgeRun } from "@/lib/judges/runs";
-import { judgeQueue } from "@/lib/judges/service";
+import { startJudgeRun } from "@/lib/judges/service";
 import { listJudgeRuns } from "@/lib/judges/views";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/admin/judges/runs: runs with their settings, progress and results, newest first. */
 export const GET = handler({ apiKey: "admin", orSession: "admin" }, async () => {
-  judgeQueue();
   return json({ runs: await listJudgeRuns(db()) });
 });
 
@@ -24,6 +23,6 @@ const body = z.object({
 export const POST = handler({ apiKey: "admin", orSession: "admin" }, async (req, { user }) => {
   const input = await readJson(req, body, 100_000);
   const run = await createJudgeRun(db(), { ...input, createdById: user?.id });
-  judgeQueue().enqueue(run.id);
+  await startJudgeRun(run.id);
   return json({ id: run.id }, 202);
 });
