@@ -14,6 +14,8 @@ const nextConfig = {
     "@node-rs/argon2",
     "onnxruntime-node",
     "pg",
+    "pg-boss",
+    "pino",
     "@prisma/adapter-better-sqlite3",
   ],
   poweredByHeader: false,
