@@ -3,7 +3,10 @@ import { prepareArena } from "./lib/arena/startup";
 import { applyMigrations } from "./lib/db/migrate";
 import { databaseTarget } from "./lib/db/target";
 import { EnvError, parseEnv } from "./lib/env";
+import { log } from "./lib/log";
 import { SERVER_READY } from "./lib/server-ready";
+
+const startLog = log("startup");
 
 /**
  * Validates the configuration (a wrong value stops the app with a message naming the variable) and
@@ -22,11 +25,13 @@ export async function startServer() {
   }
   const target = databaseTarget(process.env.DATABASE_URL);
   const result = await applyMigrations(target);
-  if (result.applied.length > 0) console.log(`database: applied ${result.applied.join(", ")}`);
+  if (result.applied.length > 0) startLog.info({ applied: result.applied }, "database migrations applied");
   // Built-in arena models and, on an empty collection, the sample papers (idempotent).
   const arena = await prepareArena(target, { modelDir: parseEnv().modelDir });
-  if (arena.providersCreated > 0) console.log(`arena: added ${arena.providersCreated} built-in models`);
-  if (arena.papersImported > 0) console.log(`arena: imported ${arena.papersImported} sample papers`);
+  if (arena.providersCreated > 0)
+    startLog.info({ providersCreated: arena.providersCreated }, "arena: built-in models added");
+  if (arena.papersImported > 0)
+    startLog.info({ papersImported: arena.papersImported }, "arena: sample papers imported");
   // New votes (from the Next.js route or the production server's fast route) refresh the leaderboard.
   const { refreshRatingsAfterVotes } = await import("./lib/arena/service");
   refreshRatingsAfterVotes();
@@ -44,16 +49,15 @@ async function preload() {
     import("./lib/background"),
   ]);
   // Durable jobs: judge runs (also those another instance left), ratings refreshes, sweeps.
-  await startBackgroundJobs().catch((e) => console.error("background jobs did not start:", e));
+  await startBackgroundJobs().catch((e) =>
+    startLog.error({ err: (e as Error).message }, "background jobs did not start"),
+  );
   const [model, index] = await Promise.all([modelHealth(), indexHealth()]);
   for (const [name, h] of [
     ["model", model],
     ["index", index],
   ] as const) {
-    if (h.status === "ok") console.log(`${name}: loaded`);
-    else
-      console.error(
-        `${name}: ${h.status}${h.detail ? ` (${h.detail})` : ""}${h.path ? ` at ${h.path}` : ""}`,
-      );
+    if (h.status === "ok") startLog.info(`${name}: loaded`);
+    else startLog.error({ status: h.status, detail: h.detail, path: h.path }, `${name}: ${h.status}`);
   }
 }

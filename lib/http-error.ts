@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { engineErrorStatus } from "./engine/errors";
+import { log } from "./log";
 
 /** An error a caller caused: route handlers turn it into a JSON `{error}` with this status. */
 export class HttpError extends Error {
@@ -107,7 +108,7 @@ export function errorBody(e: unknown): {
     const code = (e as { code?: unknown }).code;
     return { status, body: { error: (e as Error).message, ...(code === undefined ? {} : { code }) } };
   }
-  console.error(e);
+  log("http").error({ err: e instanceof Error ? (e.stack ?? e.message) : String(e) }, "internal error");
   return { status: 500, body: { error: "Internal error" } };
 }
 

@@ -55,6 +55,23 @@ set +e
 PLAYWRIGHT_JSON_OUTPUT_NAME="$LOGS/e2e.json" npx playwright test --reporter=list,json
 e2e_status=$?
 set -e
+# Three production servers on one PostgreSQL of its own (scripts/cluster-test.ts), when PostgreSQL can run.
+c_pass=0; c_fail=0; c_skip=0
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+  log "cluster test (three servers on one PostgreSQL)"
+  set +e
+  npx tsx scripts/cluster-test.ts 2>&1 | tee "$LOGS/cluster.log"
+  cluster_status=${PIPESTATUS[0]}
+  set -e
+  c_pass=$(grep -c '^PASS ' "$LOGS/cluster.log" || true)
+  c_fail=$(grep -c '^FAIL ' "$LOGS/cluster.log" || true)
+  c_skip=$(grep -c '^SKIP ' "$LOGS/cluster.log" || true)
+  if [ "$cluster_status" = "3" ]; then c_skip=1
+  elif [ "$cluster_status" != "0" ] && [ "$c_fail" = "0" ]; then c_fail=1; fi
+else
+  c_skip=1
+  log "cluster test skipped: PostgreSQL is not available"
+fi
 flock -u 9
 read -r e_pass e_fail e_skip < <(node -e '
   const fs = require("fs"); let s = { expected: 0, unexpected: 0, flaky: 0, skipped: 0 };
@@ -65,5 +82,6 @@ if [ "$e2e_status" != "0" ] && [ "$e_fail" = "0" ]; then e_fail=1; fi
 echo
 echo "unit: ${u_pass} passed, ${u_fail} failed, ${u_skip} skipped"
 echo "e2e: ${e_pass} passed, ${e_fail} failed, ${e_skip} skipped"
-echo "test: $((u_pass + e_pass)) passed, $((u_fail + e_fail)) failed, $((u_skip + e_skip)) skipped"
-[ "$unit_status" = "0" ] && [ "$e2e_status" = "0" ]
+echo "cluster: ${c_pass} passed, ${c_fail} failed, ${c_skip} skipped"
+echo "test: $((u_pass + e_pass + c_pass)) passed, $((u_fail + e_fail + c_fail)) failed, $((u_skip + e_skip + c_skip)) skipped"
+[ "$unit_status" = "0" ] && [ "$e2e_status" = "0" ] && [ "$c_fail" = "0" ]

@@ -22,6 +22,7 @@ import {
   readLimitedNode,
   SERVER_ACTION_BODY_LIMIT,
 } from "../lib/http-error";
+import { log } from "../lib/log";
 import { SERVER_READY } from "../lib/server-ready";
 import { openThrottle, type RuleName } from "../lib/throttle";
 
@@ -145,7 +146,10 @@ function dispatch(
     const m = r.path.exec(pathname);
     if (m) {
       r.run(req, res, m).catch((e) => {
-        console.error(e);
+        log("http").error(
+          { err: e instanceof Error ? (e.stack ?? e.message) : String(e), route: pathname },
+          "fast route failed",
+        );
         if (!res.headersSent) send(res, 500, { error: "Internal error" }, []);
         else res.destroy();
       });

@@ -1,20 +1,28 @@
 /**
- * The production HTTP server (`npm start`, the end-to-end tests, the arena bench): Next.js's own request
- * handler (the one `next start` uses) behind a few fast routes answered directly (./fast-routes.ts).
+ * The production HTTP server (`npm start`, the end-to-end tests, the arena bench, the cluster test):
+ * Next.js's own request handler (the one `next start` uses) behind a few fast routes answered directly
+ * (./fast-routes.ts), with JSON request logs and a draining shutdown (./http-server.ts).
  *
  *   node dist/server/index.cjs [-p PORT] [-H HOST]      (PORT from the environment otherwise; all interfaces
  *                                                      unless -H; HOSTNAME is not read: containers set it)
  *
- * Bundled by scripts/build-engine.ts. Stops cleanly on SIGINT/SIGTERM (open keep-alive connections are
- * closed), so profilers and test runners see a normal exit.
+ * SIGTERM (or SIGINT): readiness turns 503, the listening socket closes, judge runs in progress go back to
+ * the job queue at once (another instance carries on), in-flight requests and streams and short jobs get
+ * SHUTDOWN_GRACE_MS to finish, then the database pools close and the process exits 0. A second signal
+ * exits at once. Bundled by scripts/build-engine.ts.
  */
-import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "../lib/client-address";
 import { HSTS, servedOverHttps } from "../lib/csp";
 import { env } from "../lib/env";
+import { stopJobs } from "../lib/jobs";
+import { closeDatabasePools, setDraining } from "../lib/lifecycle";
+import { log } from "../lib/log";
 import { sessionSecrets } from "../lib/secrets";
 import { fastRoutes, refuseKnownThrottled, refuseOversizedBody } from "./fast-routes";
+import { createAppServer } from "./http-server";
+
+const serverLog = log("server");
 
 async function main() {
   const { values } = parseArgs({
@@ -28,9 +36,9 @@ async function main() {
   await app.prepare();
   const handle = app.getRequestHandler();
   const fastRoute = fastRoutes(sessionSecrets);
-  const trustProxy = env().TRUST_PROXY;
-  const publicUrl = env().NEXTAUTH_URL;
-  const server = createServer((req, res) => {
+  const { TRUST_PROXY: trustProxy, NEXTAUTH_URL: publicUrl, SHUTDOWN_GRACE_MS: graceMs } = env();
+  const requestLog = log("http");
+  const appServer = createAppServer((req, res) => {
     // The client's address for per-address throttles, from the socket (and X-Forwarded-For only as far as
     // TRUST_PROXY says); whatever a client sent in this header is replaced.
     const address = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustProxy);
@@ -41,18 +49,25 @@ async function main() {
     if (refuseOversizedBody(req, res) || refuseKnownThrottled(req, res, address) || fastRoute(req, res))
       return;
     handle(req, res).catch((e: unknown) => {
-      console.error(e);
+      requestLog.error(
+        { err: e instanceof Error ? (e.stack ?? e.message) : String(e), route: req.url },
+        "unhandled error",
+      );
       if (!res.headersSent) {
         res.statusCode = 500;
         res.end("Internal Server Error");
       }
     });
-  });
+  }, requestLog);
+  const { server } = appServer;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, hostname, () => resolve());
   });
-  console.log(`ready on http://${hostname ?? "localhost"}:${port}`);
+  serverLog.info(
+    { url: `http://${hostname ?? "localhost"}:${port}` },
+    `ready on http://${hostname ?? "localhost"}:${port}`,
+  );
   // Start the app's own start-up work (instrumentation: migrations, seeding, model and index) now
   // rather than on the first visitor's request.
   const local =
@@ -61,19 +76,30 @@ async function main() {
       : hostname.includes(":")
         ? `[${hostname}]`
         : hostname;
-  fetch(`http://${local}:${port}/api/health`)
+  fetch(`http://${local}:${port}/api/health/live`)
     .then((r) => r.arrayBuffer())
     .catch(() => {});
-  const stop = () => {
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-    setTimeout(() => process.exit(0), 5000).unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      serverLog.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    const started = Date.now();
+    serverLog.info({ signal, inFlight: appServer.inFlight(), graceMs }, "shutting down: draining");
+    setDraining();
+    const [allFinished] = await Promise.all([appServer.drain(graceMs), stopJobs(graceMs)]);
+    await closeDatabasePools();
+    serverLog.info({ allFinished, ms: Date.now() - started }, "stopped");
+    process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
 }
 
 main().catch((e) => {
-  console.error(e);
+  serverLog.fatal({ err: e instanceof Error ? (e.stack ?? e.message) : String(e) }, "the server did not start");
   process.exit(1);
 });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { Db } from "../db/create";
+import { log } from "../log";
 import { type AnswerProvider, type ArenaPassage, ProviderError } from "../providers/types";
 import type { BattleEvent, Side } from "./battle-events";
 import { revealedModelName } from "./flagging";
@@ -158,7 +159,11 @@ export async function runBattle(
       : e instanceof ProviderError
         ? e.message
         : `A model failed: ${(e as Error).message}`;
-    if (!(e instanceof ProviderError)) console.error(e);
+    if (!(e instanceof ProviderError))
+      log("arena").error(
+        { battleId: input.battleId, err: (e as Error).stack ?? String(e) },
+        "a battle failed",
+      );
     await db.battle.updateMany({
       where: { id: input.battleId, status: "streaming" },
       data: { status: "voided", error: message },

@@ -9,6 +9,7 @@
 import { resolveWorker, startWorker } from "../../engine/fm/worker-path";
 import { createSql } from "../db/sql";
 import type { DatabaseTarget } from "../db/target";
+import { log } from "../log";
 import type { AnomalyOptions } from "../ranking/anomaly";
 import type { LeaderboardOptions } from "../ranking/leaderboard";
 import { type RatingsJobResult, runRatingsJob } from "../ranking/ratings-job";
@@ -65,7 +66,7 @@ export async function runRefreshJobOffThread(
   try {
     worker = startWorker(url);
   } catch (e) {
-    console.warn("ratings worker did not start; computing in-process:", e);
+    log("ratings").warn({ err: (e as Error).message }, "ratings worker did not start; computing in-process");
     return { result: await runRefreshJob(job), mode: "in-process" };
   }
   try {

@@ -5,6 +5,7 @@
  */
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { log } from "../log";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import type { DatabaseTarget } from "./target";
@@ -14,7 +15,12 @@ export type { Prisma } from "./generated/sqlite/client";
 
 export function createDb(target: DatabaseTarget): Db {
   if (target.provider === "postgresql") {
-    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) });
+    // The adapter listens for idle connections' errors (a database restart) and drops them; this logs them.
+    const adapter = new PrismaPg(
+      { connectionString: target.url },
+      { onPoolError: (e) => log("db").warn({ err: e.message }, "PostgreSQL connection lost (Prisma pool)") },
+    );
+    const client = new PostgresClient({ adapter });
     return client as unknown as Db;
   }
   // busy_timeout lets concurrent writers wait for the lock instead of failing at once.

@@ -21,6 +21,7 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { HttpError } from "../http-error";
+import { log } from "../log";
 import { type DatabaseTarget, databaseTarget } from "./target";
 
 export type SqlValue = string | number | boolean | Date | null;
@@ -204,6 +205,11 @@ class PostgresSql implements SqlClient {
 
   constructor(url: string) {
     this.pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection's error (the server restarted or cut it) is reported here instead of crashing the
+    // process; the pool drops that connection and opens a new one for the next query.
+    this.pool.on("error", (e) =>
+      log("db").warn({ err: e.message }, "PostgreSQL connection lost (plain-SQL pool)"),
+    );
   }
 
   /** A named query, so each pooled connection prepares it once. */

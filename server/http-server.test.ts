@@ -1,0 +1,138 @@
+/**
+ * The production server's HTTP layer: a shutdown (SIGTERM's drain) lets a streamed answer in progress
+ * finish, refuses new connections at once, and ends as soon as the last request does; it cuts requests
+ * still running after the grace period. Every request gets one JSON log line with its id, route, status
+ * and duration.
+ */
+import assert from "node:assert/strict";
+import { request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+import { test } from "node:test";
+import pino from "pino";
+import { createAppServer } from "./http-server";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const l of String(chunk).split("\n")) if (l.trim()) lines.push(JSON.parse(l));
+      cb();
+    },
+  });
+  return { lines, log: pino({ level: "info" }, sink) };
+}
+
+/** An answer streamed as NDJSON events, one every `everyMs`, like the arena's battle stream. */
+function streaming(events: number, everyMs: number) {
+  return async (_req: unknown, res: import("node:http").ServerResponse) => {
+    res.writeHead(200, { "content-type": "application/x-ndjson" });
+    for (let i = 0; i < events; i++) {
+      res.write(`${JSON.stringify({ type: "delta", side: "a", text: `token${i} ` })}\n`);
+      await sleep(everyMs);
+    }
+    res.end(`${JSON.stringify({ type: "done" })}\n`);
+  };
+}
+
+function get(
+  port: number,
+  path: string,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => {
+        body += c;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function listen(app: ReturnType<typeof createAppServer>) {
+  await new Promise<void>((r) => app.server.listen(0, "127.0.0.1", r));
+  return (app.server.address() as AddressInfo).port;
+}
+
+test("SIGTERM's drain lets a streamed answer finish and refuses new connections", async () => {
+  const { lines, log } = capture();
+  const app = createAppServer((req, res) => void streaming(20, 50)(req, res), log);
+  const port = await listen(app);
+  const answer = get(port, "/api/arena/battles?q=secret");
+  await sleep(200); // a few events in
+  const t0 = Date.now();
+  const drained = app.drain(10_000);
+  await sleep(20);
+  await assert.rejects(get(port, "/api/health/live"), /ECONNREFUSED/, "new connections are refused");
+  const res = await answer;
+  assert.equal(res.status, 200);
+  const events = res.body
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  assert.equal(events.length, 21, "every event arrived");
+  assert.deepEqual(events.at(-1), { type: "done" });
+  assert.equal(await drained, true, "the drain reports that every request finished");
+  const took = Date.now() - t0;
+  assert.ok(took < 2000, `the drain ended with the stream (${took} ms), not at the grace period`);
+  const line = lines.find((l) => l.msg === "request");
+  assert.ok(line);
+  assert.equal(line.route, "/api/arena/battles", "the route without its query");
+  assert.equal(line.status, 200);
+  assert.equal(typeof line.reqId, "string");
+  assert.ok((line.durationMs as number) >= 900);
+});
+
+test("the drain cuts requests still running after the grace period", async () => {
+  const { lines, log } = capture();
+  const app = createAppServer((req, res) => void streaming(100, 50)(req, res), log);
+  const port = await listen(app);
+  const answer = get(port, "/slow").catch((e: Error) => e);
+  await sleep(100);
+  const t0 = Date.now();
+  assert.equal(await app.drain(300), false);
+  assert.ok(Date.now() - t0 < 1000);
+  const res = await answer;
+  assert.ok(res instanceof Error || !res.body.includes('"done"'), "the stream was cut");
+  await sleep(50);
+  assert.ok(lines.some((l) => l.msg === "request aborted" && l.route === "/slow"));
+});
+
+test("request ids: a caller's X-Request-Id is kept when well-formed, else a new one is made", async () => {
+  const { lines, log } = capture();
+  const app = createAppServer((_req, res) => {
+    res.statusCode = 204;
+    res.end();
+  }, log);
+  const port = await listen(app);
+  const send = (id: string) =>
+    new Promise<string>((resolve, reject) => {
+      const req = request(
+        { host: "127.0.0.1", port, path: "/x", headers: { "x-request-id": id }, agent: false },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(String(res.headers["x-request-id"])));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+  assert.equal(await send("abc-123"), "abc-123");
+  const made = await send("bad id\twith spaces");
+  assert.match(made, /^[0-9a-f-]{36}$/);
+  await app.drain(100);
+  assert.deepEqual(
+    lines.filter((l) => l.msg === "request").map((l) => [l.reqId, l.status]),
+    [
+      ["abc-123", 204],
+      [made, 204],
+    ],
+  );
+});
