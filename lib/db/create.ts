@@ -8,6 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { log } from "../log";
 import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { withSqlitePragmas } from "./sqlite-pragmas";
 import type { DatabaseTarget } from "./target";
 
 export type Db = SqliteClient;
@@ -23,6 +24,9 @@ export function createDb(target: DatabaseTarget): Db {
     const client = new PostgresClient({ adapter });
     return client as unknown as Db;
   }
-  // busy_timeout lets concurrent writers wait for the lock instead of failing at once.
-  return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: target.url, timeout: 5000 }) });
+  // No busy timeout in the driver (it would block the event loop): statements wait for another connection's
+  // write lock asynchronously, and the connection runs WAL with synchronous = FULL (./sqlite-pragmas.ts).
+  return new SqliteClient({
+    adapter: withSqlitePragmas(new PrismaBetterSQLite3({ url: target.url, timeout: 0 })),
+  });
 }

@@ -243,6 +243,72 @@ describe("SQLite", () => {
     await applyMigrations(target);
     await exerciseSql(target);
   });
+  test("every connection runs WAL with synchronous = FULL (Prisma's and the plain-SQL client's)", async () => {
+    const target = databaseTarget(`file:${path.join(dir, "pragmas.db")}`);
+    await applyMigrations(target);
+    const db = createDb(target);
+    const sql = createSql(target);
+    try {
+      const [mode] = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
+      const [sync] = await db.$queryRawUnsafe<{ synchronous: bigint | number }[]>("PRAGMA synchronous");
+      assert.equal(mode.journal_mode, "wal");
+      assert.equal(
+        Number(sync.synchronous),
+        2,
+        "2 = FULL (better-sqlite3's build default in WAL mode is 1, NORMAL)",
+      );
+      assert.deepEqual(await sql.all("PRAGMA journal_mode"), [{ journal_mode: "wal" }]);
+      assert.deepEqual(await sql.all("PRAGMA synchronous"), [{ synchronous: 2 }]);
+    } finally {
+      await db.$disconnect();
+      await sql.close();
+    }
+  });
+
+  test("a Prisma write waiting for another process's write lock does not block the event loop", async () => {
+    const target = databaseTarget(`file:${path.join(dir, "busy-prisma.db")}`);
+    await applyMigrations(target);
+    if (target.provider !== "sqlite") throw new Error("unreachable");
+    const { default: Database } = await import("better-sqlite3");
+    const db = createDb(target);
+    await db.setting.findMany(); // connected
+    const other = new Database(target.file); // e.g. `npm run admin` while the server runs
+    try {
+      other.exec("BEGIN IMMEDIATE");
+      other
+        .prepare(
+          `INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES ('cli', '1', '2026-01-01T00:00:00.000+00:00')`,
+        )
+        .run();
+      let last = performance.now();
+      let maxGap = 0;
+      const timer = setInterval(() => {
+        const now = performance.now();
+        maxGap = Math.max(maxGap, now - last);
+        last = now;
+      }, 5);
+      const started = performance.now();
+      const write = db.setting.create({ data: { key: "server", value: "2" } });
+      await new Promise((r) => setTimeout(r, 600));
+      other.exec("COMMIT");
+      await write;
+      const waited = performance.now() - started;
+      clearInterval(timer);
+      assert.ok(waited >= 550, `the write waited for the lock (${waited.toFixed(0)} ms)`);
+      assert.ok(
+        maxGap < 150,
+        `the event loop kept turning while it waited (longest pause ${maxGap.toFixed(0)} ms)`,
+      );
+      assert.deepEqual(
+        (await db.setting.findMany({ orderBy: { key: "asc" } })).map((r) => r.key),
+        ["cli", "server"],
+      );
+    } finally {
+      other.close();
+      await db.$disconnect();
+    }
+  });
+
   test("a write waits without blocking the thread while another connection holds the write lock", async () => {
     const target = databaseTarget(`file:${path.join(dir, "busy.db")}`);
     await applyMigrations(target);
@@ -348,5 +414,20 @@ describe("PostgreSQL", {
 
   test("the plain-SQL client matches Prisma's values and stores votes once", async () => {
     await exerciseSql(databaseTarget(urlFor(dbName)));
+  });
+
+  test("every connection commits durably (synchronous_commit on, PostgreSQL's default)", async () => {
+    const target = databaseTarget(urlFor(dbName));
+    const db = createDb(target);
+    const sql = createSql(target);
+    try {
+      const [viaPrisma] =
+        await db.$queryRawUnsafe<{ synchronous_commit: string }[]>("SHOW synchronous_commit");
+      assert.equal(viaPrisma.synchronous_commit, "on");
+      assert.deepEqual(await sql.all("SHOW synchronous_commit"), [{ synchronous_commit: "on" }]);
+    } finally {
+      await db.$disconnect();
+      await sql.close();
+    }
   });
 });

@@ -58,9 +58,11 @@ export async function applyMigrations(
 async function applySqlite(file: string, migrations: Migration[]): Promise<MigrationResult> {
   const { default: Database } = await import("better-sqlite3");
   mkdirSync(path.dirname(file), { recursive: true });
+  // A one-off connection while the app starts (requests wait for migrations): its busy timeout may block.
   const db = new Database(file, { timeout: 15000 });
   try {
     db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
     db.exec(
       "CREATE TABLE IF NOT EXISTS _app_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
     );

@@ -22,6 +22,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { HttpError } from "../http-error";
 import { log } from "../log";
+import { isSqliteBusy, SQLITE_BUSY_WAIT_MS, SQLITE_PRAGMAS } from "./sqlite-pragmas";
 import { type DatabaseTarget, databaseTarget } from "./target";
 
 export type SqlValue = string | number | boolean | Date | null;
@@ -73,12 +74,7 @@ export function sql(): SqlClient {
   return globalForSql.__lmrSql;
 }
 
-/** How long a SQLite write waits for another connection's write to finish before answering 503. */
-export const SQLITE_BUSY_WAIT_MS = 10_000;
-
-function isBusy(e: unknown): boolean {
-  return String((e as { code?: unknown } | null)?.code ?? "").startsWith("SQLITE_BUSY");
-}
+export { SQLITE_BUSY_WAIT_MS };
 
 export function createSql(target: DatabaseTarget, opts: { busyWaitMs?: number } = {}): SqlClient {
   return target.provider === "sqlite"
@@ -100,7 +96,7 @@ class SqliteSql implements SqlClient {
     // No busy timeout in the driver: it would wait synchronously, freezing this thread, and with it the
     // other connection (Prisma's, same thread) whose write lock it waits for. whenFree waits asynchronously.
     this.conn = new Database(file, { timeout: 0 });
-    this.conn.pragma("journal_mode = WAL");
+    for (const p of SQLITE_PRAGMAS) this.conn.pragma(p);
   }
 
   /** Runs `op`, retrying with a growing pause while another connection holds the write lock. */
@@ -110,7 +106,7 @@ class SqliteSql implements SqlClient {
       try {
         return op();
       } catch (e) {
-        if (!isBusy(e)) throw e;
+        if (!isSqliteBusy(e)) throw e;
         if (Date.now() >= deadline)
           throw new HttpError(503, "The database is busy with another change; try again in a moment.");
         await new Promise((r) => setTimeout(r, pause));
