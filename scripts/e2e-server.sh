@@ -9,6 +9,8 @@ export DATA_DIR="$PWD/.e2e-data"
 export INDEX_DIR="${INDEX_DIR:-$PWD/data/index/flexmix-mini}"
 export NEXTAUTH_URL="http://localhost:$PORT"
 export NEXT_TELEMETRY_DISABLED=1
+# Request log lines would flood the test output: warnings and errors only.
+export LOG_LEVEL="${LOG_LEVEL:-warn}"
 unset DATABASE_URL
 # The specs sign up ~30 accounts from 127.0.0.1 within minutes, past the default THROTTLE_SIGNUP (10/1h);
 # every other throttle keeps its default, and e2e/auth.spec.ts proves the sign-in lockout in the browser.
