@@ -18,7 +18,6 @@ import {
   openSync,
   readFileSync,
   readSync,
-  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -26,6 +25,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Manifest, ManifestShard } from "./build";
 import { FmIndexFileError, FmUsageError } from "./errors";
 import { FORMAT_VERSION } from "./format";
+import { replaceDirAtomically } from "./replace-dir";
 
 export interface PartManifest {
   format: "flexmix-fm-index-part";
@@ -205,12 +205,7 @@ export function mergeIndexParts(opts: { parts: string[]; out: string }): Manifes
       located.map(({ s }) => s),
     );
     writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-    if (existsSync(out)) {
-      const old = `${out}.old-${process.pid}-${Date.now().toString(36)}`;
-      renameSync(out, old);
-      renameSync(tmp, out);
-      rmSync(old, { recursive: true, force: true });
-    } else renameSync(tmp, out);
+    replaceDirAtomically(tmp, out);
     return manifest;
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });

@@ -7,7 +7,6 @@
 import { createHash } from "node:crypto";
 import {
   closeSync,
-  existsSync,
   mkdirSync,
   openSync,
   renameSync,
@@ -35,6 +34,7 @@ import {
 } from "./build-shard";
 import { FmInputError, FmUsageError } from "./errors";
 import { readJsonl } from "./jsonl";
+import { replaceDirAtomically } from "./replace-dir";
 import { resolveWorker, startWorker } from "./worker-path";
 
 /** One corpus document. `text` may be raw bytes (any byte values) when built through the library. */
@@ -508,13 +508,8 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
     );
     const written = opts.part ? partManifest(manifest, opts.part, maxShard, ordered.length, built) : manifest;
     writeFileSync(join(tmp, "manifest.json"), `${JSON.stringify(written, null, 2)}\n`);
-    // 4. Swap into place: the old folder is moved aside first, so a failure leaves one of the two intact.
-    if (existsSync(out)) {
-      const old = `${out}.old-${process.pid}-${Date.now().toString(36)}`;
-      renameSync(out, old);
-      renameSync(tmp, out);
-      rmSync(old, { recursive: true, force: true });
-    } else renameSync(tmp, out);
+    // 4. Swap into place atomically: readers see the old index or the new one, never neither.
+    replaceDirAtomically(tmp, out);
     report({ stage: "done", doneBytes: totalBytes, totalBytes }, true);
     return {
       manifest,

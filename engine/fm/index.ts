@@ -12,7 +12,7 @@
  * s = 32 (SA sampling), t = 64 (ISA sampling).
  */
 
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import type { Manifest } from "./build";
 import { FmIndexFileError, FmQueryError } from "./errors";
@@ -560,14 +560,19 @@ export interface LoadedIndex {
  * threads can use them without copies). Checks each file's size against the manifest. Time O(index size).
  * With `only`, reads just those shards (manifest positions) and returns a manifest that lists just them.
  */
-export function loadIndexFiles(dir: string, shared = false, only?: readonly number[]): LoadedIndex {
+export function loadIndexFiles(linkOrDir: string, shared = false, only?: readonly number[]): LoadedIndex {
+  // Resolved once: an index path is a link that a rebuild swaps (./replace-dir.ts); manifest and shards are
+  // read from the one version it named when loading began.
+  const dir = existsSync(linkOrDir) ? realpathSync(linkOrDir) : linkOrDir;
   const whole = readManifest(dir);
   // A shard server loads only its shards: the manifest it wraps lists those (`only`, manifest positions).
   const manifest = only ? { ...whole, shards: only.map((k) => whole.shards[k]) } : whole;
   const files = manifest.shards.map((sh) => {
-    const path = join(dir, sh.file);
-    if (!existsSync(path)) throw new FmIndexFileError("INDEX_MISSING", path, "shard file missing");
-    const fd = openSync(path, "r");
+    // Read from the resolved version; named by the configured path in errors.
+    const path = join(linkOrDir, sh.file);
+    const real = join(dir, sh.file);
+    if (!existsSync(real)) throw new FmIndexFileError("INDEX_MISSING", path, "shard file missing");
+    const fd = openSync(real, "r");
     try {
       const size = fstatSync(fd).size;
       if (size !== sh.fileBytes) {

@@ -1,0 +1,71 @@
+/**
+ * replaceDirAtomically: while a folder is replaced again and again, a reader in another process (resolving the
+ * link once per load, as loadIndexFiles does) never finds the path without a whole index, manifest and data
+ * of one version; the previous version is kept, older ones go.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { replaceDirAtomically } from "./replace-dir";
+
+function build(dir: string, n: number): string {
+  const tmp = path.join(dir, `idx.tmp-${n}`);
+  mkdirSync(tmp);
+  writeFileSync(path.join(tmp, "data.bin"), String(n).repeat(1000));
+  writeFileSync(path.join(tmp, "manifest.json"), JSON.stringify({ n }));
+  return tmp;
+}
+
+test("a reader never sees the index path missing or half-replaced", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "lmr-swap-"));
+  try {
+    const out = path.join(dir, "idx");
+    // A plain folder from before (the first replacement turns it into a link).
+    replaceDirAtomically(build(dir, 0), out);
+    // A reader in another process: opens the manifest, then the data, as fast as it can.
+    const reader = spawn(
+      process.execPath,
+      [
+        "-e",
+        // As loadIndexFiles does: resolve the link once, then read the manifest and the data from that version.
+        `const fs=require("fs");let reads=0,bad=0,missing=0,first="";const end=Date.now()+1500;
+         while(Date.now()<end){if(!fs.existsSync(${JSON.stringify(out)}+"/manifest.json"))missing++;try{const v=fs.realpathSync(${JSON.stringify(out)});const m=JSON.parse(fs.readFileSync(v+"/manifest.json","utf8"));
+         const d=fs.readFileSync(v+"/data.bin","utf8");if(d!==String(m.n).repeat(1000))bad++;reads++;}catch(e){bad++;first=first||String(e.message);}}
+         console.log(JSON.stringify({reads,bad,missing,first}));`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let text = "";
+    reader.stdout.on("data", (c) => {
+      text += c;
+    });
+    const done = new Promise((r) => reader.once("exit", r));
+    let swaps = 0;
+    const end = Date.now() + 1200;
+    while (Date.now() < end) {
+      replaceDirAtomically(build(dir, (swaps % 9) + 1), out);
+      swaps++;
+      // Rebuilds are minutes apart in use; 50 ms still gives each load (well under 1 ms here) a whole version.
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await done;
+    const { reads, bad, missing, first } = JSON.parse(text) as {
+      reads: number;
+      bad: number;
+      missing: number;
+      first: string;
+    };
+    assert.ok(swaps >= 5 && reads > 100, `${swaps} replacements, ${reads} reads`);
+    assert.equal(missing, 0, `checks that found the path without a manifest: ${missing} of ${reads}`);
+    assert.equal(bad, 0, `loads that failed or mixed two versions: ${bad} of ${reads} (${first})`);
+    assert.ok(lstatSync(out).isSymbolicLink());
+    assert.equal(JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8")).n, ((swaps - 1) % 9) + 1);
+    const versions = readdirSync(dir).filter((n) => n.startsWith("idx.v-"));
+    assert.equal(versions.length, 2, "the current version and the previous one");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
