@@ -100,6 +100,9 @@ async function main() {
 }
 
 main().catch((e) => {
-  serverLog.fatal({ err: e instanceof Error ? (e.stack ?? e.message) : String(e) }, "the server did not start");
+  serverLog.fatal(
+    { err: e instanceof Error ? (e.stack ?? e.message) : String(e) },
+    "the server did not start",
+  );
   process.exit(1);
 });
