@@ -185,8 +185,19 @@ function startApp(app: App, databaseUrl: string) {
   app.exit = new Promise((resolve) => proc.once("exit", (code) => resolve(code)));
 }
 
+/** A fetch that settles within `ms` whatever happens (a plain timer as well as the abort signal). */
 async function get(url: string, init: RequestInit = {}, ms = 10_000) {
-  return fetch(url, { ...init, signal: AbortSignal.timeout(ms), redirect: "manual" });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      fetch(url, { ...init, signal: AbortSignal.timeout(ms), redirect: "manual" }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from ${url} within ${ms} ms`)), ms + 1000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function waitReady(app: App, ms: number): Promise<number> {
@@ -351,6 +362,7 @@ async function main() {
   say(`three servers ready (${readyMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(", ")})`);
   const db = createDb(databaseTarget(databaseUrl));
   const seeded = await seed(db);
+  say("accounts, models, a 40-pair dataset and 90 battles to vote on seeded");
   const probe = new pg.Client({ connectionString: databaseUrl });
   probe.on("error", () => {}); // the restart below ends this connection
   await probe.connect();
@@ -656,7 +668,17 @@ async function cleanup() {
   else rmSync(work, { recursive: true, force: true });
 }
 
-main()
+/** The whole test ends within this long, whatever hangs: a failure, then the usual clean-up. */
+const WATCHDOG_MS = 8 * 60_000;
+let watchdogTimer: ReturnType<typeof setTimeout> | undefined;
+const watchdog = new Promise<never>((_, reject) => {
+  watchdogTimer = setTimeout(
+    () => reject(new Error(`the test did not finish within ${WATCHDOG_MS / 60_000} minutes`)),
+    WATCHDOG_MS,
+  );
+});
+
+Promise.race([main(), watchdog])
   .catch((e) => {
     check("cluster test ran to the end", false, e instanceof Error ? e.message : String(e));
     for (const app of apps) {
@@ -666,6 +688,7 @@ main()
     }
   })
   .finally(async () => {
+    clearTimeout(watchdogTimer);
     await cleanup();
     const failed = results.filter((r) => !r.ok);
     console.log(
