@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { writePronunciationJsonl } from "../engine/moe/test-helpers";
-import { ADMIN, newEmail, signIn, signUp } from "./helpers";
+import { ADMIN, newEmail, shot, signIn, signUp } from "./helpers";
 
 /**
  * A data owner's expert through the app: trained (2 steps) and installed with the CLI into the e2e
@@ -86,9 +86,9 @@ test.describe("a data owner's expert", () => {
     await expect(card).toContainText("Pronunciations of English words");
     await expect(card).toContainText("bits/byte");
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: "test-results/admin-experts-1280.png", fullPage: true });
+    await shot(page, "admin-experts-1280");
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: "test-results/admin-experts-390.png", fullPage: true });
+    await shot(page, "admin-experts-390");
     await page.setViewportSize({ width: 1280, height: 900 });
 
     await card.getByRole("button", { name: `Remove ${NAME}…` }).click();
