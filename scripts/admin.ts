@@ -6,7 +6,11 @@
  *   npm run admin -- demote --email a@b.org                              make an admin a researcher
  *   npm run admin -- ban --email a@b.org | unban --email a@b.org
  *   npm run admin -- list                                                accounts with their roles
- *   npm run admin -- import-papers FILE                                  add or update papers from JSONL (arena literature)
+ *   npm run admin -- import-papers [--format jsonl|arxiv|openalex] [--restart] [--strict] FILE
+ *       add or update papers (arena literature) from a JSON-lines file, plain or gzip: this app's records,
+ *       arXiv's metadata snapshot, or OpenAlex works; streamed with progress on stderr; started again on the
+ *       same file it resumes after the last committed batch (--restart: from the beginning)
+ *   npm run -s admin -- search-papers [--json] [--k N] -- QUESTION      the passages a question retrieves, with ms
  *   npm run admin -- rotate-secret                                       new server secret; provider keys re-sealed
  *                                                                        (lib/secret-rotation.ts; README "Rotating the secret")
  *
@@ -16,7 +20,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { importPapers } from "../lib/arena/papers";
 import {
   AccountError,
   createAccount,
@@ -27,19 +30,36 @@ import {
 } from "../lib/auth/accounts";
 import { createDb } from "../lib/db/create";
 import { applyMigrations } from "../lib/db/migrate";
+import { createSql } from "../lib/db/sql";
 import { databaseTarget } from "../lib/db/target";
 import { env, parseEnv } from "../lib/env";
-import { PaperImportError } from "../lib/retrieval";
-import { readPapersFile } from "../lib/retrieval/read-papers-file";
+import {
+  importPapersFile,
+  PAPER_FORMATS,
+  type PaperFormat,
+  PaperImportError,
+  searchPapers,
+} from "../lib/retrieval";
 import { rotateSecret } from "../lib/secret-rotation";
 
 const USAGE =
-  "usage: npm run admin -- create|promote|demote|ban|unban|reset-link --email EMAIL [--password P] [--name N] | list | import-papers FILE | rotate-secret";
+  "usage: npm run admin -- create|promote|demote|ban|unban|reset-link --email EMAIL [--password P] [--name N] | list | rotate-secret\n" +
+  "       npm run admin -- import-papers [--format jsonl|arxiv|openalex] [--restart] [--strict] FILE\n" +
+  "       npm run -s admin -- search-papers [--json] [--k N] -- QUESTION";
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { email: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+    options: {
+      email: { type: "string" },
+      password: { type: "string" },
+      name: { type: "string" },
+      format: { type: "string", default: "jsonl" },
+      restart: { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      k: { type: "string", default: "8" },
+    },
   });
   parseEnv();
   const command = positionals[0];
@@ -85,17 +105,8 @@ async function main(): Promise<number> {
         );
       return 0;
     }
-    if (command === "import-papers") {
-      const file = positionals[1];
-      if (!file) {
-        console.error(USAGE);
-        return 2;
-      }
-      const papers = readPapersFile(file);
-      const { added, updated } = await importPapers(db, papers);
-      console.log(`imported ${papers.length} papers from ${file}: ${added} new, ${updated} updated`);
-      return 0;
-    }
+    if (command === "import-papers") return await importPapersCommand(positionals[1], values);
+    if (command === "search-papers") return await searchPapersCommand(positionals.slice(1).join(" "), values);
     const email = values.email;
     if (!command || !email) {
       console.error(USAGE);
@@ -158,6 +169,110 @@ async function main(): Promise<number> {
     throw e;
   } finally {
     await db.$disconnect();
+  }
+}
+
+async function importPapersCommand(
+  file: string | undefined,
+  values: { format?: string; restart?: boolean; strict?: boolean },
+): Promise<number> {
+  const format = values.format as PaperFormat;
+  if (!file || !PAPER_FORMATS.includes(format)) {
+    console.error(`${!file ? "name the file to import" : `unknown format "${values.format}"`}\n${USAGE}`);
+    return 2;
+  }
+  const sql = createSql(databaseTarget(process.env.DATABASE_URL));
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    console.error(
+      "\nstopping after the current batch (run the same command again to resume; Ctrl-C again to quit now)",
+    );
+    controller.abort();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  let last = 0;
+  try {
+    const r = await importPapersFile(sql, file, {
+      format,
+      restart: values.restart,
+      strict: values.strict,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (Date.now() - last < 1000) return;
+        last = Date.now();
+        const pct = p.fileBytes
+          ? ` (${Math.min(100, (100 * p.position) / p.fileBytes).toFixed(1)}% of the file)`
+          : "";
+        console.error(
+          `${p.lines.toLocaleString("en")} lines${pct}: ${p.added} new, ${p.updated} updated, ${p.unchanged} unchanged, ${p.skipped} skipped, ${Math.round(p.rate)} papers/s`,
+        );
+      },
+    });
+    if (r.status === "already-done") {
+      console.log(
+        `${file} was imported already (${r.lines} lines, ${r.added} new); --restart imports it again`,
+      );
+      return 0;
+    }
+    const resumed = r.resumedAt ? ` (resumed after line ${r.resumedAt})` : "";
+    console.log(
+      `${r.status === "stopped" ? "stopped" : "imported"} ${file}${resumed}: ${r.lines} lines, ${r.added} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped} skipped in ${r.seconds.toFixed(1)} s (${Math.round(r.rate)} papers/s)`,
+    );
+    for (const e of r.errors) console.log(`  skipped ${e}`);
+    return 0;
+  } finally {
+    await sql.close();
+  }
+}
+
+async function searchPapersCommand(
+  question: string,
+  values: { json?: boolean; k?: string },
+): Promise<number> {
+  const k = Number(values.k);
+  if (!question.trim() || !Number.isInteger(k) || k < 1 || k > 100) {
+    console.error(
+      `${question.trim() ? "--k must be a whole number from 1 to 100" : "ask a question"}\n${USAGE}`,
+    );
+    return 2;
+  }
+  const sql = createSql(databaseTarget(process.env.DATABASE_URL));
+  try {
+    const started = performance.now();
+    const result = await searchPapers(sql, question, { k });
+    const ms = performance.now() - started;
+    if (values.json) {
+      console.log(
+        JSON.stringify({
+          question,
+          ms: Math.round(ms * 10) / 10,
+          terms: result.terms,
+          passages: result.hits.map((h) => ({
+            n: h.rank,
+            score: Math.round(h.score * 1000) / 1000,
+            coverage: Math.round(h.coverage * 1000) / 1000,
+            passageId: h.passage.id,
+            paper: h.paper,
+            text: h.passage.text,
+          })),
+        }),
+      );
+      return 0;
+    }
+    if (result.hits.length === 0) console.log(`no passage is relevant enough (${ms.toFixed(1)} ms)`);
+    for (const h of result.hits) {
+      console.log(`[${h.rank}] ${h.paper.title} (${h.paper.year}) ${h.paper.url ?? ""}`);
+      console.log(
+        `    score ${h.score.toFixed(2)}, covers ${(100 * h.coverage).toFixed(0)}% of the question`,
+      );
+      console.log(`    ${h.passage.text.slice(0, 200)}${h.passage.text.length > 200 ? "..." : ""}`);
+    }
+    if (result.hits.length) console.log(`${result.hits.length} passages in ${ms.toFixed(1)} ms`);
+    return 0;
+  } finally {
+    await sql.close();
   }
 }
 

@@ -20,7 +20,7 @@ import { type AnswerProvider, type ArenaPassage, ProviderError } from "../provid
 import { parsePapersJsonl } from "../retrieval";
 import { type BattleEvent, createBattle, runBattle } from "./battles";
 import { modelAnswerStats } from "./model-stats";
-import { importPapers, loadPapers, papersVersion } from "./papers";
+import { importPaperList, retrievePassages } from "./papers";
 import { refreshRatings } from "./ratings";
 import { castVote } from "./votes";
 
@@ -272,22 +272,63 @@ test("the daily vote cap refuses votes past it and resets the next UTC day", asy
   assert.equal(next.repeated, false);
 });
 
-test("papers import in one transaction, update by id, and change the collection version", async () => {
-  const v0 = await papersVersion(db);
+test("papers import: new, unchanged, then updated; the arena retrieves them with links to each paper", async () => {
   const text = [
-    JSON.stringify({ id: "a1", title: "T1", authors: ["X"], year: 2020, abstract: "Alpha beta." }),
-    JSON.stringify({ id: "a2", title: "T2", authors: [{ name: "Y" }], year: 2021, abstract: "Gamma delta." }),
+    JSON.stringify({
+      id: "a1",
+      title: "Okapi BM25 ranking",
+      authors: ["X"],
+      year: 2020,
+      arxivId: "2001.00001v2",
+      abstract: "Okapi ranking weighs term frequency against document length.",
+    }),
+    JSON.stringify({
+      id: "a2",
+      title: "Suffix arrays",
+      authors: [{ name: "Y" }],
+      year: 2021,
+      doi: "https://doi.org/10.1000/SA.1",
+      abstract: "Suffix arrays index every suffix of a text for substring search.",
+    }),
   ].join("\n");
-  assert.deepEqual(await importPapers(db, parsePapersJsonl(text)), { added: 2, updated: 0 });
-  const v1 = await papersVersion(db);
-  assert.notEqual(v0, v1);
-  assert.deepEqual(await importPapers(db, parsePapersJsonl(text)), { added: 0, updated: 2 });
-  const papers = await loadPapers(db);
-  assert.deepEqual(
-    papers.map((p) => p.id),
-    ["a1", "a2"],
+  assert.deepEqual(await importPaperList(sqlc, parsePapersJsonl(text)), {
+    added: 2,
+    updated: 0,
+    unchanged: 0,
+  });
+  assert.deepEqual(await importPaperList(sqlc, parsePapersJsonl(text)), {
+    added: 0,
+    updated: 0,
+    unchanged: 2,
+  });
+  // The same paper under another id but the same DOI replaces the stored one and keeps its id.
+  const revised = parsePapersJsonl(
+    JSON.stringify({
+      id: "W99",
+      title: "Suffix arrays, revised",
+      authors: ["Y", "Z"],
+      year: 2022,
+      doi: "10.1000/sa.1",
+      abstract: "Suffix arrays index every suffix of a text; the revision adds compressed suffix arrays.",
+    }),
   );
-  assert.deepEqual(papers[1].authors, ["Y"]);
+  assert.deepEqual(await importPaperList(sqlc, revised), { added: 0, updated: 1, unchanged: 0 });
+  assert.equal(await db.paper.count({ where: { id: { in: ["a1", "a2"] } } }), 2);
+  assert.equal(await db.paper.count({ where: { id: "W99" } }), 0);
+
+  const { passages, ms } = await retrievePassages(
+    sqlc,
+    "How do compressed suffix arrays index a text?",
+  );
+  assert.ok(ms >= 0);
+  assert.equal(passages[0].paper.id, "a2");
+  assert.equal(passages[0].paper.title, "Suffix arrays, revised");
+  assert.deepEqual(passages[0].paper.authors, ["Y", "Z"]);
+  assert.equal(passages[0].paper.url, "https://doi.org/10.1000/sa.1");
+  assert.match(passages[0].text, /compressed suffix arrays/);
+  const okapi = await retrievePassages(sqlc, "Okapi term frequency ranking");
+  assert.equal(okapi.passages[0].paper.url, "https://arxiv.org/abs/2001.00001");
+  assert.deepEqual((await retrievePassages(sqlc, "sourdough bread baking")).passages, []);
 });
 
 test("filtered snapshots count only votes of that subject and date range; excluded voters drop out", async () => {

@@ -1,61 +1,46 @@
-/** The paper collection in the database: import (upsert by id, in one transaction) and load. */
-import type { Db } from "../db/create";
-import type { Paper } from "../retrieval";
+/**
+ * The arena's literature: retrieval for a question, and imports of paper lists (the admin page's upload and
+ * the start-up sample), all through lib/retrieval's store on the app's database.
+ */
+import type { SqlClient } from "../db/sql";
+import type { ArenaPassage } from "../providers/types";
+import { type Paper, type PaperFormat, preparePaper, searchPapers, writeBatch } from "../retrieval";
+
+/** Passages given to both models per question. */
+export const PASSAGES_PER_QUESTION = 8;
+
+/** The passages of a question in the models' numbering ([n] = rank), with the time retrieval took. */
+export async function retrievePassages(
+  sql: SqlClient,
+  question: string,
+  k = PASSAGES_PER_QUESTION,
+): Promise<{ passages: ArenaPassage[]; ms: number }> {
+  const started = performance.now();
+  const { hits } = await searchPapers(sql, question, { k });
+  return {
+    passages: hits.map((h) => ({ n: h.rank, passageId: h.passage.id, text: h.passage.text, paper: h.paper })),
+    ms: performance.now() - started,
+  };
+}
 
 /**
- * Inserts new papers and updates existing ones (same id) in one transaction: a failing import leaves the
- * collection as it was. Returns how many were new and how many replaced.
+ * Adds new papers and replaces changed ones (matched by arXiv id, DOI or id), 2,000 per transaction.
+ * Returns how many were new, replaced, and unchanged.
  */
-export async function importPapers(
-  db: Db,
+export async function importPaperList(
+  sql: SqlClient,
   papers: readonly Paper[],
-): Promise<{ added: number; updated: number }> {
-  const ids = papers.map((p) => p.id);
-  const existing = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db.paper.findMany({
-      where: { id: { in: ids.slice(i, i + 500) } },
-      select: { id: true },
-    });
-    for (const r of rows) existing.add(r.id);
+  source: PaperFormat = "jsonl",
+): Promise<{ added: number; updated: number; unchanged: number }> {
+  const total = { added: 0, updated: 0, unchanged: 0 };
+  for (let i = 0; i < papers.length; i += 2000) {
+    const r = await writeBatch(
+      sql,
+      papers.slice(i, i + 2000).map((p) => preparePaper(p, source)),
+    );
+    total.added += r.added;
+    total.updated += r.updated;
+    total.unchanged += r.unchanged + r.duplicates;
   }
-  await db.$transaction(
-    async (tx) => {
-      for (const p of papers) {
-        const data = {
-          title: p.title,
-          authors: JSON.stringify(p.authors),
-          year: p.year,
-          venue: p.venue ?? null,
-          url: p.url ?? null,
-          abstract: p.abstract,
-          text: p.text ?? null,
-        };
-        await tx.paper.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data });
-      }
-    },
-    { timeout: 300_000 },
-  );
-  return { added: papers.length - existing.size, updated: existing.size };
-}
-
-/** Every paper, in id order, in lib/retrieval's shape. */
-export async function loadPapers(db: Db): Promise<Paper[]> {
-  const rows = await db.paper.findMany({ orderBy: { id: "asc" } });
-  return rows.map((r) => ({
-    id: r.id,
-    title: r.title,
-    authors: JSON.parse(r.authors) as string[],
-    year: r.year,
-    venue: r.venue ?? undefined,
-    url: r.url ?? undefined,
-    abstract: r.abstract,
-    text: r.text ?? undefined,
-  }));
-}
-
-/** Changes whenever a paper is added or updated: the in-memory index is rebuilt when it differs. */
-export async function papersVersion(db: Db): Promise<string> {
-  const agg = await db.paper.aggregate({ _count: { _all: true }, _max: { updatedAt: true } });
-  return `${agg._count._all}:${agg._max.updatedAt?.getTime() ?? 0}`;
+  return total;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { subscribe } from "node:diagnostics_channel";
 import type { PublicUser } from "../auth/accounts";
-import { db } from "../db/client";
+import { db, sql } from "../db/client";
 import { databaseTarget } from "../db/target";
 import { env } from "../env";
 import { HttpError } from "../http-error";
@@ -12,23 +12,18 @@ import { isDemoModel, isReadableModel } from "../providers/demo-models";
 import { readModelSummary } from "../providers/flexolmo";
 import { providerFor } from "../providers/registry";
 import type { ArenaPassage } from "../providers/types";
-import { buildRetrievalIndex, type RetrievalIndex, search } from "../retrieval";
 import { PROVIDER_KEYS, readKeys, type SecretKey } from "../secrets";
 import { consume } from "../throttle";
 import { type BattleEvent, createBattle, questionSchema, runBattle } from "./battles";
 import { withoutHiddenModels } from "./board-visibility";
 import { filterKey, type LeaderboardFilter } from "./leaderboard-filter";
 import { NotEnoughModelsError } from "./pairs";
-import { loadPapers, papersVersion } from "./papers";
+import { PASSAGES_PER_QUESTION, retrievePassages as retrieveFromCollection } from "./papers";
 import { refreshRatings, type SnapshotData, voteWhere } from "./ratings";
 import { isSubject, SUBJECTS } from "./subjects";
 import { VOTE_STORED } from "./vote-request";
 
-/** Passages given to both models per question. */
-export const PASSAGES_PER_QUESTION = 8;
-
 const g = globalThis as unknown as {
-  __lmrRetrieval?: { version: string; index: Promise<RetrievalIndex> };
   /** Per filter key: until when a refresh this process queued waits for its start. */
   __lmrRatingsSent?: Map<string, number>;
   __lmrVoteWatch?: () => void;
@@ -39,30 +34,9 @@ export function providerKey(): SecretKey[] {
   return readKeys(PROVIDER_KEYS);
 }
 
-/**
- * The BM25 index of the paper collection, built once and rebuilt when the collection changes (checked with
- * one aggregate query, so an import on another app instance is picked up too).
- */
-export async function retrievalIndex(): Promise<RetrievalIndex> {
-  const version = await papersVersion(db());
-  if (g.__lmrRetrieval?.version !== version) {
-    const index = loadPapers(db()).then((papers) => buildRetrievalIndex(papers));
-    g.__lmrRetrieval = { version, index };
-    index.catch(() => {
-      if (g.__lmrRetrieval?.index === index) g.__lmrRetrieval = undefined;
-    });
-  }
-  return g.__lmrRetrieval.index;
-}
-
+/** The passages of a question from the paper collection (the database's search index; lib/retrieval). */
 export async function retrievePassages(question: string, k = PASSAGES_PER_QUESTION): Promise<ArenaPassage[]> {
-  const hits = search(await retrievalIndex(), question, k);
-  return hits.map((h) => ({
-    n: h.rank,
-    passageId: h.passage.id,
-    text: h.passage.text,
-    paper: h.paper,
-  }));
+  return (await retrieveFromCollection(sql(), question, k)).passages;
 }
 
 /** Enabled providers that can answer now (local ones only when the model is installed). */

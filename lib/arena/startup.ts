@@ -1,15 +1,16 @@
 /**
- * Start-up work of the arena, run once after migrations (instrumentation-node.ts): seed the built-in models
- * and, on an empty collection, import the bundled sample papers. Idempotent and quick (a few queries when
+ * Start-up work of the arena, run once after migrations (instrumentation-node.ts): seed the built-in models,
+ * index papers an earlier version stored without a search index, and, on an empty collection, import the
+ * bundled sample papers. Idempotent and quick (a few queries when
  * everything is in place). Uses its own short-lived client, as the migration step does.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { createDb } from "../db/create";
+import { createSql } from "../db/sql";
 import type { DatabaseTarget } from "../db/target";
 import { seedDefaultProviders } from "../providers/registry";
-import { readPapersFile } from "../retrieval/read-papers-file";
-import { importPapers } from "./papers";
+import { importPapersFile, indexUnindexedPassages } from "../retrieval";
 
 export const SAMPLE_PAPERS_FILE = path.join("lib", "retrieval", "sample-papers.jsonl");
 
@@ -18,15 +19,19 @@ export async function prepareArena(
   opts: { modelDir: string; root?: string },
 ): Promise<{ providersCreated: number; papersImported: number }> {
   const db = createDb(target);
+  const sql = createSql(target);
   try {
     const providersCreated = await seedDefaultProviders(db, opts.modelDir);
+    await indexUnindexedPassages(sql);
     let papersImported = 0;
     const sample = path.join(opts.root ?? process.cwd(), SAMPLE_PAPERS_FILE);
     if ((await db.paper.count()) === 0 && existsSync(sample)) {
-      papersImported = (await importPapers(db, readPapersFile(sample))).added;
+      papersImported = (await importPapersFile(sql, sample, { format: "jsonl", strict: true, restart: true }))
+        .added;
     }
     return { providersCreated, papersImported };
   } finally {
+    await sql.close();
     await db.$disconnect();
   }
 }

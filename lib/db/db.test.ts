@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
@@ -28,8 +28,17 @@ const root = process.cwd();
 const scratch = mkdtempSync(path.join(tmpdir(), "lmr-diff-"));
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
 
+/**
+ * The schema a fresh database should have: what Prisma derives from the models, plus the objects Prisma
+ * does not model (the paper search index), kept in prisma/raw/<provider>.sql.
+ */
 function fromEmptySql(provider: "sqlite" | "postgresql", pgUrl?: string): string {
   const schema = provider === "postgresql" ? "prisma/postgres/schema.prisma" : "prisma/schema.prisma";
+  const raw = readFileSync(path.join(root, "prisma", "raw", `${provider}.sql`), "utf8");
+  return `${prismaFromEmptySql(schema, pgUrl)}\n${raw}`;
+}
+
+function prismaFromEmptySql(schema: string, pgUrl?: string): string {
   return execFileSync(
     path.join(root, "node_modules", ".bin", "prisma"),
     ["migrate", "diff", "--from-empty", "--to-schema-datamodel", schema, "--script"],

@@ -25,7 +25,8 @@ import { log } from "../log";
 import { isSqliteBusy, SQLITE_BUSY_WAIT_MS, SQLITE_PRAGMAS } from "./sqlite-pragmas";
 import { type DatabaseTarget, databaseTarget } from "./target";
 
-export type SqlValue = string | number | boolean | Date | null;
+/** Arrays are for PostgreSQL's `= ANY(?::text[])` and `unnest(?::int[])` (bulk writes); SQLite takes scalars. */
+export type SqlValue = string | number | boolean | Date | null | readonly (string | number | null)[];
 
 export interface SqlRunner {
   /** Rows of a query. */

@@ -1,18 +1,13 @@
 /** What every arena contender implements: an answer to a question from numbered passages, streamed. */
+import type { PaperMeta } from "../retrieval/search";
 
 /** A retrieved passage as the models see it: [n] is its citation number (1-based, in retrieval order). */
 export interface ArenaPassage {
   n: number;
   passageId: string;
   text: string;
-  paper: {
-    id: string;
-    title: string;
-    authors: string[];
-    year: number;
-    venue?: string;
-    url?: string;
-  };
+  /** The paper it comes from; `url` is where its citation links (arXiv, DOI, or the imported URL). */
+  paper: PaperMeta;
 }
 
 export interface AnswerRequest {

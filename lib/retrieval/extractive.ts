@@ -3,6 +3,11 @@
  * question (BM25 over sentences, with the question as the query), each with its citation [n], where n is
  * the 1-based position of its passage in the list given to the models. Deterministic: same question and
  * passages, same answer.
+ *
+ * A sentence is quoted only if it shares at least two distinct terms with the question (or the question's
+ * one term), or if it directly follows such a sentence in its passage and shares a term ("It was
+ * introduced by ..." after "The FM-index compresses text ..."): a sentence that only shares a keyword
+ * with the question is not evidence for an answer.
  */
 import { buildBm25Index, DEFAULT_BM25, searchBm25 } from "./bm25";
 import { splitSentences, tokenize } from "./tokenize";
@@ -29,7 +34,7 @@ export interface ExtractiveAnswer {
 export const NO_PASSAGES_ANSWER =
   "No passages were retrieved for this question, so there is nothing to quote.";
 export const NO_MATCH_ANSWER =
-  "None of the retrieved passages shares terms with the question, so there is nothing to quote.";
+  "No sentence of the retrieved passages shares enough of the question's terms, so there is nothing to quote.";
 
 /** Quote the best sentences; see `extractiveAnswer` for the markdown only. Time: O(total passage text). */
 export function extractiveAnswerDetails(
@@ -40,17 +45,27 @@ export function extractiveAnswerDetails(
   const maxSentences = options.maxSentences ?? 3;
   const maxOverlap = options.maxOverlap ?? 0.6;
   if (passages.length === 0) return { markdown: NO_PASSAGES_ANSWER, quotes: [] };
-  const sentences: { citation: number; text: string; terms: Set<string> }[] = [];
+  const questionTerms = new Set(tokenize(question));
+  const needed = Math.min(2, questionTerms.size);
+  const sentences: { citation: number; text: string; terms: Set<string>; relevant: boolean }[] = [];
   const docs: string[][] = [];
   passages.forEach((p, i) => {
+    let previousRelevant = false;
     for (const s of splitSentences(p.text)) {
       const tokens = tokenize(s);
-      sentences.push({ citation: i + 1, text: s, terms: new Set(tokens) });
+      const terms = new Set(tokens);
+      let shared = 0;
+      for (const t of terms) if (questionTerms.has(t)) shared++;
+      const relevant = shared >= needed || (previousRelevant && shared >= 1);
+      sentences.push({ citation: i + 1, text: s, terms, relevant: relevant && shared > 0 });
       docs.push(tokens);
+      previousRelevant = shared >= needed && shared > 0;
     }
   });
   const index = buildBm25Index(docs, DEFAULT_BM25);
-  const hits = searchBm25(index, tokenize(question), sentences.length);
+  const hits = searchBm25(index, [...questionTerms], sentences.length).filter(
+    (h) => sentences[h.doc].relevant,
+  );
   const chosen: (typeof sentences)[number][] = [];
   const quotes: ExtractiveQuote[] = [];
   for (const hit of hits) {

@@ -1,15 +1,22 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { type Paper, parsePapersJsonl } from "./papers";
-import { splitIntoPassages } from "./passages";
-import { readSamplePapers } from "./read-papers-file";
 import {
-  buildRetrievalIndex,
-  deserializeRetrievalIndex,
-  search,
-  serializeRetrievalIndex,
-} from "./retrieval-index";
+  abstractFromInvertedIndex,
+  normalizeArxivId,
+  normalizeDoi,
+  type Paper,
+  paperLink,
+  parseArxivRecord,
+  parseOpenAlexRecord,
+  parsePapersJsonl,
+} from "./papers";
+import { splitIntoPassages } from "./passages";
+import { tsvectorLiteral } from "./store";
 import { countWords, splitSentences, tokenize } from "./tokenize";
+
+const readSamplePapers = () =>
+  parsePapersJsonl(readFileSync(new URL("./sample-papers.jsonl", import.meta.url), "utf8"));
 
 describe("tokenize", () => {
   it("lowercases, segments Unicode words, drops stopwords and possessives, stems", () => {
@@ -118,59 +125,198 @@ describe("parsePapersJsonl", () => {
       assert.throws(() => parsePapersJsonl(`${good}\n\n${bad}\n`), pattern, bad);
   });
 
-  it("loads the bundled sample: ten seed papers with titles, authors and years", () => {
+  it("loads the bundled sample: ten papers with arXiv ids, full author lists and years", () => {
     const papers = readSamplePapers();
     assert.equal(papers.length, 10);
     assert.equal(new Set(papers.map((p) => p.id)).size, 10);
     for (const p of papers) {
-      assert.ok(p.title.length > 10 && p.authors.length > 0 && p.year === 2025 && p.abstract.length > 500);
+      assert.ok(p.title.length > 10 && p.authors.length >= 4 && p.year === 2025 && p.abstract.length > 500);
+      assert.match(p.arxivId ?? "", /^25\d\d\.\d{5}$/);
+      assert.ok(!p.authors.includes("et al."));
     }
+    // LaTeX stays as written, for the renderer.
+    assert.ok(papers.some((p) => p.abstract.includes("18$\\times$")));
+  });
+
+  it("takes DOIs and arXiv ids in any common spelling, and needs one identifier", () => {
+    const [p] = parsePapersJsonl(
+      JSON.stringify({
+        title: "T",
+        authors: [],
+        year: 2020,
+        abstract: "A.",
+        doi: "https://doi.org/10.1103/PhysRevD.76.013009",
+      }),
+    );
+    assert.equal(p.id, "doi:10.1103/physrevd.76.013009");
+    assert.equal(p.doi, "10.1103/physrevd.76.013009");
+    assert.throws(
+      () => parsePapersJsonl(JSON.stringify({ title: "T", authors: [], year: 2020, abstract: "A." })),
+      /line 1: id: a paper needs an id, a doi or an arxivId/,
+    );
+    assert.throws(
+      () =>
+        parsePapersJsonl(
+          JSON.stringify({ id: "x", title: "T", authors: [], year: 2020, abstract: "A.", doi: "nope" }),
+        ),
+      /line 1: doi: not a DOI/,
+    );
   });
 });
 
-describe("search", () => {
-  const index = buildRetrievalIndex(readSamplePapers());
-
-  it("finds the paper a researcher is asking about", () => {
-    const cases: [string, string][] = [
-      [
-        "Which system traces language model outputs back to their training data in real time?",
-        "olmotrace-2025",
-      ],
-      [
-        "How large is an FM-index compared to the corpus, and how contaminated are benchmarks?",
-        "infini-gram-mini-2025",
-      ],
-      ["Can experts trained on closed datasets be combined without joint training?", "flexolmo-2025"],
-      ["Do random or spurious rewards improve math reasoning with RLVR on Qwen?", "spurious-rewards-2025"],
-      ["How should the batch size be warmed up during training?", "critical-batch-size-2025"],
-    ];
-    for (const [question, id] of cases) {
-      const hits = search(index, question);
-      assert.equal(hits[0].paper.id, id, question);
-    }
+describe("identifiers and links", () => {
+  it("normalises arXiv ids and DOIs; a citation links to arXiv, else the DOI, else the given URL", () => {
+    assert.equal(normalizeArxivId("arXiv:2401.01234v3"), "2401.01234");
+    assert.equal(normalizeArxivId("hep-th/9901001v1"), "hep-th/9901001");
+    assert.equal(normalizeArxivId("0704.0001"), "0704.0001");
+    assert.equal(normalizeArxivId("2401.1"), undefined);
+    assert.equal(normalizeDoi("doi: 10.1000/ABC"), "10.1000/abc");
+    assert.equal(normalizeDoi("http://dx.doi.org/10.1000/x y"), "10.1000/x");
+    assert.equal(normalizeDoi("11.1000/x"), undefined);
+    assert.equal(paperLink({ arxivId: "2401.01234", doi: "10.1/x" }), "https://arxiv.org/abs/2401.01234");
+    assert.equal(paperLink({ doi: "10.1/x", url: "https://example.org/p" }), "https://doi.org/10.1/x");
+    assert.equal(paperLink({ url: "https://example.org/p" }), "https://example.org/p");
+    assert.equal(paperLink({}), undefined);
   });
+});
 
-  it("returns at most k hits ranked 1..k with paper metadata and decreasing scores", () => {
-    const hits = search(index, "language models evaluation benchmark", 8);
-    assert.equal(hits.length, 8);
-    hits.forEach((h, i) => {
-      assert.equal(h.rank, i + 1);
-      assert.ok(h.paper.title && h.paper.authors.length && h.paper.year);
-      assert.equal(h.passage.paperId, h.paper.id);
-      if (i > 0) assert.ok(h.score <= hits[i - 1].score);
-    });
-    assert.deepEqual(search(index, "the of and"), []);
-    assert.deepEqual(search(index, ""), []);
-  });
+describe("arXiv metadata snapshot records", () => {
+  // The layout of arxiv-metadata-oai-snapshot.json, one object per line (its first record).
+  const record = {
+    id: "0704.0001",
+    submitter: "Pavel Nadolsky",
+    authors: "C. Bal\\'azs, E. L. Berger, P. M. Nadolsky, C.-P. Yuan",
+    title: "Calculation of prompt diphoton production cross sections at Tevatron and\n  LHC energies",
+    comments: "37 pages, 15 figures; published version",
+    "journal-ref": "Phys.Rev.D76:013009,2007",
+    doi: "10.1103/PhysRevD.76.013009",
+    "report-no": "ANL-HEP-PR-07-12",
+    categories: "hep-ph",
+    license: null,
+    abstract:
+      "  A fully differential calculation in perturbative quantum chromodynamics is\npresented for the production of massive photon pairs at $\\sqrt{s}$ = 1.96 TeV.\n",
+    versions: [
+      { version: "v1", created: "Mon, 2 Apr 2007 19:18:42 GMT" },
+      { version: "v2", created: "Tue, 24 Jul 2007 20:10:27 GMT" },
+    ],
+    update_date: "2008-11-13",
+    authors_parsed: [
+      ["Balázs", "C.", ""],
+      ["Berger", "E. L.", ""],
+      ["Nadolsky", "P. M.", ""],
+      ["Yuan", "C. -P.", ""],
+    ],
+  };
 
-  it("survives a JSON round trip unchanged", () => {
-    const copy = deserializeRetrievalIndex(JSON.parse(JSON.stringify(serializeRetrievalIndex(index))));
-    const q = "community voting leaderboard for scientific literature";
-    assert.deepEqual(search(copy, q), search(index, q));
-    assert.throws(
-      () => deserializeRetrievalIndex({ ...serializeRetrievalIndex(index), version: 2 as 1 }),
-      /version/,
+  it("reads id, authors (parsed), title, abstract with its LaTeX, year of the first version, DOI, venue", () => {
+    const p = parseArxivRecord(record, 1);
+    assert.equal(p.id, "0704.0001");
+    assert.equal(p.arxivId, "0704.0001");
+    assert.deepEqual(p.authors, ["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan"]);
+    assert.equal(
+      p.title,
+      "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies",
     );
+    assert.equal(
+      p.abstract,
+      "A fully differential calculation in perturbative quantum chromodynamics is presented for the production of massive photon pairs at $\\sqrt{s}$ = 1.96 TeV.",
+    );
+    assert.equal(p.year, 2007);
+    assert.equal(p.doi, "10.1103/physrevd.76.013009");
+    assert.equal(p.venue, "Phys.Rev.D76:013009,2007");
+    assert.equal(p.categories, "hep-ph");
+  });
+
+  it("falls back to the authors string and to the year in an old-style id", () => {
+    const p = parseArxivRecord(
+      {
+        ...record,
+        id: "hep-th/9901001",
+        versions: [],
+        authors_parsed: undefined,
+        doi: null,
+        "journal-ref": null,
+      },
+      7,
+    );
+    assert.equal(p.year, 1999);
+    assert.equal(p.venue, "arXiv");
+    assert.deepEqual(p.authors, ["C. Bal\\'azs", "E. L. Berger", "P. M. Nadolsky", "C.-P. Yuan"]);
+    assert.equal(p.doi, undefined);
+  });
+
+  it("names the line and the field of a bad record", () => {
+    assert.throws(
+      () => parseArxivRecord({ ...record, id: "nope" }, 5),
+      /line 5: id: not an arXiv identifier/,
+    );
+    assert.throws(
+      () => parseArxivRecord({ ...record, abstract: "  " }, 6),
+      /line 6: abstract: abstract must not be empty/,
+    );
+  });
+});
+
+describe("OpenAlex works", () => {
+  const work = {
+    id: "https://openalex.org/W2741809807",
+    doi: "https://doi.org/10.7717/PEERJ.4375",
+    title: "The state of OA: a large-scale analysis of the prevalence and impact of Open Access articles",
+    display_name: "The state of OA",
+    publication_year: 2018,
+    authorships: [
+      { author: { display_name: "Heather Piwowar" } },
+      { author: { display_name: "Jason Priem" } },
+    ],
+    abstract_inverted_index: {
+      Despite: [0],
+      growing: [1],
+      interest: [2],
+      in: [3, 6],
+      Open: [4],
+      Access: [5],
+      "(OA),": [7],
+    },
+    primary_location: {
+      landing_page_url: "https://doi.org/10.7717/peerj.4375",
+      source: { display_name: "PeerJ" },
+    },
+    locations: [{ landing_page_url: "https://arxiv.org/abs/1707.01234v2", pdf_url: null }],
+    ids: { openalex: "https://openalex.org/W2741809807", doi: "https://doi.org/10.7717/peerj.4375" },
+    topics: [{ display_name: "Open access publishing" }],
+  };
+
+  it("rebuilds the abstract from the inverted index and reads ids, authors, venue and an arXiv location", () => {
+    const p = parseOpenAlexRecord(work, 1);
+    assert.equal(p.id, "W2741809807");
+    assert.equal(p.abstract, "Despite growing interest in Open Access in (OA),");
+    assert.equal(p.doi, "10.7717/peerj.4375");
+    assert.equal(p.arxivId, "1707.01234");
+    assert.deepEqual(p.authors, ["Heather Piwowar", "Jason Priem"]);
+    assert.equal(p.venue, "PeerJ");
+    assert.equal(p.year, 2018);
+    assert.equal(p.categories, "Open access publishing");
+  });
+
+  it("refuses works without an abstract, and inverted indexes too large to rebuild, at flat memory", () => {
+    assert.throws(
+      () => parseOpenAlexRecord({ ...work, abstract_inverted_index: null }, 3),
+      /line 3: .*no abstract/,
+    );
+    // Positions are untrusted: one word at position 2^31 must not allocate an array that long.
+    assert.equal(abstractFromInvertedIndex({ a: [2 ** 31], b: [0] }), "b a");
+    const huge = { w: Array.from({ length: 20_001 }, (_, i) => i) };
+    assert.throws(
+      () => parseOpenAlexRecord({ ...work, abstract_inverted_index: huge }, 4),
+      /line 4: .*over 20000 words/,
+    );
+  });
+});
+
+describe("index terms", () => {
+  it("write a tsvector literal with positions, at most 256 per term", () => {
+    assert.equal(tsvectorLiteral(["a", "b", "a"]), "'a':1,3 'b':2");
+    const many = tsvectorLiteral(Array.from({ length: 300 }, () => "x"));
+    assert.equal(many.split(",").length, 256);
   });
 });

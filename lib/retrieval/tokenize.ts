@@ -1,7 +1,10 @@
 /**
- * Tokenisation for BM25: Unicode word segmentation (Intl.Segmenter, UAX #29 plus ICU dictionaries for
- * scripts without spaces), lowercase, NFKC, possessive "'s" removed, English stopwords dropped, then
- * Porter stemming (the `stemmer` package) so "indexes"/"index" and "trained"/"training" meet.
+ * Tokenisation for BM25 and the paper search index: lowercase, NFKC, possessive "'s" removed, English
+ * stopwords dropped, then Porter stemming (the `stemmer` package) so "indexes"/"index" and
+ * "trained"/"training" meet. Words are runs of letters, marks and digits; scripts written without spaces
+ * (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) go through Unicode word segmentation (Intl.Segmenter,
+ * ICU dictionaries). A token holds only letters, marks and digits, so the index terms joined by spaces
+ * read back as the same terms in SQLite FTS5 (unicode61 with marks as token characters) and PostgreSQL.
  */
 import { stemmer } from "stemmer";
 
@@ -20,6 +23,12 @@ export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(
 );
 
 const wordSegmenter = new Intl.Segmenter("en", { granularity: "word" });
+/** Scripts written without spaces between words: these need dictionary segmentation. */
+const NO_SPACE_SCRIPT =
+  /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]/;
+/** A word: letters, marks and digits, with inner apostrophes ("don't", "o'neil", "flexolmo's"). */
+const WORD = /[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}\p{N}]+)*/gu;
+const NOT_WORD_CHAR = /[^\p{L}\p{M}\p{N}']+/u;
 
 export interface TokenizeOptions {
   /** Keep stopwords (default false). */
@@ -28,21 +37,49 @@ export interface TokenizeOptions {
   stem?: boolean;
 }
 
+/**
+ * Porter stems of recent words: the vocabulary of abstracts is Zipfian, so most lookups hit. Cleared when
+ * full, which bounds its memory (a few MB) whatever the collection size.
+ */
+const stemCache = new Map<string, string>();
+const STEM_CACHE_MAX = 200_000;
+
+function stemOf(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
+    s = stemmer(word);
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
 /** Lowercased (and by default stemmed) word tokens of `text`, in order. Time: O(length). */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
   const out: string[] = [];
   const stem = options.stem ?? true;
-  const normalized = text
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc]/g, "'");
+  const keepStopwords = options.keepStopwords ?? false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII test
+  const ascii = !/[^\x00-\x7f]/.test(text);
+  const normalized = (
+    ascii ? text : text.normalize("NFKC").replace(/[\u2018\u2019\u02bc]/g, "'")
+  ).toLowerCase();
+  const push = (raw: string) => {
+    let w = raw;
+    if (w.endsWith("'s")) w = w.slice(0, -2);
+    if (w === "") return;
+    if (!keepStopwords && ENGLISH_STOPWORDS.has(w)) return;
+    if (w.includes("'")) w = w.replaceAll("'", "");
+    out.push(stem ? stemOf(w) : w);
+  };
+  if (ascii || !NO_SPACE_SCRIPT.test(normalized)) {
+    for (const w of normalized.match(WORD) ?? []) push(w);
+    return out;
+  }
   for (const seg of wordSegmenter.segment(normalized)) {
     if (!seg.isWordLike) continue;
-    let w = seg.segment;
-    if (w.endsWith("'s")) w = w.slice(0, -2);
-    if (w === "") continue;
-    if (!options.keepStopwords && ENGLISH_STOPWORDS.has(w)) continue;
-    out.push(stem ? stemmer(w) : w);
+    // The segmenter keeps "3.5" or "a_b" whole; the index splits them like the fast path does.
+    for (const part of seg.segment.split(NOT_WORD_CHAR)) if (part) push(part);
   }
   return out;
 }

@@ -3,12 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions";
-import { importPapers } from "@/lib/arena/papers";
+import { importUploadedPapers } from "@/lib/arena/paper-upload";
 import { providerKey } from "@/lib/arena/service";
 import { setDailyVoteCap } from "@/lib/arena/settings";
-import { db } from "@/lib/db/client";
+import { db, sql } from "@/lib/db/client";
 import { newProviderSchema, ProviderNameTakenError, registerOpenAiProvider } from "@/lib/providers/registry";
-import { PaperImportError, parsePapersJsonl } from "@/lib/retrieval";
 
 export const registerModelAction = authedAction(
   { role: "admin", schema: newProviderSchema },
@@ -83,27 +82,20 @@ export const importPapersAction = authedAction(
     role: "admin",
     schema: z.object({
       file: z
-        .custom<File>((v) => v instanceof File, "Choose a JSONL file")
+        .custom<File>((v) => v instanceof File, "Choose a JSON lines file")
         .refine((f) => f.size > 0, "The file is empty")
         .refine(
           (f) => f.size <= MAX_UPLOAD,
-          "The file is over 1 MB: use `npm run admin -- import-papers FILE`",
+          "The file is over 1 MB: use `npm run admin -- import-papers --format FORMAT FILE`",
         ),
+      format: z.enum(["jsonl", "arxiv", "openalex"], { message: "Choose a format" }).default("jsonl"),
     }),
   },
-  async ({ file }) => {
-    let papers: ReturnType<typeof parsePapersJsonl>;
-    try {
-      papers = parsePapersJsonl(await file.text());
-    } catch (e) {
-      if (e instanceof PaperImportError)
-        return { ok: false, message: `Nothing imported: ${e.message}`, errors: { file: e.message } };
-      throw e;
-    }
-    if (papers.length === 0)
-      return { ok: false, message: "The file holds no papers.", errors: { file: "No papers" } };
-    const { added, updated } = await importPapers(db(), papers);
+  async ({ file, format }) => {
+    const result = await importUploadedPapers(sql(), Buffer.from(await file.arrayBuffer()), format);
+    if (!result.ok)
+      return { ok: false, message: `Nothing imported: ${result.error}`, errors: { file: result.error } };
     revalidatePath("/admin/models");
-    return { ok: true, message: `Imported ${papers.length} papers: ${added} new, ${updated} updated.` };
+    return { ok: true, message: result.message };
   },
 );

@@ -156,23 +156,35 @@ export function ImportPapersForm() {
     <form action={action} className="card flex flex-wrap items-end gap-3">
       <div className="min-w-[16rem] flex-1">
         <label htmlFor="file" className="mb-1 block text-sm font-medium">
-          Papers file (JSONL)
+          Papers file (JSON lines, or gzip)
         </label>
         <input
           id="file"
           name="file"
           type="file"
-          accept=".jsonl,.json,.ndjson,application/x-ndjson,application/json,text/plain"
+          accept=".jsonl,.json,.ndjson,.gz,application/x-ndjson,application/json,application/gzip,text/plain"
           required
           className="input"
           aria-describedby="file-hint"
           aria-invalid={state?.errors?.file ? true : undefined}
         />
         <p id="file-hint" className="muted mt-1 text-xs">
-          One paper per line: {"{id, title, authors[], year, venue?, url?, abstract, text?}"}; up to 1 MB
-          here, any size with <code>npm run admin -- import-papers FILE</code>. Papers with an existing id are
-          updated.
+          This app&apos;s records{" "}
+          {"{id, title, authors[], year, venue?, url?, doi?, arxivId?, abstract, text?}"}, lines of
+          arXiv&apos;s metadata snapshot, or OpenAlex works; up to 1 MB here, any size with{" "}
+          <code>npm run admin -- import-papers --format FORMAT FILE</code>. A paper met again (same arXiv id,
+          DOI or id) is updated.
         </p>
+      </div>
+      <div>
+        <label htmlFor="format" className="mb-1 block text-sm font-medium">
+          Format
+        </label>
+        <select id="format" name="format" className="input" defaultValue="jsonl">
+          <option value="jsonl">This app&apos;s JSONL</option>
+          <option value="arxiv">arXiv metadata snapshot</option>
+          <option value="openalex">OpenAlex works</option>
+        </select>
       </div>
       <button type="submit" className="btn-secondary" disabled={pending}>
         Import papers

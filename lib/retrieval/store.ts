@@ -1,0 +1,546 @@
+/**
+ * The paper collection in the database, and its search index (SQLite FTS5 or PostgreSQL full-text search):
+ * the one place that writes papers, passages, index rows and term statistics, so the four stay consistent.
+ *
+ * Index terms are made here, in JavaScript (`indexTerms`: lib/retrieval/tokenize.ts over the title and the
+ * passage), and handed to the database as space-separated terms (FTS5) or a tsvector literal (PostgreSQL),
+ * so both databases index exactly the terms the ranking and the statistics count. `PaperTerm` holds each
+ * term's document frequency and the collection's passage and token counts, for BM25's idf and average
+ * length; it is updated in the same transaction as the passages.
+ *
+ * SQL is portable (`lib/db/sql.ts`) except for the index itself and bulk writes: PostgreSQL takes each batch
+ * as arrays (`unnest`) in a few statements, SQLite runs cached prepared statements row by row (in-process,
+ * microseconds each).
+ */
+import { createHash } from "node:crypto";
+import type { SqlClient, SqlRunner, SqlValue } from "../db/sql";
+import type { Paper, PaperFormat } from "./papers";
+import { splitIntoPassages } from "./passages";
+import { tokenize } from "./tokenize";
+
+/** Reserved PaperTerm rows ('#' never occurs in a term): passage count and total index terms. */
+export const PASSAGES_KEY = "#passages";
+export const TOKENS_KEY = "#tokens";
+
+/** The index terms of a passage: its paper's title and its text. */
+export function indexTerms(title: string, text: string): string[] {
+  return tokenize(`${title}\n${text}`);
+}
+
+export interface PreparedPassage {
+  position: number;
+  section: "abstract" | "body";
+  text: string;
+  terms: string[];
+}
+
+/** A paper ready to store: passages split and tokenised (CPU work done before the transaction). */
+export interface PreparedPaper {
+  paper: Paper;
+  /** The format it was imported from (Paper.source). */
+  source: PaperFormat;
+  /** SHA-256 of the stored fields: an identical record met again is skipped. */
+  hash: string;
+  passages: PreparedPassage[];
+}
+
+export function preparePaper(paper: Paper, source: PaperFormat = "jsonl"): PreparedPaper {
+  const hash = createHash("sha256")
+    .update(
+      JSON.stringify([
+        paper.id,
+        paper.arxivId ?? null,
+        paper.doi ?? null,
+        paper.title,
+        paper.authors,
+        paper.year,
+        paper.venue ?? null,
+        paper.url ?? null,
+        paper.categories ?? null,
+        paper.abstract,
+        paper.text ?? null,
+      ]),
+    )
+    .digest("base64url");
+  const passages = splitIntoPassages(paper).map((p) => ({
+    position: p.index,
+    section: p.section,
+    text: p.text,
+    terms: indexTerms(paper.title, p.text),
+  }));
+  return { paper, source, hash, passages };
+}
+
+export interface BatchCounts {
+  added: number;
+  updated: number;
+  /** Met again with the same content (by arXiv id, DOI or id). */
+  unchanged: number;
+  /** Records of this batch that another record of the same batch superseded (same paper twice in a file). */
+  duplicates: number;
+}
+
+/** Committed with the batch, so a resumed import starts after exactly the lines already stored. */
+export interface BatchProgress {
+  importId: string;
+  position: number;
+  lines: number;
+  skipped: number;
+  error: string | null;
+}
+
+interface ExistingPaper {
+  id: string;
+  hash: string;
+  arxivId: string | null;
+  doi: string | null;
+  title: string;
+}
+
+/** `"col" IN (...)` over a list bound as one parameter, on either database. */
+function inList(sql: SqlClient, column: string, values: readonly (string | number)[]): [string, SqlValue] {
+  return sql.provider === "postgresql"
+    ? [`${column} = ANY(?)`, values]
+    : [`${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(values)];
+}
+
+/** Later records win over earlier ones that share an arXiv id, a DOI or an id. */
+function dedupeBatch(batch: readonly PreparedPaper[]): { unique: PreparedPaper[]; duplicates: number } {
+  const slots: (PreparedPaper | null)[] = [];
+  const owner = new Map<string, number>();
+  let duplicates = 0;
+  for (const p of batch) {
+    const keys = [`id:${p.paper.id}`];
+    if (p.paper.arxivId) keys.push(`arxiv:${p.paper.arxivId}`);
+    if (p.paper.doi) keys.push(`doi:${p.paper.doi}`);
+    for (const k of keys) {
+      const prev = owner.get(k);
+      if (prev !== undefined && slots[prev]) {
+        slots[prev] = null;
+        duplicates++;
+      }
+    }
+    slots.push(p);
+    for (const k of keys) owner.set(k, slots.length - 1);
+  }
+  return { unique: slots.filter((p): p is PreparedPaper => p !== null), duplicates };
+}
+
+async function findExisting(sql: SqlClient, tx: SqlRunner, batch: readonly PreparedPaper[]) {
+  const byId = new Map<string, ExistingPaper>();
+  const byArxiv = new Map<string, ExistingPaper>();
+  const byDoi = new Map<string, ExistingPaper>();
+  const lookups: [string, string[]][] = [
+    [`"id"`, batch.map((p) => p.paper.id)],
+    [`"arxivId"`, batch.flatMap((p) => (p.paper.arxivId ? [p.paper.arxivId] : []))],
+    [`"doi"`, batch.flatMap((p) => (p.paper.doi ? [p.paper.doi] : []))],
+  ];
+  for (const [column, values] of lookups) {
+    if (values.length === 0) continue;
+    const [where, param] = inList(sql, column, values);
+    const rows = await tx.all<ExistingPaper>(
+      `SELECT "id", "hash", "arxivId", "doi", "title" FROM "Paper" WHERE ${where}`,
+      [param],
+    );
+    for (const r of rows) {
+      byId.set(r.id, r);
+      if (r.arxivId) byArxiv.set(r.arxivId, r);
+      if (r.doi) byDoi.set(r.doi, r);
+    }
+  }
+  return { byId, byArxiv, byDoi };
+}
+
+/** Document-frequency changes of a batch: +1 per passage holding a term, and the two totals. */
+class TermDeltas {
+  readonly deltas = new Map<string, number>();
+  add(terms: readonly string[], sign: 1 | -1) {
+    const distinct = new Set(terms);
+    for (const t of distinct) this.deltas.set(t, (this.deltas.get(t) ?? 0) + sign);
+    this.deltas.set(PASSAGES_KEY, (this.deltas.get(PASSAGES_KEY) ?? 0) + sign);
+    this.deltas.set(TOKENS_KEY, (this.deltas.get(TOKENS_KEY) ?? 0) + sign * terms.length);
+  }
+}
+
+/** tsvector literal of a passage's terms, with positions (1-based, capped as PostgreSQL caps them). */
+export function tsvectorLiteral(terms: readonly string[]): string {
+  const positions = new Map<string, number[]>();
+  terms.forEach((t, i) => {
+    let list = positions.get(t);
+    if (!list) {
+      list = [];
+      positions.set(t, list);
+    }
+    if (list.length < 256) list.push(Math.min(i + 1, 16383));
+  });
+  // Terms are letters, marks and digits only (tokenize.ts), so they need no escaping; quoted for safety.
+  return [...positions].map(([t, ps]) => `'${t.replaceAll("'", "''")}':${ps.join(",")}`).join(" ");
+}
+
+/**
+ * Stores a batch in one transaction: new papers are added, changed ones replaced (their old passages
+ * leave the index and the statistics), unchanged ones skipped; the import's progress is committed with
+ * them. Papers are matched by arXiv id, then DOI, then id; a matched paper keeps its id and gains the
+ * identifiers it lacked (unless another paper holds them).
+ */
+export async function writeBatch(
+  sql: SqlClient,
+  batch: readonly PreparedPaper[],
+  progress?: BatchProgress,
+  counts?: { added: number; updated: number; unchanged: number; duplicates: number },
+): Promise<BatchCounts> {
+  const { unique, duplicates } = dedupeBatch(batch);
+  const now = new Date();
+  return sql.transaction(async (tx) => {
+    const { byId, byArxiv, byDoi } = await findExisting(sql, tx, unique);
+    const inserts: { id: string; p: PreparedPaper; arxivId?: string; doi?: string }[] = [];
+    const updates: {
+      id: string;
+      p: PreparedPaper;
+      arxivId: string | null;
+      doi: string | null;
+      old: ExistingPaper;
+    }[] = [];
+    let unchanged = 0;
+    for (const p of unique) {
+      const { paper } = p;
+      const match =
+        (paper.arxivId ? byArxiv.get(paper.arxivId) : undefined) ??
+        (paper.doi ? byDoi.get(paper.doi) : undefined) ??
+        byId.get(paper.id);
+      if (match?.hash === p.hash) {
+        unchanged++;
+        continue;
+      }
+      const free = (m: Map<string, ExistingPaper>, key: string | undefined, self?: string) =>
+        key !== undefined && (m.get(key) === undefined || m.get(key)?.id === self);
+      if (match) {
+        updates.push({
+          id: match.id,
+          p,
+          old: match,
+          arxivId: free(byArxiv, paper.arxivId, match.id) ? paper.arxivId! : match.arxivId,
+          doi: free(byDoi, paper.doi, match.id) ? paper.doi! : match.doi,
+        });
+      } else {
+        inserts.push({
+          id: paper.id,
+          p,
+          arxivId: free(byArxiv, paper.arxivId) ? paper.arxivId : undefined,
+          doi: free(byDoi, paper.doi) ? paper.doi : undefined,
+        });
+      }
+    }
+    const deltas = new TermDeltas();
+    if (updates.length > 0) await removePassages(sql, tx, updates, deltas);
+    for (const u of updates) {
+      const { paper } = u.p;
+      await tx.run(
+        `UPDATE "Paper" SET "arxivId" = ?, "doi" = ?, "title" = ?, "authors" = ?, "year" = ?, "venue" = ?,
+           "url" = ?, "categories" = ?, "hash" = ?, "source" = ?, "updatedAt" = ? WHERE "id" = ?`,
+        [
+          u.arxivId,
+          u.doi,
+          paper.title,
+          JSON.stringify(paper.authors),
+          paper.year,
+          paper.venue ?? null,
+          paper.url ?? null,
+          paper.categories ?? null,
+          u.p.hash,
+          u.p.source,
+          now,
+          u.id,
+        ],
+      );
+    }
+    await insertPapers(sql, tx, inserts, now);
+    const passages = [...updates, ...inserts].flatMap((u) =>
+      u.p.passages.map((pp) => ({ paperId: u.id, ...pp })),
+    );
+    await insertPassages(sql, tx, passages, deltas);
+    await applyTermDeltas(sql, tx, deltas);
+    const result = { added: inserts.length, updated: updates.length, unchanged, duplicates };
+    if (progress) {
+      const total = {
+        added: (counts?.added ?? 0) + result.added,
+        updated: (counts?.updated ?? 0) + result.updated,
+        unchanged: (counts?.unchanged ?? 0) + result.unchanged + (counts?.duplicates ?? 0) + duplicates,
+      };
+      await tx.run(
+        `UPDATE "PaperImport" SET "position" = ?, "lines" = ?, "added" = ?, "updated" = ?, "unchanged" = ?,
+           "skipped" = ?, "error" = ?, "updatedAt" = ? WHERE "id" = ?`,
+        [
+          progress.position,
+          progress.lines,
+          total.added,
+          total.updated,
+          total.unchanged,
+          progress.skipped,
+          progress.error,
+          now,
+          progress.importId,
+        ],
+      );
+    }
+    return result;
+  });
+}
+
+async function removePassages(
+  sql: SqlClient,
+  tx: SqlRunner,
+  updates: readonly { id: string; old: ExistingPaper }[],
+  deltas: TermDeltas,
+) {
+  const titles = new Map(updates.map((u) => [u.id, u.old.title]));
+  const [where, param] = inList(sql, `"paperId"`, [...titles.keys()]);
+  const old = await tx.all<{ paperId: string; text: string }>(
+    `SELECT "paperId", "text" FROM "PaperPassage" WHERE ${where}`,
+    [param],
+  );
+  for (const o of old) deltas.add(indexTerms(titles.get(o.paperId) ?? "", o.text), -1);
+  // The index rows go with them: a trigger on SQLite, ON DELETE CASCADE on PostgreSQL.
+  await tx.run(`DELETE FROM "PaperPassage" WHERE ${where}`, [param]);
+}
+
+async function insertPapers(
+  sql: SqlClient,
+  tx: SqlRunner,
+  inserts: readonly { id: string; p: PreparedPaper; arxivId?: string; doi?: string }[],
+  now: Date,
+) {
+  if (inserts.length === 0) return;
+  const rows = inserts.map(({ id, p, arxivId, doi }) => [
+    id,
+    arxivId ?? null,
+    doi ?? null,
+    p.paper.title,
+    JSON.stringify(p.paper.authors),
+    p.paper.year,
+    p.paper.venue ?? null,
+    p.paper.url ?? null,
+    p.paper.categories ?? null,
+    p.hash,
+    p.source,
+  ]);
+  const columns = `"id", "arxivId", "doi", "title", "authors", "year", "venue", "url", "categories", "hash", "source"`;
+  if (sql.provider === "postgresql") {
+    const types = ["text", "text", "text", "text", "text", "int", "text", "text", "text", "text", "text"];
+    await tx.run(
+      `INSERT INTO "Paper" (${columns}, "createdAt", "updatedAt")
+       SELECT u.*, ?::timestamp(3), ?::timestamp(3) FROM unnest(${types.map((t) => `?::${t}[]`).join(", ")}) AS u`,
+      [now, now, ...types.map((_, c) => rows.map((r) => r[c] as string | number | null))],
+    );
+    return;
+  }
+  // One statement per batch, as on PostgreSQL: the rows travel as one JSON array.
+  await tx.run(
+    `INSERT INTO "Paper" (${columns}, "createdAt", "updatedAt")
+     SELECT ${columns
+       .split(", ")
+       .map((_, c) => `value ->> ${c}`)
+       .join(", ")}, ?, ? FROM json_each(?)`,
+    [now, now, JSON.stringify(rows)],
+  );
+}
+
+async function insertPassages(
+  sql: SqlClient,
+  tx: SqlRunner,
+  passages: readonly (PreparedPassage & { paperId: string })[],
+  deltas: TermDeltas,
+) {
+  if (passages.length === 0) return;
+  for (const p of passages) deltas.add(p.terms, 1);
+  if (sql.provider === "postgresql") {
+    const ids = await tx.all<{ id: number; paperId: string; position: number }>(
+      `INSERT INTO "PaperPassage" ("paperId", "position", "section", "text")
+       SELECT * FROM unnest(?::text[], ?::int[], ?::text[], ?::text[])
+       RETURNING "id", "paperId", "position"`,
+      [
+        passages.map((p) => p.paperId),
+        passages.map((p) => p.position),
+        passages.map((p) => p.section),
+        passages.map((p) => p.text),
+      ],
+    );
+    const idOf = new Map(ids.map((r) => [`${r.position}:${r.paperId}`, r.id]));
+    await tx.run(
+      `INSERT INTO "PaperSearch" ("id", "terms") SELECT i, t::tsvector FROM unnest(?::int[], ?::text[]) AS u(i, t)`,
+      [
+        passages.map((p) => idOf.get(`${p.position}:${p.paperId}`)!),
+        passages.map((p) => tsvectorLiteral(p.terms)),
+      ],
+    );
+    return;
+  }
+  const ids = await tx.all<{ id: number; paperId: string; position: number }>(
+    `INSERT INTO "PaperPassage" ("paperId", "position", "section", "text")
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)
+     RETURNING "id", "paperId", "position"`,
+    [JSON.stringify(passages.map((p) => [p.paperId, p.position, p.section, p.text]))],
+  );
+  const idOf = new Map(ids.map((r) => [`${r.position}:${r.paperId}`, r.id]));
+  await tx.run(
+    `INSERT INTO "PaperSearch" (rowid, "terms") SELECT value ->> 0, value ->> 1 FROM json_each(?)`,
+    [JSON.stringify(passages.map((p) => [idOf.get(`${p.position}:${p.paperId}`)!, p.terms.join(" ")]))],
+  );
+}
+
+async function applyTermDeltas(sql: SqlClient, tx: SqlRunner, deltas: TermDeltas) {
+  const entries = [...deltas.deltas].filter(([, d]) => d !== 0);
+  if (entries.length === 0) return;
+  if (sql.provider === "postgresql") {
+    // Sorted, so two imports never wait on each other's rows in opposite orders.
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    await tx.run(
+      `INSERT INTO "PaperTerm" ("term", "df") SELECT * FROM unnest(?::text[], ?::bigint[])
+       ON CONFLICT ("term") DO UPDATE SET "df" = "PaperTerm"."df" + excluded."df"`,
+      [entries.map((e) => e[0]), entries.map((e) => e[1])],
+    );
+    return;
+  }
+  // "WHERE true" tells SQLite's parser the ON CONFLICT belongs to the INSERT, not to a join.
+  await tx.run(
+    `INSERT INTO "PaperTerm" ("term", "df") SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true
+     ON CONFLICT ("term") DO UPDATE SET "df" = "df" + excluded."df"`,
+    [JSON.stringify(entries)],
+  );
+}
+
+// --- reading ---------------------------------------------------------------------------------------------
+
+export interface CollectionStats {
+  passages: number;
+  tokens: number;
+}
+
+export async function collectionStats(sql: SqlClient): Promise<CollectionStats> {
+  const rows = await sql.all<{ term: string; df: number | string }>(
+    `SELECT "term", "df" FROM "PaperTerm" WHERE "term" IN (?, ?)`,
+    [PASSAGES_KEY, TOKENS_KEY],
+  );
+  const get = (k: string) => Number(rows.find((r) => r.term === k)?.df ?? 0);
+  return { passages: get(PASSAGES_KEY), tokens: get(TOKENS_KEY) };
+}
+
+/** Document frequency of each term (0 when absent). */
+export async function documentFrequencies(
+  sql: SqlClient,
+  terms: readonly string[],
+): Promise<Map<string, number>> {
+  const out = new Map(terms.map((t) => [t, 0]));
+  if (terms.length === 0) return out;
+  const [where, param] = inList(sql, `"term"`, terms);
+  const rows = await sql.all<{ term: string; df: number | string }>(
+    `SELECT "term", "df" FROM "PaperTerm" WHERE ${where}`,
+    [param],
+  );
+  for (const r of rows) out.set(r.term, Math.max(0, Number(r.df)));
+  return out;
+}
+
+/**
+ * Passages holding any of `terms` (or, with `all`, every one of them), best first by the database's own
+ * ranking (FTS5's BM25 on SQLite; idf-weighted term coverage on PostgreSQL), at most `limit`. Terms are
+ * index terms (letters, marks, digits). Unranked with `all`: the candidates of very common terms are taken
+ * as the index yields them, to keep the cost bounded.
+ * Cost: the sum of the terms' posting lists (which the caller keeps small by choosing rare terms).
+ */
+export async function candidatePassages(
+  sql: SqlClient,
+  terms: readonly { term: string; idf: number }[],
+  limit: number,
+  mode: "any" | "all" = "any",
+): Promise<number[]> {
+  if (terms.length === 0) return [];
+  if (sql.provider === "postgresql") {
+    const query = terms.map((t) => `'${t.term}'`).join(mode === "all" ? " & " : " | ");
+    if (mode === "all") {
+      const rows = await sql.all<{ id: number }>(
+        `SELECT "id" FROM "PaperSearch" WHERE "terms" @@ ?::tsquery LIMIT ?`,
+        [query, limit],
+      );
+      return rows.map((r) => r.id);
+    }
+    const weights = terms
+      .map(() => `(CASE WHEN "terms" @@ ?::tsquery THEN ?::float8 ELSE 0 END)`)
+      .join(" + ");
+    const rows = await sql.all<{ id: number }>(
+      `SELECT "id" FROM "PaperSearch" WHERE "terms" @@ ?::tsquery ORDER BY ${weights} DESC, "id" LIMIT ?`,
+      [query, ...terms.flatMap((t) => [`'${t.term}'`, t.idf]), limit],
+    );
+    return rows.map((r) => r.id);
+  }
+  const match = terms.map((t) => `"${t.term}"`).join(mode === "all" ? " AND " : " OR ");
+  const rows =
+    mode === "all"
+      ? await sql.all<{ id: number }>(
+          `SELECT rowid AS "id" FROM "PaperSearch" WHERE "PaperSearch" MATCH ? LIMIT ?`,
+          [match, limit],
+        )
+      : await sql.all<{ id: number }>(
+          `SELECT rowid AS "id" FROM "PaperSearch" WHERE "PaperSearch" MATCH ? ORDER BY bm25("PaperSearch") LIMIT ?`,
+          [match, limit],
+        );
+  return rows.map((r) => r.id);
+}
+
+export interface StoredPassage {
+  id: number;
+  paperId: string;
+  position: number;
+  section: "abstract" | "body";
+  text: string;
+  title: string;
+  authors: string;
+  year: number;
+  venue: string | null;
+  url: string | null;
+  arxivId: string | null;
+  doi: string | null;
+}
+
+export async function passagesById(sql: SqlClient, ids: readonly number[]): Promise<StoredPassage[]> {
+  if (ids.length === 0) return [];
+  const [where, param] = inList(sql, `pp."id"`, ids);
+  return sql.all<StoredPassage>(
+    `SELECT pp."id", pp."paperId", pp."position", pp."section", pp."text", p."title", p."authors", p."year",
+            p."venue", p."url", p."arxivId", p."doi"
+     FROM "PaperPassage" pp JOIN "Paper" p ON p."id" = pp."paperId" WHERE ${where}`,
+    [param],
+  );
+}
+
+/**
+ * Builds the index rows and statistics of passages stored without them: the papers an earlier version kept
+ * (the migration that introduced the index moved their text into PaperPassage). Does nothing once the
+ * statistics exist; such collections were small (the earlier version held them in memory), so it runs in
+ * one transaction. Returns how many passages it indexed.
+ */
+export async function indexUnindexedPassages(sql: SqlClient): Promise<number> {
+  return sql.transaction(async (tx) => {
+    const [stats] = await tx.all<{ n: number | string }>(
+      `SELECT count(*) AS "n" FROM "PaperTerm" WHERE "term" = ?`,
+      [PASSAGES_KEY],
+    );
+    if (Number(stats?.n ?? 0) > 0) return 0;
+    const rows = await tx.all<{ id: number; text: string; title: string }>(
+      `SELECT pp."id", pp."text", p."title" FROM "PaperPassage" pp JOIN "Paper" p ON p."id" = pp."paperId" ORDER BY pp."id"`,
+    );
+    const deltas = new TermDeltas();
+    for (const p of rows) {
+      const terms = indexTerms(p.title, p.text);
+      deltas.add(terms, 1);
+      if (sql.provider === "postgresql")
+        await tx.run(`INSERT INTO "PaperSearch" ("id", "terms") VALUES (?, ?::tsvector)`, [
+          p.id,
+          tsvectorLiteral(terms),
+        ]);
+      else await tx.run(`INSERT INTO "PaperSearch" (rowid, "terms") VALUES (?, ?)`, [p.id, terms.join(" ")]);
+    }
+    await applyTermDeltas(sql, tx, deltas);
+    return rows.length;
+  });
+}

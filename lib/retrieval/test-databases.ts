@@ -1,0 +1,67 @@
+/**
+ * Fresh, migrated databases for lib/retrieval's tests: a SQLite file always, and a PostgreSQL database when
+ * TEST_POSTGRES_URL names a server (the test command sets it when run as root). Each is dropped afterwards.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { applyMigrations } from "../db/migrate";
+import { createSql, type SqlClient } from "../db/sql";
+import { databaseTarget } from "../db/target";
+
+export interface TestDatabase {
+  sql: SqlClient;
+  drop(): Promise<void>;
+}
+
+let counter = 0;
+
+async function sqlite(): Promise<TestDatabase> {
+  const dir = mkdtempSync(path.join(tmpdir(), "lmr-papers-"));
+  const target = databaseTarget(`file:${path.join(dir, "papers.db")}`);
+  await applyMigrations(target);
+  const sql = createSql(target);
+  return {
+    sql,
+    drop: async () => {
+      await sql.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgres(url: string): Promise<TestDatabase> {
+  const name = `lmr_papers_${process.pid}_${Date.now()}_${counter++}`;
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const target = databaseTarget(u.toString());
+  await applyMigrations(target);
+  const sql = createSql(target);
+  return {
+    sql,
+    drop: async () => {
+      await sql.close();
+      await admin(`DROP DATABASE IF EXISTS ${name}`);
+    },
+  };
+}
+
+/** [name, make] for each database the tests can reach. */
+export function testDatabases(): [string, () => Promise<TestDatabase>][] {
+  const url = process.env.TEST_POSTGRES_URL;
+  return [
+    ["SQLite", sqlite],
+    ...(url ? [["PostgreSQL", () => postgres(url)] as [string, () => Promise<TestDatabase>]] : []),
+  ];
+}
