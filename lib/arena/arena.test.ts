@@ -316,10 +316,7 @@ test("papers import: new, unchanged, then updated; the arena retrieves them with
   assert.equal(await db.paper.count({ where: { id: { in: ["a1", "a2"] } } }), 2);
   assert.equal(await db.paper.count({ where: { id: "W99" } }), 0);
 
-  const { passages, ms } = await retrievePassages(
-    sqlc,
-    "How do compressed suffix arrays index a text?",
-  );
+  const { passages, ms } = await retrievePassages(sqlc, "How do compressed suffix arrays index a text?");
   assert.ok(ms >= 0);
   assert.equal(passages[0].paper.id, "a2");
   assert.equal(passages[0].paper.title, "Suffix arrays, revised");

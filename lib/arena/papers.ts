@@ -36,7 +36,7 @@ export async function importPaperList(
   for (let i = 0; i < papers.length; i += 2000) {
     const r = await writeBatch(
       sql,
-      papers.slice(i, i + 2000).map((p) => preparePaper(p, source)),
+      papers.slice(i, i + 2000).map((p) => preparePaper(p, source, sql.provider)),
     );
     total.added += r.added;
     total.updated += r.updated;

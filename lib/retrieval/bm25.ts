@@ -10,8 +10,10 @@
  * drops it; rankings are identical) and use exact document lengths (Lucene stores them lossily).
  * A repeated query term counts once.
  *
- * The index is a set of plain typed arrays (compressed-row postings) so it is cheap to keep in memory,
- * to post to a worker (structured clone) and to serialise to JSON.
+ * The index is a set of plain typed arrays (compressed-row postings): for small sets held in memory, the
+ * sentences of retrieved passages (the extractive baseline and judge). The paper collection itself is indexed
+ * by the database (./store.ts) and re-ranked with `bm25Idf` and the same formula (./search.ts).
+ * engine/trace/bm25.ts stays apart: it scores a trace's documents inside the engine, which cannot import lib.
  */
 import { tokenize } from "./tokenize";
 

@@ -10,13 +10,13 @@
  * file is decompressed again from the start and the committed bytes are skipped.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import path from "node:path";
-import { createGunzip } from "node:zlib";
+import { resolveWorker, startWorker } from "../../engine/fm/worker-path";
 import type { SqlClient } from "../db/sql";
-import { type Paper, type PaperFormat, PaperImportError, recordParser } from "./papers";
-import { type BatchCounts, type PreparedPaper, preparePaper, writeBatch } from "./store";
+import { type ReadBatch, type ReadOptions, readBatches } from "./import-reader";
+import { type PaperFormat, PaperImportError } from "./papers";
+import { type BatchCounts, writeBatch } from "./store";
 
 export interface ImportOptions {
   format: PaperFormat;
@@ -32,6 +32,8 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** Longest line accepted (default 16 MiB); longer lines are skipped without being held in memory. */
   maxLineBytes?: number;
+  /** Files from this size on are read in a worker thread (default 4 MiB; smaller ones are not worth its start). */
+  workerMinBytes?: number;
 }
 
 export interface ImportProgress {
@@ -58,6 +60,53 @@ export interface ImportSummary extends ImportProgress {
 }
 
 const MAX_REPORTED_ERRORS = 10;
+
+/**
+ * Batches from ./import-worker.ts, or in-process when there is no worker entry (a Next.js bundle without
+ * dist/engine). The worker keeps at most two batches ready ahead of the writer.
+ */
+async function* readInWorker(read: ReadOptions): AsyncGenerator<ReadBatch> {
+  const url =
+    process.env.PAPER_IMPORT_WORKER === "off"
+      ? null
+      : resolveWorker("paper-import-worker", import.meta.url, "./import-worker.ts");
+  if (!url) {
+    yield* readBatches(read);
+    return;
+  }
+  type Message =
+    | { batch: ReadBatch }
+    | { done: true }
+    | { error: { message: string; line?: number; code?: string } };
+  const worker = startWorker(url, { workerData: read });
+  const queue: Message[] = [];
+  let notify: (() => void) | null = null;
+  const push = (m: Message) => {
+    queue.push(m);
+    notify?.();
+    notify = null;
+  };
+  worker.on("message", push);
+  worker.on("error", (e) => push({ error: { message: e.message } }));
+  worker.on("exit", (code) => push({ error: { message: `the import worker stopped (exit code ${code})` } }));
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((r) => (notify = r));
+      const m = queue.shift()!;
+      if ("batch" in m) {
+        yield m.batch;
+        worker.postMessage("next");
+      } else if ("done" in m) return;
+      else {
+        if (m.error.line !== undefined) throw new PaperImportError(m.error.line, m.error.message);
+        throw Object.assign(new Error(m.error.message), { code: m.error.code });
+      }
+    }
+  } finally {
+    worker.removeAllListeners("exit");
+    await worker.terminate();
+  }
+}
 
 export async function fileFingerprint(
   file: string,
@@ -87,59 +136,6 @@ interface ImportRow {
   error: string | null;
 }
 
-/** Lines of a byte stream with the offset just past each, from `skip` bytes on; overlong lines come as null. */
-async function* lines(
-  stream: AsyncIterable<Buffer>,
-  skip: number,
-  maxLineBytes: number,
-): AsyncGenerator<{ line: string | null; end: number }> {
-  let offset = 0; // bytes of the stream consumed before `pending`
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let overlong = false;
-  for await (const chunk of stream) {
-    let start = 0;
-    if (offset + chunk.length <= skip) {
-      offset += chunk.length;
-      continue;
-    }
-    if (offset < skip) {
-      start = skip - offset;
-    }
-    const base = offset; // stream offset of chunk[0]
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl < 0) break;
-      const end = base + nl + 1;
-      if (overlong || pendingBytes + (nl - start) > maxLineBytes) {
-        yield { line: null, end };
-      } else if (pendingBytes > 0) {
-        pending.push(chunk.subarray(start, nl));
-        yield { line: Buffer.concat(pending).toString("utf8"), end };
-      } else {
-        yield { line: chunk.toString("utf8", start, nl), end };
-      }
-      pending = [];
-      pendingBytes = 0;
-      overlong = false;
-      start = nl + 1;
-    }
-    if (start < chunk.length) {
-      if (!overlong && pendingBytes + (chunk.length - start) <= maxLineBytes) {
-        pending.push(Buffer.from(chunk.subarray(start)));
-        pendingBytes += chunk.length - start;
-      } else {
-        overlong = true;
-        pending = [];
-        pendingBytes = 0;
-      }
-    }
-    offset += chunk.length;
-  }
-  if (overlong) yield { line: null, end: offset };
-  else if (pendingBytes > 0) yield { line: Buffer.concat(pending).toString("utf8"), end: offset };
-}
-
 /**
  * Imports `file` into the collection. Throws PaperImportError in strict mode (naming the line), and the
  * file system's error when the file cannot be read.
@@ -152,7 +148,6 @@ export async function importPapersFile(
   const started = performance.now();
   const batchSize = options.batchSize ?? 2000;
   const maxLineBytes = options.maxLineBytes ?? 16 * 1024 * 1024;
-  const parse = recordParser(options.format);
   const { fingerprint, size, gzip } = await fileFingerprint(file);
 
   const [previous] = await sql.all<ImportRow>(
@@ -202,7 +197,6 @@ export async function importPapersFile(
   let lineNo = row.lines;
   let position = Number(row.position);
   let written = 0;
-  let batch: PreparedPaper[] = [];
 
   const progress = (): ImportProgress => ({
     importId: row.id,
@@ -216,28 +210,56 @@ export async function importPapersFile(
     errors: [...errors],
     rate: written / ((performance.now() - started) / 1000 || 1),
   });
-  const flush = async (endPosition: number) => {
-    const result: BatchCounts = await writeBatch(
-      sql,
-      batch,
-      {
-        importId: row.id,
-        position: endPosition,
-        lines: lineNo,
-        skipped,
-        error: errors.length ? JSON.stringify(errors) : null,
-      },
-      counts,
-    );
-    counts.added += result.added;
-    counts.updated += result.updated;
-    counts.unchanged += result.unchanged + result.duplicates;
-    written += batch.length;
-    position = endPosition;
-    batch = [];
-    options.onProgress?.(progress());
+
+  const read: ReadOptions = {
+    file: path.resolve(file),
+    format: options.format,
+    gzip,
+    position,
+    lines: lineNo,
+    batchSize,
+    maxLineBytes,
+    strict: options.strict ?? false,
+    provider: sql.provider,
   };
-  const fail = async (e: unknown) => {
+  const batches =
+    size >= (options.workerMinBytes ?? 4 * 1024 * 1024) ? readInWorker(read) : readBatches(read);
+  let stopped = false;
+  try {
+    for await (const b of batches) {
+      skipped += b.skipped.length;
+      for (const e of b.skipped) if (errors.length < MAX_REPORTED_ERRORS) errors.push(e);
+      const result: BatchCounts = await writeBatch(
+        sql,
+        b.papers,
+        {
+          importId: row.id,
+          position: b.position,
+          lines: b.lines,
+          skipped,
+          error: errors.length ? JSON.stringify(errors) : null,
+        },
+        counts,
+      );
+      counts.added += result.added;
+      counts.updated += result.updated;
+      counts.unchanged += result.unchanged + result.duplicates;
+      written += b.papers.length;
+      position = b.position;
+      lineNo = b.lines;
+      options.onProgress?.(progress());
+      if (options.signal?.aborted) {
+        stopped = true;
+        break;
+      }
+    }
+    await sql.run(`UPDATE "PaperImport" SET "status" = ?, "finishedAt" = ?, "updatedAt" = ? WHERE "id" = ?`, [
+      stopped ? "stopped" : "done",
+      stopped ? null : new Date(),
+      new Date(),
+      row.id,
+    ]);
+  } catch (e) {
     await sql
       .run(`UPDATE "PaperImport" SET "status" = 'failed', "error" = ?, "updatedAt" = ? WHERE "id" = ?`, [
         JSON.stringify([...errors, String((e as Error)?.message ?? e)].slice(-MAX_REPORTED_ERRORS)),
@@ -245,73 +267,9 @@ export async function importPapersFile(
         row.id,
       ])
       .catch(() => {});
-  };
-
-  const startPosition = position;
-  const raw = createReadStream(file, { start: gzip ? 0 : startPosition, highWaterMark: 1 << 20 });
-  const source: AsyncIterable<Buffer> = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  // Plain files are read from the committed offset; gzip is decompressed from the start and skipped.
-  const base = gzip ? 0 : startPosition;
-  let lastAt = startPosition;
-  let stopped = false;
-  try {
-    for await (const { line, end } of lines(source, gzip ? startPosition : 0, maxLineBytes)) {
-      lastAt = base + end;
-      lineNo++;
-      let paper: Paper | null = null;
-      let reason: string | null = null;
-      if (line === null) reason = `line ${lineNo}: longer than ${maxLineBytes} bytes`;
-      else if (line.trim() !== "") {
-        try {
-          paper = parse(JSON.parse(line), lineNo);
-        } catch (e) {
-          reason =
-            e instanceof PaperImportError
-              ? e.message
-              : `line ${lineNo}: invalid JSON (${(e as Error).message})`;
-        }
-      }
-      if (reason !== null) {
-        if (options.strict) throw new PaperImportError(lineNo, reason.replace(/^line \d+: /, ""));
-        skipped++;
-        if (errors.length < MAX_REPORTED_ERRORS) errors.push(reason);
-      }
-      if (paper) batch.push(preparePaper(paper, options.format));
-      if (batch.length >= batchSize) {
-        await flush(lastAt);
-        if (options.signal?.aborted) {
-          stopped = true;
-          break;
-        }
-      }
-    }
-    if (stopped) {
-      await sql.run(`UPDATE "PaperImport" SET "status" = 'stopped', "updatedAt" = ? WHERE "id" = ?`, [
-        new Date(),
-        row.id,
-      ]);
-    } else {
-      if (batch.length > 0) await flush(lastAt);
-      position = lastAt;
-      await sql.run(
-        `UPDATE "PaperImport" SET "status" = 'done', "position" = ?, "lines" = ?, "skipped" = ?, "error" = ?,
-           "finishedAt" = ?, "updatedAt" = ? WHERE "id" = ?`,
-        [
-          position,
-          lineNo,
-          skipped,
-          errors.length ? JSON.stringify(errors) : null,
-          new Date(),
-          new Date(),
-          row.id,
-        ],
-      );
-    }
-  } catch (e) {
-    await fail(e);
     throw e;
   } finally {
-    raw.destroy();
+    await batches.return?.(undefined);
   }
   return {
     ...progress(),

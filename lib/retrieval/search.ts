@@ -5,7 +5,7 @@
  *    candidate query takes the rarest terms while their posting lists add up to at most `postingBudget`
  *    (the informative terms of a question are its rare ones; a term in a quarter of the collection adds
  *    little to BM25 and a lot to the cost). When even the rarest term is over the budget, the candidates
- *    are the passages holding both of the two rarest terms.
+ *    are passages holding at least two of the four rarest terms, as the index yields them.
  * 2. Candidates: the search engine of the database (SQLite FTS5, ranked by its BM25; PostgreSQL full-text
  *    search over a GIN index, ranked by idf-weighted coverage) returns the best `candidates` passages.
  * 3. Rank: Okapi BM25 of every question term (not only the rare ones), from the collection's statistics,
@@ -87,6 +87,9 @@ export interface SearchResult {
   candidates: number;
 }
 
+/** Terms whose pairs make the candidates when every term of the question is common. */
+const PAIR_TERMS = 4;
+
 /** Most distinct terms of a question that are looked up (longer questions keep their rarest). */
 const MAX_QUERY_TERMS = 32;
 
@@ -126,23 +129,25 @@ export async function searchPapers(
 
   let walked = 0;
   for (const t of present) {
-    if (walked + t.df > budget && walked > 0) break;
+    if (walked + t.df > budget) break;
     t.used = true;
     walked += t.df;
   }
-  const used = present.filter((t) => t.used).map((t) => ({ term: t.term, idf: idf.get(t.term)! }));
   const limit = options.candidates ?? 100;
-  const ids =
-    walked > budget && present.length >= 2
-      ? await candidatePassages(
-          sql,
-          present.slice(0, 2).map((t) => ({ term: t.term, idf: idf.get(t.term)! })),
-          limit,
-          "all",
-        )
-      : await candidatePassages(sql, used, limit);
-  if (walked > budget && present.length >= 2) {
-    for (const t of terms) t.used = t === present[0] || t === present[1];
+  let ids: number[];
+  if (present.some((t) => t.used)) {
+    const used = present.filter((t) => t.used).map((t) => ({ term: t.term, idf: idf.get(t.term)! }));
+    ids = await candidatePassages(sql, used, limit, "ranked");
+  } else {
+    // Even the rarest term is over the budget: passages holding two of the four rarest terms instead.
+    const rarest = present.slice(0, PAIR_TERMS);
+    for (const t of rarest) t.used = true;
+    ids = await candidatePassages(
+      sql,
+      rarest.map((t) => ({ term: t.term, idf: idf.get(t.term)! })),
+      limit,
+      "pairs",
+    );
   }
   const rows = await passagesById(sql, ids);
 

@@ -201,6 +201,30 @@ for (const [name, make] of testDatabases()) {
       ]);
     });
 
+    it("reads in a worker thread what it reads in-process: batches, skipped lines, strict errors", async () => {
+      const records = Array.from({ length: 30 }, (_, i) =>
+        arxivRecord(300 + i, `Worker thread record ${i} on axolotl limb growth.`),
+      );
+      const text = `${jsonl(records.slice(0, 20))}{bad\n${jsonl(records.slice(20))}`;
+      const r = await importPapersFile(t.sql, file("worker.jsonl.gz", gzipSync(text)), {
+        format: "arxiv",
+        batchSize: 7,
+        workerMinBytes: 0,
+      });
+      assert.deepEqual([r.status, r.added, r.lines, r.skipped], ["done", 30, 31, 1]);
+      assert.match(r.errors[0], /^line 21: invalid JSON/);
+      await assert.rejects(
+        importPapersFile(t.sql, file("worker-strict.jsonl", text), {
+          format: "arxiv",
+          strict: true,
+          workerMinBytes: 0,
+        }),
+        (e: unknown) => e instanceof PaperImportError && /^line 21: invalid JSON/.test((e as Error).message),
+      );
+      const { hits } = await searchPapers(t.sql, "axolotl limb growth", { k: 30 });
+      assert.equal(hits.length, 30);
+    });
+
     it("recognises one paper across sources by DOI and arXiv id; a changed record replaces the old passages", async () => {
       const arxiv = arxivRecord(500, "Graph neural networks for molecular property prediction.", {
         doi: "10.5555/GNN.1",
@@ -247,7 +271,11 @@ for (const [name, make] of testDatabases()) {
     it("keeps the statistics equal to a recount after adds and replacements", async () => {
       const before = await collectionStats(t.sql);
       const p = (abstract: string) =>
-        preparePaper({ id: "stats-1", title: "Stats", authors: [], year: 2020, abstract }, "jsonl");
+        preparePaper(
+          { id: "stats-1", title: "Stats", authors: [], year: 2020, abstract },
+          "jsonl",
+          t.sql.provider,
+        );
       await writeBatch(t.sql, [p("alpha beta beta gamma")]);
       await writeBatch(t.sql, [p("alpha delta")]);
       const after = await collectionStats(t.sql);

@@ -31,7 +31,26 @@ export interface PreparedPassage {
   position: number;
   section: "abstract" | "body";
   text: string;
-  terms: string[];
+  /** The index row: space-separated terms (FTS5) or a tsvector literal (PostgreSQL). */
+  indexed: string;
+  /** Its distinct terms, space-separated, and its length in terms (for the statistics). */
+  distinct: string;
+  length: number;
+}
+
+/**
+ * Strings rather than arrays of terms: a prepared batch crosses from the reading worker to the writer by
+ * structured clone, where one string costs far less than a hundred.
+ */
+export function preparePassageIndex(
+  terms: readonly string[],
+  provider: SqlClient["provider"],
+): Pick<PreparedPassage, "indexed" | "distinct" | "length"> {
+  return {
+    indexed: provider === "postgresql" ? tsvectorLiteral(terms) : terms.join(" "),
+    distinct: [...new Set(terms)].join(" "),
+    length: terms.length,
+  };
 }
 
 /** A paper ready to store: passages split and tokenised (CPU work done before the transaction). */
@@ -44,7 +63,11 @@ export interface PreparedPaper {
   passages: PreparedPassage[];
 }
 
-export function preparePaper(paper: Paper, source: PaperFormat = "jsonl"): PreparedPaper {
+export function preparePaper(
+  paper: Paper,
+  source: PaperFormat = "jsonl",
+  provider: SqlClient["provider"] = "sqlite",
+): PreparedPaper {
   const hash = createHash("sha256")
     .update(
       JSON.stringify([
@@ -66,7 +89,7 @@ export function preparePaper(paper: Paper, source: PaperFormat = "jsonl"): Prepa
     position: p.index,
     section: p.section,
     text: p.text,
-    terms: indexTerms(paper.title, p.text),
+    ...preparePassageIndex(indexTerms(paper.title, p.text), provider),
   }));
   return { paper, source, hash, passages };
 }
@@ -154,11 +177,13 @@ async function findExisting(sql: SqlClient, tx: SqlRunner, batch: readonly Prepa
 /** Document-frequency changes of a batch: +1 per passage holding a term, and the two totals. */
 class TermDeltas {
   readonly deltas = new Map<string, number>();
-  add(terms: readonly string[], sign: 1 | -1) {
-    const distinct = new Set(terms);
+  add(distinct: Iterable<string>, length: number, sign: 1 | -1) {
     for (const t of distinct) this.deltas.set(t, (this.deltas.get(t) ?? 0) + sign);
     this.deltas.set(PASSAGES_KEY, (this.deltas.get(PASSAGES_KEY) ?? 0) + sign);
-    this.deltas.set(TOKENS_KEY, (this.deltas.get(TOKENS_KEY) ?? 0) + sign * terms.length);
+    this.deltas.set(TOKENS_KEY, (this.deltas.get(TOKENS_KEY) ?? 0) + sign * length);
+  }
+  addTerms(terms: readonly string[], sign: 1 | -1) {
+    this.add(new Set(terms), terms.length, sign);
   }
 }
 
@@ -299,7 +324,7 @@ async function removePassages(
     `SELECT "paperId", "text" FROM "PaperPassage" WHERE ${where}`,
     [param],
   );
-  for (const o of old) deltas.add(indexTerms(titles.get(o.paperId) ?? "", o.text), -1);
+  for (const o of old) deltas.addTerms(indexTerms(titles.get(o.paperId) ?? "", o.text), -1);
   // The index rows go with them: a trigger on SQLite, ON DELETE CASCADE on PostgreSQL.
   await tx.run(`DELETE FROM "PaperPassage" WHERE ${where}`, [param]);
 }
@@ -352,7 +377,7 @@ async function insertPassages(
   deltas: TermDeltas,
 ) {
   if (passages.length === 0) return;
-  for (const p of passages) deltas.add(p.terms, 1);
+  for (const p of passages) deltas.add(p.distinct ? p.distinct.split(" ") : [], p.length, 1);
   if (sql.provider === "postgresql") {
     const ids = await tx.all<{ id: number; paperId: string; position: number }>(
       `INSERT INTO "PaperPassage" ("paperId", "position", "section", "text")
@@ -368,10 +393,7 @@ async function insertPassages(
     const idOf = new Map(ids.map((r) => [`${r.position}:${r.paperId}`, r.id]));
     await tx.run(
       `INSERT INTO "PaperSearch" ("id", "terms") SELECT i, t::tsvector FROM unnest(?::int[], ?::text[]) AS u(i, t)`,
-      [
-        passages.map((p) => idOf.get(`${p.position}:${p.paperId}`)!),
-        passages.map((p) => tsvectorLiteral(p.terms)),
-      ],
+      [passages.map((p) => idOf.get(`${p.position}:${p.paperId}`)!), passages.map((p) => p.indexed)],
     );
     return;
   }
@@ -384,7 +406,7 @@ async function insertPassages(
   const idOf = new Map(ids.map((r) => [`${r.position}:${r.paperId}`, r.id]));
   await tx.run(
     `INSERT INTO "PaperSearch" (rowid, "terms") SELECT value ->> 0, value ->> 1 FROM json_each(?)`,
-    [JSON.stringify(passages.map((p) => [idOf.get(`${p.position}:${p.paperId}`)!, p.terms.join(" ")]))],
+    [JSON.stringify(passages.map((p) => [idOf.get(`${p.position}:${p.paperId}`)!, p.indexed]))],
   );
 }
 
@@ -442,28 +464,41 @@ export async function documentFrequencies(
 }
 
 /**
- * Passages holding any of `terms` (or, with `all`, every one of them), best first by the database's own
- * ranking (FTS5's BM25 on SQLite; idf-weighted term coverage on PostgreSQL), at most `limit`. Terms are
- * index terms (letters, marks, digits). Unranked with `all`: the candidates of very common terms are taken
- * as the index yields them, to keep the cost bounded.
- * Cost: the sum of the terms' posting lists (which the caller keeps small by choosing rare terms).
+ * Candidate passages for the question's chosen terms, at most `limit`:
+ * - `ranked`: passages holding any of the terms, best first by the database's own ranking (FTS5's BM25 on
+ *   SQLite; idf-weighted term coverage on PostgreSQL). Cost: the sum of the terms' posting lists, which the
+ *   caller keeps under its budget by choosing rare terms.
+ * - `pairs`: passages holding at least two of the terms (or the one term, if only one), as the index yields
+ *   them, unranked: for questions whose every term is common. The index intersects the posting lists, and
+ *   the LIMIT stops the scan early, so the cost stays bounded.
+ * Terms are index terms (letters, marks, digits), so they are quoted without escaping.
  */
 export async function candidatePassages(
   sql: SqlClient,
   terms: readonly { term: string; idf: number }[],
   limit: number,
-  mode: "any" | "all" = "any",
+  mode: "ranked" | "pairs" = "ranked",
 ): Promise<number[]> {
   if (terms.length === 0) return [];
-  if (sql.provider === "postgresql") {
-    const query = terms.map((t) => `'${t.term}'`).join(mode === "all" ? " & " : " | ");
-    if (mode === "all") {
-      const rows = await sql.all<{ id: number }>(
-        `SELECT "id" FROM "PaperSearch" WHERE "terms" @@ ?::tsquery LIMIT ?`,
-        [query, limit],
-      );
-      return rows.map((r) => r.id);
-    }
+  const pg = sql.provider === "postgresql";
+  const quote = (t: string) => (pg ? `'${t}'` : `"${t}"`);
+  const [and, or] = pg ? [" & ", " | "] : [" AND ", " OR "];
+  if (mode === "pairs") {
+    const pairs: string[] = [];
+    for (let i = 0; i < terms.length; i++)
+      for (let j = i + 1; j < terms.length; j++)
+        pairs.push(`(${quote(terms[i].term)}${and}${quote(terms[j].term)})`);
+    const query = pairs.length ? pairs.join(or) : quote(terms[0].term);
+    const rows = await sql.all<{ id: number }>(
+      pg
+        ? `SELECT "id" FROM "PaperSearch" WHERE "terms" @@ ?::tsquery LIMIT ?`
+        : `SELECT rowid AS "id" FROM "PaperSearch" WHERE "PaperSearch" MATCH ? LIMIT ?`,
+      [query, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+  const query = terms.map((t) => quote(t.term)).join(or);
+  if (pg) {
     const weights = terms
       .map(() => `(CASE WHEN "terms" @@ ?::tsquery THEN ?::float8 ELSE 0 END)`)
       .join(" + ");
@@ -473,17 +508,10 @@ export async function candidatePassages(
     );
     return rows.map((r) => r.id);
   }
-  const match = terms.map((t) => `"${t.term}"`).join(mode === "all" ? " AND " : " OR ");
-  const rows =
-    mode === "all"
-      ? await sql.all<{ id: number }>(
-          `SELECT rowid AS "id" FROM "PaperSearch" WHERE "PaperSearch" MATCH ? LIMIT ?`,
-          [match, limit],
-        )
-      : await sql.all<{ id: number }>(
-          `SELECT rowid AS "id" FROM "PaperSearch" WHERE "PaperSearch" MATCH ? ORDER BY bm25("PaperSearch") LIMIT ?`,
-          [match, limit],
-        );
+  const rows = await sql.all<{ id: number }>(
+    `SELECT rowid AS "id" FROM "PaperSearch" WHERE "PaperSearch" MATCH ? ORDER BY bm25("PaperSearch") LIMIT ?`,
+    [query, limit],
+  );
   return rows.map((r) => r.id);
 }
 
@@ -532,7 +560,7 @@ export async function indexUnindexedPassages(sql: SqlClient): Promise<number> {
     const deltas = new TermDeltas();
     for (const p of rows) {
       const terms = indexTerms(p.title, p.text);
-      deltas.add(terms, 1);
+      deltas.addTerms(terms, 1);
       if (sql.provider === "postgresql")
         await tx.run(`INSERT INTO "PaperSearch" ("id", "terms") VALUES (?, ?::tsvector)`, [
           p.id,

@@ -1,0 +1,137 @@
+/**
+ * The reading half of an import: the file (plain or gzip) from a committed offset, split into lines,
+ * parsed in the chosen format and prepared for the store (passages split, index terms made), in batches.
+ * Pure CPU and file reading, no database: it runs in a worker thread (./import-worker.ts) while the main
+ * thread writes the previous batch, or in-process when no worker is available.
+ */
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { type Paper, type PaperFormat, PaperImportError, recordParser } from "./papers";
+import { type PreparedPaper, preparePaper } from "./store";
+
+export interface ReadOptions {
+  file: string;
+  format: PaperFormat;
+  gzip: boolean;
+  /** Bytes of the (decompressed) input already committed, and their lines. */
+  position: number;
+  lines: number;
+  batchSize: number;
+  maxLineBytes: number;
+  strict: boolean;
+  /** The database the batches are for (the index rows differ). */
+  provider: "sqlite" | "postgresql";
+}
+
+/** A batch of prepared papers and where the input stands after its last line. */
+export interface ReadBatch {
+  papers: PreparedPaper[];
+  /** Offset just past the batch's last line, and the line count there. */
+  position: number;
+  lines: number;
+  /** Lines skipped in this batch, with their reasons ("line N: ..."). */
+  skipped: string[];
+}
+
+/** Lines of a byte stream with the offset just past each, from `skip` bytes on; overlong lines come as null. */
+export async function* lines(
+  stream: AsyncIterable<Buffer>,
+  skip: number,
+  maxLineBytes: number,
+): AsyncGenerator<{ line: string | null; end: number }> {
+  let offset = 0; // bytes of the stream consumed before `pending`
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let overlong = false;
+  for await (const chunk of stream) {
+    let start = 0;
+    if (offset + chunk.length <= skip) {
+      offset += chunk.length;
+      continue;
+    }
+    if (offset < skip) {
+      start = skip - offset;
+    }
+    const base = offset; // stream offset of chunk[0]
+    for (;;) {
+      const nl = chunk.indexOf(10, start);
+      if (nl < 0) break;
+      const end = base + nl + 1;
+      if (overlong || pendingBytes + (nl - start) > maxLineBytes) {
+        yield { line: null, end };
+      } else if (pendingBytes > 0) {
+        pending.push(chunk.subarray(start, nl));
+        yield { line: Buffer.concat(pending).toString("utf8"), end };
+      } else {
+        yield { line: chunk.toString("utf8", start, nl), end };
+      }
+      pending = [];
+      pendingBytes = 0;
+      overlong = false;
+      start = nl + 1;
+    }
+    if (start < chunk.length) {
+      if (!overlong && pendingBytes + (chunk.length - start) <= maxLineBytes) {
+        pending.push(Buffer.from(chunk.subarray(start)));
+        pendingBytes += chunk.length - start;
+      } else {
+        overlong = true;
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+    offset += chunk.length;
+  }
+  if (overlong) yield { line: null, end: offset };
+  else if (pendingBytes > 0) yield { line: Buffer.concat(pending).toString("utf8"), end: offset };
+}
+
+/**
+ * Batches of prepared papers from `position` on; the last batch may hold no papers (lines after the last
+ * paper). Throws PaperImportError at the first bad line in strict mode.
+ */
+export async function* readBatches(o: ReadOptions): AsyncGenerator<ReadBatch> {
+  const parse = recordParser(o.format);
+  const raw = createReadStream(o.file, { start: o.gzip ? 0 : o.position, highWaterMark: 1 << 20 });
+  const source: AsyncIterable<Buffer> = o.gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  // Plain files are read from the committed offset; gzip is decompressed from the start and skipped.
+  const base = o.gzip ? 0 : o.position;
+  let lineNo = o.lines;
+  let at = o.position;
+  let batch: ReadBatch = { papers: [], position: at, lines: lineNo, skipped: [] };
+  let yieldedLines = o.lines;
+  try {
+    for await (const { line, end } of lines(source, o.gzip ? o.position : 0, o.maxLineBytes)) {
+      at = base + end;
+      lineNo++;
+      let paper: Paper | null = null;
+      let reason: string | null = null;
+      if (line === null) reason = `line ${lineNo}: longer than ${o.maxLineBytes} bytes`;
+      else if (line.trim() !== "") {
+        try {
+          paper = parse(JSON.parse(line), lineNo);
+        } catch (e) {
+          reason =
+            e instanceof PaperImportError
+              ? e.message
+              : `line ${lineNo}: invalid JSON (${(e as Error).message})`;
+        }
+      }
+      if (reason !== null) {
+        if (o.strict) throw new PaperImportError(lineNo, reason.replace(/^line \d+: /, ""));
+        batch.skipped.push(reason);
+      }
+      if (paper) batch.papers.push(preparePaper(paper, o.format, o.provider));
+      batch.position = at;
+      batch.lines = lineNo;
+      if (batch.papers.length >= o.batchSize) {
+        yield batch;
+        yieldedLines = lineNo;
+        batch = { papers: [], position: at, lines: lineNo, skipped: [] };
+      }
+    }
+    if (batch.lines > yieldedLines) yield batch;
+  } finally {
+    raw.destroy();
+  }
+}
