@@ -6,6 +6,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { databaseTarget, dataDir as resolveDataDir } from "./db/target";
+import { LIVE_DEFAULT_URL, type LiveSource } from "./retrieval/live";
 
 const emailList = z
   .string()
@@ -119,6 +120,12 @@ export const envSchema = z
     TRACE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Milliseconds SIGTERM waits for in-flight requests, streams and short jobs before closing. */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+    LITERATURE_LIVE: z
+      .enum(["openalex", "semantic-scholar"], { message: 'must be "openalex" or "semantic-scholar"' })
+      .optional(),
+    LITERATURE_LIVE_URL: z.url().optional(),
+    LITERATURE_LIVE_KEY: optionalNonEmpty,
+    LITERATURE_LIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   })
   .superRefine((env, ctx) => {
     let postgres = false;
@@ -160,7 +167,13 @@ export const envSchema = z
     }
   });
 
-export type Env = z.infer<typeof envSchema> & { dataDir: string; indexDir: string; modelDir: string };
+export type Env = z.infer<typeof envSchema> & {
+  dataDir: string;
+  indexDir: string;
+  modelDir: string;
+  /** The live literature source, when LITERATURE_LIVE names one. */
+  liveLiterature?: LiveSource;
+};
 
 export class EnvError extends Error {
   constructor(readonly problems: string[]) {
@@ -183,6 +196,14 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     dataDir,
     indexDir: path.resolve(result.data.INDEX_DIR ?? path.join(dataDir, "index", "flexmix-mini")),
     modelDir: path.resolve(result.data.MODEL_DIR ?? path.join(process.cwd(), "models", "flexolmo-mini")),
+    liveLiterature: result.data.LITERATURE_LIVE
+      ? {
+          kind: result.data.LITERATURE_LIVE,
+          baseUrl: result.data.LITERATURE_LIVE_URL ?? LIVE_DEFAULT_URL[result.data.LITERATURE_LIVE],
+          apiKey: result.data.LITERATURE_LIVE_KEY,
+          timeoutMs: result.data.LITERATURE_LIVE_TIMEOUT_MS,
+        }
+      : undefined,
   };
 }
 

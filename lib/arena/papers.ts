@@ -5,21 +5,38 @@
 import type { SqlClient } from "../db/sql";
 import type { ArenaPassage } from "../providers/types";
 import { type Paper, type PaperFormat, preparePaper, searchPapers, writeBatch } from "../retrieval";
+import { type LiveSource, searchLive } from "../retrieval/live";
 
 /** Passages given to both models per question. */
 export const PASSAGES_PER_QUESTION = 8;
 
-/** The passages of a question in the models' numbering ([n] = rank), with the time retrieval took. */
+/**
+ * The passages of a question in the models' numbering ([n] = rank), with the time retrieval took. With a
+ * live source, the papers it finds join the collection first (a failing source is reported in `liveError`
+ * and retrieval goes on with the collection alone).
+ */
 export async function retrievePassages(
   sql: SqlClient,
   question: string,
   k = PASSAGES_PER_QUESTION,
-): Promise<{ passages: ArenaPassage[]; ms: number }> {
+  live?: LiveSource,
+): Promise<{ passages: ArenaPassage[]; ms: number; liveError?: string }> {
   const started = performance.now();
+  let liveError: string | undefined;
+  if (live) {
+    try {
+      const found = await searchLive(live, question, 10);
+      if (found.length > 0)
+        await importPaperList(sql, found, live.kind === "openalex" ? "openalex" : "jsonl");
+    } catch (e) {
+      liveError = (e as Error).message;
+    }
+  }
   const { hits } = await searchPapers(sql, question, { k });
   return {
     passages: hits.map((h) => ({ n: h.rank, passageId: h.passage.id, text: h.passage.text, paper: h.paper })),
     ms: performance.now() - started,
+    ...(liveError ? { liveError } : {}),
   };
 }
 

@@ -36,7 +36,10 @@ export function providerKey(): SecretKey[] {
 
 /** The passages of a question from the paper collection (the database's search index; lib/retrieval). */
 export async function retrievePassages(question: string, k = PASSAGES_PER_QUESTION): Promise<ArenaPassage[]> {
-  return (await retrieveFromCollection(sql(), question, k)).passages;
+  const result = await retrieveFromCollection(sql(), question, k, env().liveLiterature);
+  if (result.liveError)
+    console.warn(`live literature source: ${result.liveError}; answered from the collection`);
+  return result.passages;
 }
 
 /** Enabled providers that can answer now (local ones only when the model is installed). */
