@@ -48,6 +48,31 @@ test("the leaderboard's minimum battles default to 20, and take any whole number
     );
   assert.equal(parseEnv({}).RANKING_ANCHOR_MODEL, undefined);
   assert.equal(parseEnv({ RANKING_ANCHOR_MODEL: "gpt-4o" }).RANKING_ANCHOR_MODEL, "gpt-4o");
+test("the live literature source is off by default and configured by LITERATURE_LIVE", () => {
+  assert.equal(parseEnv({}).liveLiterature, undefined);
+  assert.deepEqual(parseEnv({ LITERATURE_LIVE: "openalex" }).liveLiterature, {
+    kind: "openalex",
+    baseUrl: "https://api.openalex.org",
+    apiKey: undefined,
+    timeoutMs: 3000,
+  });
+  const s2 = parseEnv({
+    LITERATURE_LIVE: "semantic-scholar",
+    LITERATURE_LIVE_URL: "http://127.0.0.1:9/s2",
+    LITERATURE_LIVE_KEY: "k",
+    LITERATURE_LIVE_TIMEOUT_MS: "500",
+  }).liveLiterature;
+  assert.deepEqual(s2, {
+    kind: "semantic-scholar",
+    baseUrl: "http://127.0.0.1:9/s2",
+    apiKey: "k",
+    timeoutMs: 500,
+  });
+  assert.throws(
+    () => parseEnv({ LITERATURE_LIVE: "google-scholar" }),
+    (e: unknown) =>
+      e instanceof EnvError && /LITERATURE_LIVE: must be "openalex" or "semantic-scholar"/.test(e.message),
+  );
 });
 
 test("ENGINE_URLS is a comma-separated list of http(s) shard servers; a bad one stops start-up naming it", () => {
