@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/literature-corpus.ts --out /tmp/papers.jsonl --count 1000000     # once (~5 min)
  *   npx tsx bench/literature.ts --file /tmp/papers.jsonl [--db file:/tmp/lit.db | --db postgresql://...]
- *        [--skip-import] [--questions 300]
+ *        [--skip-import] [--questions 300] [--budget POSTINGS]
  *
  * Import: the file goes through `importPapersFile` (the CLI's and the admin page's importer) into a fresh
  * database; printed: abstracts per second of wall time and of this process's CPU time, and the process's
@@ -80,6 +80,7 @@ async function main() {
       "skip-import": { type: "boolean", default: false },
       questions: { type: "string", default: "300" },
       seed: { type: "string", default: "7" },
+      budget: { type: "string" },
     },
   });
   const target = databaseTarget(values.db);
@@ -139,14 +140,15 @@ async function main() {
       );
     }
     const questions = [...RESEARCH_QUESTIONS, ...generated];
+    const opts = values.budget ? { postingBudget: Number(values.budget) } : {};
     // Warm the caches (statements, pages) once, as a running app would be.
-    for (const q of questions.slice(0, 20)) await searchPapers(sql, q);
+    for (const q of questions.slice(0, 20)) await searchPapers(sql, q, opts);
     const times: number[] = [];
     let found = 0;
     let empty = 0;
     for (const q of questions) {
       const t0 = performance.now();
-      const r = await searchPapers(sql, q);
+      const r = await searchPapers(sql, q, opts);
       times.push(performance.now() - t0);
       found += r.hits.length;
       if (r.hits.length === 0) empty++;
@@ -156,7 +158,7 @@ async function main() {
     const offTimes: number[] = [];
     for (const q of OFF_TOPIC) {
       const t0 = performance.now();
-      const r = await searchPapers(sql, q);
+      const r = await searchPapers(sql, q, opts);
       offTimes.push(performance.now() - t0);
       if (r.hits.length > 0) offTopicHits++;
     }

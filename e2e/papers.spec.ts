@@ -58,7 +58,9 @@ test.describe("paper import", () => {
       `${JSON.stringify({ id: "ok", title: "T", authors: [], year: 2020, abstract: "A." })}\n{oops\n`,
       "jsonl",
     );
-    await expect(page.getByRole("alert")).toContainText("Nothing imported: line 2: invalid JSON");
+    await expect(page.getByRole("alert").filter({ hasText: "Nothing imported" })).toContainText(
+      "Nothing imported: line 2: invalid JSON",
+    );
     if (process.env.E2E_SCREENSHOTS) {
       for (const width of [390, 1280]) {
         await page.setViewportSize({ width, height: 900 });
