@@ -96,7 +96,11 @@ describe("live sources", () => {
       ["html", /something other than JSON/],
     ] as const) {
       mode = m;
-      await assert.rejects(searchLive({ ...openalex(), timeoutMs: m === "slow" ? 200 : 5000 }, "q"), pattern, m);
+      await assert.rejects(
+        searchLive({ ...openalex(), timeoutMs: m === "slow" ? 200 : 5000 }, "q"),
+        pattern,
+        m,
+      );
     }
     mode = "ok";
   });

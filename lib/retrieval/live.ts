@@ -67,7 +67,9 @@ async function getJson(
       next = await reader.read();
     } catch (e) {
       throw new LiveSourceError(
-        (e as Error)?.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : `${url.host}: ${(e as Error).message}`,
+        (e as Error)?.name === "TimeoutError"
+          ? `no answer within ${timeoutMs} ms`
+          : `${url.host}: ${(e as Error).message}`,
       );
     }
     const { done, value } = next;
