@@ -48,6 +48,8 @@ test("the leaderboard's minimum battles default to 20, and take any whole number
     );
   assert.equal(parseEnv({}).RANKING_ANCHOR_MODEL, undefined);
   assert.equal(parseEnv({ RANKING_ANCHOR_MODEL: "gpt-4o" }).RANKING_ANCHOR_MODEL, "gpt-4o");
+});
+
 test("the live literature source is off by default and configured by LITERATURE_LIVE", () => {
   assert.equal(parseEnv({}).liveLiterature, undefined);
   assert.deepEqual(parseEnv({ LITERATURE_LIVE: "openalex" }).liveLiterature, {
