@@ -4,7 +4,7 @@
  * - WAL journal, so readers never wait for the writer;
  * - `synchronous = FULL`: each commit is synced to disk, so a stored vote survives a power cut. better-sqlite3
  *   builds SQLite with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1 (NORMAL in WAL mode), under which the last commits can be
- *   lost; FULL costs one more fsync per commit (measured: bench/README.md, "Arena server");
+ *   lost; FULL syncs the WAL on every commit (PostgreSQL does the same by default, synchronous_commit = on);
  * - `busy_timeout = 0`: while another connection or process (the admin CLI, a job runner) holds the write lock,
  *   better-sqlite3 would wait synchronously, freezing the event loop (every request of the server) for up to the
  *   timeout. Instead the lock is waited for asynchronously: `retryWhileBusy` here, and lib/db/sql.ts's own loop.
