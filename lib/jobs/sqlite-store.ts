@@ -110,6 +110,13 @@ export class SqliteJobStore extends LeasedJobStore {
     await this.schema();
     for (;;) {
       const now = Date.now();
+      // A read first (no write lock) so idle polling never takes SQLite's write lock from the app's writes.
+      const due = await this.sql.all(
+        `SELECT 1 AS "due" FROM "_job" WHERE "name" = ?
+           AND (("state" = 'created' AND "startAfter" <= ?) OR ("state" = 'active' AND "leaseUntil" < ?)) LIMIT 1`,
+        [name, now, now],
+      );
+      if (due.length === 0) return null;
       const token = randomUUID();
       // Queued jobs whose time has come, and active ones whose lease expired (their runner died).
       const [row] = await this.sql.all<{ id: string; data: string; attempts: number }>(
