@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/literature-corpus.ts --out /tmp/papers.jsonl --count 1000000     # once (~5 min)
  *   npx tsx bench/literature.ts --file /tmp/papers.jsonl [--db file:/tmp/lit.db | --db postgresql://...]
- *        [--skip-import] [--questions 300] [--budget POSTINGS]
+ *        [--skip-import] [--questions 300] [--budget POSTINGS] [--batch PAPERS]
  *
  * Import: the file goes through `importPapersFile` (the CLI's and the admin page's importer) into a fresh
  * database; printed: abstracts per second of wall time and of this process's CPU time, and the process's
@@ -81,6 +81,7 @@ async function main() {
       questions: { type: "string", default: "300" },
       seed: { type: "string", default: "7" },
       budget: { type: "string" },
+      batch: { type: "string" },
     },
   });
   const target = databaseTarget(values.db);
@@ -104,6 +105,7 @@ async function main() {
       const r = await importPapersFile(sql, values.file, {
         format: "arxiv",
         restart: true,
+        ...(values.batch ? { batchSize: Number(values.batch) } : {}),
         onProgress: (p) => {
           peak = Math.max(peak, process.memoryUsage().rss);
           if (p.position / p.fileBytes >= nextMark) {
