@@ -113,6 +113,14 @@ test.describe("arena", () => {
       downloadThroughput: -1,
       uploadThroughput: -1,
     });
+    // Every retrieved passage's title links to its paper (the sample collection's papers are on arXiv).
+    await main.getByText(/Retrieved passages \(\d+\)/).click();
+    const paperLinks = main.locator("details ol a[href]");
+    await expect(paperLinks.first()).toBeVisible();
+    for (const href of await paperLinks.evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
+      expect(href).toMatch(/^https:\/\/(arxiv\.org\/abs\/|doi\.org\/)/);
+    }
+    await main.getByText(/Retrieved passages \(\d+\)/).click();
     // HTML in a question is shown as text, never interpreted.
     await expect(
       main

@@ -52,7 +52,8 @@ export function createAppServer(
       active.delete(res);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const line = { reqId: id, method: req.method, route, status: res.statusCode, durationMs };
-      if (!res.writableFinished) log.warn({ ...line, aborted: true }, "request aborted");
+      // A client that goes away early (a cancelled prefetch, a closed tab) is routine: info, not a warning.
+      if (!res.writableFinished) log.info({ ...line, aborted: true }, "request aborted");
       else if (res.statusCode >= 500) log.error(line, "request");
       else log.info(line, "request");
       if (active.size === 0) onIdle?.();

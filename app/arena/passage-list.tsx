@@ -16,8 +16,20 @@ export function PassageList({
       <ol className="mt-3 space-y-3 text-sm">
         {passages.map((p) => (
           <li key={p.n}>
-            <p className="font-medium">
-              [{p.n}] {p.paper.title}
+            <p className="font-medium break-words">
+              [{p.n}]{" "}
+              {p.paper.url ? (
+                <a
+                  className="text-sky-700 underline dark:text-sky-400"
+                  href={p.paper.url}
+                  rel="noreferrer noopener"
+                  target="_blank"
+                >
+                  {p.paper.title}
+                </a>
+              ) : (
+                p.paper.title
+              )}
             </p>
             <p className="muted text-xs">
               {p.paper.authors.join(", ")} · {p.paper.year}

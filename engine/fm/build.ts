@@ -353,7 +353,7 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
   const workerUrl =
     nWorkers > 0 ? resolveWorker("fm-build-worker", import.meta.url, "./build-worker.ts") : null;
   const pool = workerUrl
-    ? new WorkerPool(workerUrl, await bundledWorkerSource(workerUrl), nWorkers, progressOf)
+    ? new BuildWorkerPool(workerUrl, await bundledWorkerSource(workerUrl), nWorkers, progressOf)
     : null;
   // Reading files takes a while: start the workers now, so their startup is not on the critical path.
   if ((opts.inputs ?? []).length > 0) pool?.warm();
@@ -569,9 +569,10 @@ interface WorkerReply {
 /**
  * Up to `size` worker threads, started on demand, each building one shard at a time; jobs wait in
  * submission order. A job's text is in a file, which the worker reads (and deletes); the worker writes the
- * shard's file itself and answers with its size and hash.
+ * shard's file itself and answers with its size and hash. Not ./worker-pool.ts's WorkerPool (the query pool):
+ * a build's workers start lazily from a bundled source, stream progress and must never be timed out.
  */
-class WorkerPool {
+class BuildWorkerPool {
   private idle: Worker[] = [];
   private all: Worker[] = [];
   private queue: { id: number; input: ShardInput; file: string; out: string }[] = [];

@@ -19,7 +19,11 @@ export type FmErrorCode =
   | "INDEX_MISMATCH"
   /** No server holding some of the shards answered in time (names the servers and shards). */
   | "SHARDS_UNAVAILABLE"
-  | "SERVICE_CLOSED";
+  | "SERVICE_CLOSED"
+  /** The worker pool's own failures (engine/fm/worker-pool.ts): queue full, no reply in time, thread died. */
+  | "SERVICE_BUSY"
+  | "SERVICE_TIMEOUT"
+  | "WORKER_DIED";
 
 /**
  * Names are spelled out, not taken from the class: bundlers (Next.js) rename classes, and the web layer

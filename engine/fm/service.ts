@@ -113,7 +113,7 @@ export class IndexService implements IndexBackend {
           nWorkers,
           { manifest: this.manifest, files, maxQueryBytes },
           (e) => deserializeError(e as SerializedFmError),
-          closedError,
+          (code, message) => new FmError(code, message),
         );
   }
 

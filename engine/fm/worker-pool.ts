@@ -1,18 +1,38 @@
 /**
  * A small pool of worker threads answering request messages: each request goes to the least busy worker
  * as `{ id, ...message }` and is settled by the worker's `{ id, ok, result | error }` reply. Used by the
- * index service (./service.ts) and the trace service (../trace/service.ts).
+ * index service (./service.ts) and the trace service (../trace/service.ts). Our own rather than piscina's:
+ * the workers are long-lived message loops over one shared copy of the index that also build their lookup
+ * tables between requests, which piscina's one-function-per-task model would have us rewrite.
  *
- * The threads are unref'd while nothing is pending, so an idle pool never keeps a process alive; a
- * worker that dies rejects its pending requests; `close` rejects everything still pending.
+ * Guarantees (tested in worker-pool.test.ts):
+ * - a worker that dies (crash, `process.exit`, an uncaught error) rejects its pending requests with
+ *   WORKER_DIED and is replaced by a fresh one, so later requests never wait on a dead thread;
+ * - every request has a timeout (`timeoutMs`): past it the request is rejected with SERVICE_TIMEOUT and its
+ *   worker, stuck or overloaded, is terminated and replaced (its other requests get WORKER_DIED);
+ * - the queue is bounded (`maxPending` requests in flight in all): one more is refused at once with
+ *   SERVICE_BUSY, which the web layer answers with 503;
+ * - the threads are unref'd while nothing is pending, so an idle pool never keeps a process alive;
+ *   `close` rejects everything still pending with SERVICE_CLOSED.
  */
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "./worker-path";
+
+/** Why the pool itself (not the worker's code) failed a request. */
+export type PoolFailure = "SERVICE_CLOSED" | "SERVICE_BUSY" | "SERVICE_TIMEOUT" | "WORKER_DIED";
+
+export interface WorkerPoolOptions {
+  /** Longest wait for one reply, in ms (default 60 s). */
+  timeoutMs?: number;
+  /** Most requests in flight across the pool (default 256); past it requests are refused. */
+  maxPending?: number;
+}
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   worker: number;
+  timer: NodeJS.Timeout;
 }
 
 export class WorkerPool {
@@ -21,38 +41,62 @@ export class WorkerPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  private readonly timeoutMs: number;
+  private readonly maxPending: number;
+  /** Workers started in place of dead or stuck ones (for health and tests). */
+  replaced = 0;
 
   /**
-   * `decodeError` turns a worker's serialized error back into the service's error type; `closedError`
-   * is what requests get once the pool is closed.
+   * `decodeError` turns a worker's serialized error back into the service's error type; `failure` makes
+   * the service's error for the pool's own failures.
    */
   constructor(
-    url: URL,
+    private readonly url: URL,
     size: number,
-    workerData: unknown,
+    private readonly workerData: unknown,
     private readonly decodeError: (e: unknown) => Error,
-    private readonly closedError: () => Error,
+    private readonly failure: (code: PoolFailure, message: string) => Error,
+    opts: WorkerPoolOptions = {},
   ) {
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.maxPending = opts.maxPending ?? 256;
     for (let i = 0; i < size; i++) {
-      const w = startWorker(url, { workerData });
-      w.on("message", (msg: { id: number; ok: boolean; result?: unknown; error?: unknown }) => {
-        const p = this.pending.get(msg.id);
-        if (!p) return;
-        this.settle(msg.id, p);
-        if (msg.ok) p.resolve(msg.result);
-        else p.reject(this.decodeError(msg.error));
-      });
-      w.on("error", (e) => {
-        for (const [id, p] of this.pending) {
-          if (p.worker !== i) continue;
-          this.settle(id, p);
-          p.reject(e);
-        }
-      });
-      w.unref();
-      this.workers.push(w);
+      this.workers.push(this.start(i));
       this.busy.push(0);
     }
+  }
+
+  private start(slot: number): Worker {
+    const w = startWorker(this.url, { workerData: this.workerData });
+    w.on("message", (msg: { id: number; ok: boolean; result?: unknown; error?: unknown }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.settle(msg.id, p);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(this.decodeError(msg.error));
+    });
+    const died = (why: string) => {
+      if (this.closed || this.workers[slot] !== w) return;
+      this.replace(slot, `a worker thread ${why}; the request was not answered`);
+    };
+    w.on("error", (e) => died(`failed (${e.message})`));
+    w.on("exit", (code) => died(`exited (code ${code})`));
+    if (this.pending.size === 0) w.unref();
+    return w;
+  }
+
+  /** Fails the requests of worker `slot` with WORKER_DIED and puts a fresh worker in its place. */
+  private replace(slot: number, message: string): void {
+    const old = this.workers[slot];
+    for (const [id, p] of this.pending) {
+      if (p.worker !== slot) continue;
+      this.settle(id, p);
+      p.reject(this.failure("WORKER_DIED", message));
+    }
+    this.replaced++;
+    this.workers[slot] = this.start(slot);
+    this.busy[slot] = 0;
+    void old.terminate().catch(() => {});
   }
 
   get size(): number {
@@ -60,6 +104,7 @@ export class WorkerPool {
   }
 
   private settle(id: number, p: Pending): void {
+    clearTimeout(p.timer);
     this.pending.delete(id);
     this.busy[p.worker]--;
     if (this.pending.size === 0) for (const x of this.workers) x.unref();
@@ -67,25 +112,41 @@ export class WorkerPool {
 
   /** Sends `message` (plus an id) to the least busy worker; resolves with its result. */
   run(message: Record<string, unknown>): Promise<unknown> {
-    if (this.closed) return Promise.reject(this.closedError());
+    if (this.closed) return Promise.reject(this.failure("SERVICE_CLOSED", "the service is closed"));
+    if (this.pending.size >= this.maxPending) {
+      return Promise.reject(
+        this.failure(
+          "SERVICE_BUSY",
+          `the engine is busy (${this.maxPending} requests waiting); try again shortly`,
+        ),
+      );
+    }
     let w = 0;
     for (let i = 1; i < this.workers.length; i++) if (this.busy[i] < this.busy[w]) w = i;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: w });
+      const timer = setTimeout(() => {
+        const p = this.pending.get(id);
+        if (!p) return;
+        this.settle(id, p);
+        p.reject(this.failure("SERVICE_TIMEOUT", `the engine did not answer within ${this.timeoutMs} ms`));
+        // A worker past the deadline may be stuck: replace it (its other requests fail with WORKER_DIED).
+        this.replace(w, `a worker thread was restarted after a request took over ${this.timeoutMs} ms`);
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve, reject, worker: w, timer });
       this.busy[w]++;
       if (this.pending.size === 1) for (const x of this.workers) x.ref();
       this.workers[w].postMessage({ ...message, id });
     });
   }
 
-  /** Stops the workers; pending requests are rejected with `closedError()`. */
+  /** Stops the workers; pending requests are rejected with SERVICE_CLOSED. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const [id, p] of this.pending) {
       this.settle(id, p);
-      p.reject(this.closedError());
+      p.reject(this.failure("SERVICE_CLOSED", "the service is closed"));
     }
     await Promise.all(this.workers.map((w) => w.terminate()));
   }

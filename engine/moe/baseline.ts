@@ -6,7 +6,6 @@
  *   hidden axis into one FFN of width k * F, run with weight 1 (used by bench/moe.ts).
  */
 import * as ort from "onnxruntime-node";
-import type { ModelConfig } from "./config";
 import { buildExpertGraph } from "./export";
 import type { FlexOlmoManifest } from "./manifest";
 import { readExpertFfn } from "./onnx-weights";

@@ -14,7 +14,6 @@ import { readOwnerData } from "./contribute";
 import { prepareDomainFolders } from "./data";
 import type { FlexOlmo } from "./index";
 import type { FlexOlmoManifest } from "./manifest";
-import { SCORE_BYTES } from "./merge";
 
 export interface EvalRow {
   name: string;

@@ -12,7 +12,10 @@ export type TraceErrorCode =
   | "UNKNOWN_SHARD"
   | "BAD_SETTING"
   | "BAD_POSITION"
-  | "SERVICE_CLOSED";
+  | "SERVICE_CLOSED"
+  | "SERVICE_BUSY"
+  | "SERVICE_TIMEOUT"
+  | "WORKER_DIED";
 
 export class TraceError extends Error {
   readonly code: TraceErrorCode;

@@ -72,7 +72,7 @@ export class TraceService implements TraceBackend {
           n,
           { manifest: this.manifest, files },
           (e) => deserializeTraceError(e as { name: string; message: string }),
-          closedError,
+          (code, message) => new TraceError(code, message),
         );
   }
 

@@ -29,6 +29,9 @@ export const ENGINE_ERROR_STATUS: Record<string, number> = {
   INDEX_MISMATCH: 500,
   SHARDS_UNAVAILABLE: 503,
   SERVICE_CLOSED: 503,
+  SERVICE_BUSY: 503,
+  SERVICE_TIMEOUT: 503,
+  WORKER_DIED: 503,
 };
 
 /** Trace codes that differ from the index's (an unknown domain in a trace request is a 400). */
@@ -40,6 +43,9 @@ export const TRACE_ERROR_STATUS: Record<string, number> = {
   BAD_SETTING: 400,
   BAD_POSITION: 400,
   SERVICE_CLOSED: 503,
+  SERVICE_BUSY: 503,
+  SERVICE_TIMEOUT: 503,
+  WORKER_DIED: 503,
 };
 
 /** The HTTP status of an engine error, or null when `e` is not one. */

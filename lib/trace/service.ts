@@ -1,5 +1,4 @@
 import "server-only";
-import path from "node:path";
 import { createTraceService, type TraceBackend } from "@/engine/trace/service";
 import type { TraceInput, TraceResult } from "@/engine/trace/trace";
 import { db } from "../db/client";
