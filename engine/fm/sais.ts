@@ -14,11 +14,12 @@
  *   - The reduced problem and its buckets live inside SA: the reduced string in SA[n-m, n), its suffix
  *     array in SA[0, m) and, when there is room, its bucket arrays in the free space between the two.
  *
- * Texts are Uint16Array at the top level (2 bytes per symbol) and Int32Array in the recursion (names can
- * exceed 2^16). V8 compiles a function that has seen both array types into slower polymorphic loads, so the
- * code is written once in `createSais` and instantiated twice: as compiled from this file (Int32Array, the
- * recursion) and as a second copy compiled from the same source text (Uint16Array, the top level), each
- * with its own type feedback.
+ * Texts are Uint8Array or Uint16Array at the top level (1 or 2 bytes per symbol) and Int32Array in the
+ * recursion (names can exceed 2^16). V8 compiles a function that has seen several array types into slower
+ * polymorphic loads, so the code is written once in `createSais` and instantiated once per text type
+ * (`kernelFor`): as compiled from this file for Int32Array (the recursion), and as a copy compiled from the
+ * same source text for each narrower type, each with its own type feedback. This sorter is the reference
+ * and fallback of the WebAssembly one (`sais-wasm.ts`), which builds use.
  *
  * Time O(n). Space: the text, SA (4n bytes) and O(alphabet) buckets at the top level; the recursion works
  * inside SA and allocates only when its alphabet does not fit in the free part of SA (then 4 bytes per name).
