@@ -21,7 +21,7 @@
  * Bounded: each phase lasts `--seconds`; loopback only; the server and the temporary folder are removed at the
  * end (--keep keeps the folder).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
@@ -32,6 +32,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { encode } from "next-auth/jwt";
+import { startProdServer, stopProdServer } from "./prod-server";
 
 const { values } = parseArgs({
   options: {
@@ -79,50 +80,21 @@ function freePort(): Promise<number> {
 let server: ChildProcess | null = null;
 
 async function startServer(port: number): Promise<void> {
-  server = spawn(
-    process.execPath,
-    [path.join("dist", "server", "index.cjs"), "-p", String(port), "-H", "127.0.0.1"],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATA_DIR: dir,
-        NEXTAUTH_SECRET: SECRET,
-        NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-        INDEX_DIR: process.env.INDEX_DIR ?? path.resolve("data/index/flexmix-mini"),
-        NEXT_TELEMETRY_DISABLED: "1",
-        // As behind one reverse proxy: the attackers' addresses come from X-Forwarded-For.
-        TRUST_PROXY: "1",
-      },
-      stdio: ["ignore", "ignore", "pipe"],
-      detached: true,
+  server = await startProdServer({
+    port,
+    dataDir: dir,
+    secret: SECRET,
+    env: {
+      // As behind one reverse proxy: the attackers' addresses come from X-Forwarded-For.
+      TRUST_PROXY: "1",
     },
-  );
-  let stderr = "";
-  server.stderr?.on("data", (d) => {
-    stderr = (stderr + d).slice(-4000);
   });
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5000) });
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not become healthy in 90 s: ${stderr}`);
 }
 
 async function stopServer() {
   const s = server;
   server = null;
-  if (!s || s.exitCode !== null || s.signalCode !== null || !s.pid) return;
-  const exited = new Promise((r) => s.once("exit", r));
-  try {
-    process.kill(-s.pid, "SIGKILL"); // its own process group (detached): nothing else is hit
-  } catch {}
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  await stopProdServer(s);
 }
 
 function rssMb(pid: number): number {

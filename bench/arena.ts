@@ -17,7 +17,7 @@
  * Bounded: each phase has a time limit; loopback only; the server and the temporary folder are removed at
  * the end (--keep keeps the folder).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -27,6 +27,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { encode } from "next-auth/jwt";
+import { startProdServer, stopProdServer } from "./prod-server";
 
 const { values } = parseArgs({
   options: {
@@ -74,54 +75,24 @@ let server: ChildProcess | null = null;
 
 async function startServer(port: number): Promise<void> {
   const prof = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values["cpu-prof"])}`] : [];
-  server = spawn(
-    process.execPath,
-    [...prof, path.join("dist", "server", "index.cjs"), "-p", String(port), "-H", "127.0.0.1"],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATA_DIR: dir,
-        NEXTAUTH_SECRET: SECRET,
-        NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-        INDEX_DIR: process.env.INDEX_DIR ?? path.resolve("data/index/flexmix-mini"),
-        NEXT_TELEMETRY_DISABLED: "1",
-        // 50 researchers cast ~100 votes each in a few seconds: far past the default THROTTLE_VOTES (60/1m).
-        // The throttle still counts every vote in the database; bench/abuse.ts measures votes under defaults.
-        THROTTLE_VOTES: "1000000/1m",
-      },
-      stdio: ["ignore", "ignore", "pipe"],
-      detached: true,
+  server = await startProdServer({
+    port,
+    dataDir: dir,
+    secret: SECRET,
+    nodeArgs: prof,
+    env: {
+      // 50 researchers cast ~100 votes each in a few seconds: far past the default THROTTLE_VOTES (60/1m).
+      // The throttle still counts every vote in the database; bench/abuse.ts measures votes under defaults.
+      THROTTLE_VOTES: "1000000/1m",
     },
-  );
-  let stderr = "";
-  server.stderr?.on("data", (d) => {
-    stderr = (stderr + d).slice(-4000);
   });
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5000) });
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not become healthy in 90 s: ${stderr}`);
 }
 
 async function stopServer() {
   const s = server;
   server = null;
-  if (!s || s.exitCode !== null || s.signalCode !== null || !s.pid) return;
-  // A throwaway server on a temporary folder: no graceful shutdown (it would wait for idle keep-alive
-  // connections). Its own process group (detached), so nothing else is hit.
-  const exited = new Promise((r) => s.once("exit", r));
-  try {
-    // With --cpu-prof the server must exit normally to write its profile.
-    process.kill(-s.pid, values["cpu-prof"] ? "SIGTERM" : "SIGKILL");
-  } catch {}
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  // With --cpu-prof the server must exit normally to write its profile.
+  await stopProdServer(s, values["cpu-prof"] ? "SIGTERM" : "SIGKILL");
 }
 
 async function migrate() {
