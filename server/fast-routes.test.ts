@@ -13,6 +13,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { encode } from "next-auth/jwt";
+import { chunkedPost as postChunked } from "../lib/chunked-post";
 import { createDb, type Db } from "../lib/db/create";
 import { applyMigrations } from "../lib/db/migrate";
 import { sql } from "../lib/db/sql";
@@ -198,30 +199,7 @@ test("a vote from another site's page is refused before the session is read", as
 
 /** POSTs `offered` bytes chunked (no Content-Length) and reports the status and how much got out before the close. */
 function chunkedPost(pathname: string, offered: number, headers: Record<string, string> = {}) {
-  const url = new URL(pathname, base);
-  const chunk = Buffer.alloc(64 * 1024, 97);
-  return new Promise<{ status: number; body: string; sent: number }>((resolve) => {
-    let sent = 0;
-    let status = 0;
-    let body = "";
-    const req = request(url, { method: "POST", headers: { "transfer-encoding": "chunked", ...headers } });
-    req.on("response", (res) => {
-      status = res.statusCode ?? 0;
-      res.on("data", (d) => {
-        body += d;
-      });
-    });
-    req.on("error", () => {});
-    req.on("close", () => resolve({ status, body, sent }));
-    const pump = () => {
-      while (sent < offered && !req.destroyed) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once("drain", pump);
-      }
-      req.end();
-    };
-    pump();
-  });
+  return postChunked(new URL(pathname, base), offered, headers);
 }
 
 test("a 100 MB chunked vote body is refused at 1,000 bytes: a 413, and the connection closes long before the end", async () => {
