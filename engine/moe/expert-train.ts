@@ -11,7 +11,7 @@
  */
 import { type ModelConfig, PUBLIC_DOMAIN } from "./config";
 import { ffnNames, routerNames } from "./params";
-import { evaluateWindows, train } from "./trainer";
+import { evaluateWindows, lossSummaryBits, train } from "./trainer";
 import type { WeightMap } from "./weights";
 
 export interface ExpertSchedule {
@@ -159,11 +159,7 @@ export async function trainExpert(o: {
     steps: result.stepsDone,
     tokens: result.tokensSeen,
     seconds: (Date.now() - t0) / 1000,
-    firstLossBits: (result.losses[0] ?? 0) / LN2,
-    lastLossBits:
-      result.losses.slice(-20).reduce((a, b) => a + b, 0) /
-      Math.max(1, Math.min(20, result.losses.length)) /
-      LN2,
+    ...lossSummaryBits(result.losses),
     heldoutPublicOnly: before.loss / LN2,
     heldoutWithExpert: after.loss / LN2,
   };

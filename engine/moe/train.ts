@@ -24,7 +24,7 @@ import { type DomainSplit, prepareDomainFolders, readDomainFolder } from "./data
 import { domainRouterRows, type ExpertSchedule, trainExpert } from "./expert-train";
 import { mergeAndExport } from "./merge";
 import { ffnNames, initDenseWeights, sharedNames } from "./params";
-import { evaluateWindows, train } from "./trainer";
+import { evaluateWindows, lossSummaryBits, train } from "./trainer";
 import { loadWeights, saveWeights } from "./weights";
 
 export interface Schedule {
@@ -132,11 +132,7 @@ export async function runPublicStage(opts: {
     steps: result.stepsDone,
     tokens: result.tokensSeen,
     seconds: (Date.now() - t0) / 1000,
-    firstLossBits: (result.losses[0] ?? 0) / LN2,
-    lastLossBits:
-      result.losses.slice(-20).reduce((a, b) => a + b, 0) /
-      Math.max(1, Math.min(20, result.losses.length)) /
-      LN2,
+    ...lossSummaryBits(result.losses),
     heldoutBitsPerByte: held.loss / LN2,
     config: cfg,
     schedule: publicSchedule(s),

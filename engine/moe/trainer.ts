@@ -58,6 +58,15 @@ export interface TrainResult {
   tokensSeen: number;
 }
 
+/** A run's training loss in bits per byte: its first step, and the mean of its last 20 steps (0 when none). */
+export function lossSummaryBits(losses: readonly number[]): { firstLossBits: number; lastLossBits: number } {
+  const last = losses.slice(-20);
+  return {
+    firstLossBits: (losses[0] ?? 0) / Math.LN2,
+    lastLossBits: last.reduce((a, b) => a + b, 0) / Math.max(1, last.length) / Math.LN2,
+  };
+}
+
 const BETA1 = 0.9;
 const BETA2 = 0.95;
 const ADAM_EPS = 1e-8;
