@@ -37,13 +37,18 @@ const USAGE = `usage: npm run -s engine -- <command> [options]
   contamination --index <dir> --input <entries.jsonl> [--domain D]...
                                                    label benchmark entries clean/suspicious/dirty
   info --index <dir>                               shards and sizes
-  serve --index <dir> [--shards LIST] --port N [--host H] [--workers N]
+  serve --index <dir> [--shards LIST] --port N [--host H] [--workers N] [--no-token]
                                                    serve some or all shards over HTTP (LIST: all, or
-                                                   names, numbers and ranges such as 0-2,5,code)
+                                                   names, numbers and ranges such as 0-2,5,code);
+                                                   requests must carry ENGINE_TOKEN when it is set,
+                                                   and a host beyond loopback needs it (or --no-token)
 
   --json  print one JSON object    --  end of options (a query may start with a dash)`;
 
 class UsageError extends Error {}
+
+/** The shard servers' shared token: from the environment, never an argument (arguments show in `ps`). */
+const engineToken = (): string | undefined => process.env.ENGINE_TOKEN || undefined;
 
 interface Args {
   positional: string[];
@@ -70,7 +75,7 @@ const VALUED = new Set([
   "--queries",
   "--engine-urls",
 ]);
-const FLAGS = new Set(["--json", "--skip-bad", "--help"]);
+const FLAGS = new Set(["--json", "--skip-bad", "--help", "--no-token"]);
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { positional: [], options: new Map(), flags: new Set() };
@@ -220,7 +225,7 @@ async function run(argv: string[]): Promise<unknown> {
     const file = one(args, "--input");
     const workers = int(args, "--workers", 2);
     const urls = engineUrls(args);
-    const remote = urls ? await connectShardServers({ urls }) : null;
+    const remote = urls ? await connectShardServers({ urls, token: engineToken() }) : null;
     const tracer = remote ? remote.trace : await createTraceService({ dir: one(args, "--index"), workers });
     try {
       const r = await traceJsonl(tracer, file, {
@@ -246,7 +251,7 @@ async function run(argv: string[]): Promise<unknown> {
     if (rest.length > 0) throw new UsageError("give either --queries or one query, not both");
     const urls = engineUrls(args);
     const index = urls
-      ? (await connectShardServers({ urls })).index
+      ? (await connectShardServers({ urls, token: engineToken() })).index
       : await createIndexService({ dir: one(args, "--index"), workers: 0 });
     try {
       const r = await countJsonl(index, one(args, "--queries"), {
@@ -328,6 +333,8 @@ async function run(argv: string[]): Promise<unknown> {
       port: int(args, "--port"),
       host: args.options.get("--host")?.at(-1),
       workers: int(args, "--workers", 2),
+      token: engineToken(),
+      allowNoToken: args.flags.has("--no-token"),
     });
     const names = server.info.shards.map((k) => server.info.manifest.shards[k].name);
     process.stderr.write(

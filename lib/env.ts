@@ -97,6 +97,13 @@ export const envSchema = z
       )
       .optional(),
     ENGINE_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+    /** The shard servers' shared token (`engine serve` reads the same variable). */
+    ENGINE_TOKEN: z
+      .string()
+      .trim()
+      .min(16, "must be at least 16 characters")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
     /** Proxies of yours in front of the app whose X-Forwarded-For entries are trusted (lib/client-address.ts). */
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     // Throttles (lib/throttle.ts), stored in the app's database so they hold across instances.

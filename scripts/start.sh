@@ -10,7 +10,15 @@ ensure_node_modules
 generate_db_clients
 npx tsx scripts/check-env.ts
 npx tsx scripts/migrate.ts
-ensure_data
+# The bundled corpus and its index only when the app serves the default index: not when it queries shard
+# servers (ENGINE_URLS) or an index of the deployment's own (INDEX_DIR).
+if [ -n "${ENGINE_URLS:-}" ]; then
+  log "ENGINE_URLS is set: the app queries the shard servers; the bundled corpus and index are not built"
+elif [ -n "${INDEX_DIR:-}" ] && [ "${INDEX_DIR%/}" != "data/index/flexmix-mini" ]; then
+  log "INDEX_DIR is $INDEX_DIR: the bundled corpus and index are not built"
+else
+  ensure_data
+fi
 build_engine
 build_app
 PORT="${PORT:-3000}"

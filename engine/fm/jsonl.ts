@@ -33,15 +33,29 @@ export interface ReadJsonlOptions {
   onBytes?: (bytes: number) => void;
   /** Fed every raw byte of the file (e.g. to fingerprint it). */
   hash?: ReturnType<typeof createHash>;
+  /** Longest line accepted (default DEFAULT_MAX_LINE_BYTES); a longer one is an error, or skipped. */
+  maxLineBytes?: number;
 }
+
+/**
+ * The longest line read by default: a document a quarter of V8's largest string, so that decoding and
+ * parsing it cannot fail for size; a longer line is reported (or skipped) without being held in memory.
+ */
+export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
 
 /**
  * Splits a byte stream into lines at "\n", "\r\n" or a lone "\r" (as readline does), decoding each as UTF-8.
  * Works on the raw chunks with Buffer.indexOf, about 3x less CPU than readline for large files; a line
- * spanning chunks is assembled once from its pieces (linear even for very long lines).
+ * spanning chunks is assembled once from its pieces (linear even for very long lines). A line longer than
+ * `maxLineBytes` comes as null and its bytes are dropped as they arrive, so memory stays O(maxLineBytes).
  */
-export async function* lines(stream: AsyncIterable<Buffer>): AsyncGenerator<string> {
+export async function* lines(
+  stream: AsyncIterable<Buffer>,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+): AsyncGenerator<string | null> {
   const pieces: Buffer[] = [];
+  let pending = 0; // bytes in pieces
+  let overlong = false; // the current line passed maxLineBytes: its bytes are dropped
   let skipLf = false; // the previous chunk ended in "\r": a leading "\n" belongs to that break
   for await (const chunk of stream) {
     let start = 0;
@@ -52,13 +66,14 @@ export async function* lines(stream: AsyncIterable<Buffer>): AsyncGenerator<stri
       const cr = chunk.indexOf(0x0d, start);
       if (cr !== -1 && (end === -1 || cr < end)) end = cr;
       if (end === -1) break;
-      let line: string;
-      if (pieces.length > 0) {
+      if (overlong || pending + (end - start) > maxLineBytes) yield null;
+      else if (pieces.length > 0) {
         pieces.push(chunk.subarray(start, end));
-        line = Buffer.concat(pieces).toString("utf8");
-        pieces.length = 0;
-      } else line = chunk.toString("utf8", start, end);
-      yield line;
+        yield Buffer.concat(pieces).toString("utf8");
+      } else yield chunk.toString("utf8", start, end);
+      pieces.length = 0;
+      pending = 0;
+      overlong = false;
       start = end + 1;
       if (chunk[end] === 0x0d) {
         if (start < chunk.length) {
@@ -66,14 +81,24 @@ export async function* lines(stream: AsyncIterable<Buffer>): AsyncGenerator<stri
         } else skipLf = true;
       }
     }
-    if (start < chunk.length) pieces.push(chunk.subarray(start));
+    if (start < chunk.length && !overlong) {
+      if (pending + (chunk.length - start) > maxLineBytes) {
+        overlong = true;
+        pieces.length = 0;
+        pending = 0;
+      } else {
+        pieces.push(chunk.subarray(start));
+        pending += chunk.length - start;
+      }
+    }
   }
-  if (pieces.length > 0) yield Buffer.concat(pieces).toString("utf8");
+  if (overlong) yield null;
+  else if (pieces.length > 0) yield Buffer.concat(pieces).toString("utf8");
 }
 
 /**
- * Yields each non-blank line parsed as JSON. Throws FmInputError(file, line) on invalid JSON unless
- * `skipBad`. Time O(file size); memory O(longest line).
+ * Yields each non-blank line parsed as JSON. Throws FmInputError(file, line) on invalid JSON or a line over
+ * `maxLineBytes` unless `skipBad`. Time O(file size); memory O(longest line accepted).
  */
 export async function* readJsonl(path: string, opts: ReadJsonlOptions = {}): AsyncGenerator<JsonlLine> {
   let raw: NodeJS.ReadableStream;
@@ -106,8 +131,17 @@ export async function* readJsonl(path: string, opts: ReadJsonlOptions = {}): Asy
   }
   let line = 0;
   try {
-    for await (const text of lines(stream as AsyncIterable<Buffer>)) {
+    const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    for await (const text of lines(stream as AsyncIterable<Buffer>, max)) {
       line++;
+      if (text === null) {
+        const msg = `line longer than ${max} bytes (the limit: split the document)`;
+        if (opts.skipBad) {
+          opts.onSkip?.(line, msg);
+          continue;
+        }
+        throw new FmInputError(path, line, msg);
+      }
       if (text.trim() === "") continue;
       let value: unknown;
       try {

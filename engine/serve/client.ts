@@ -54,6 +54,8 @@ export interface ClusterOptions {
   timeoutMs?: number;
   /** A server that failed is not asked again for this long while a replica can answer (default 5000 ms). */
   retryAfterMs?: number;
+  /** The servers' shared token (`engine serve` with ENGINE_TOKEN), sent as `Authorization: Bearer`. */
+  token?: string;
 }
 
 export interface ServerHealth {
@@ -72,7 +74,11 @@ class Server {
   refused: string | null = null;
   downUntil = 0;
   lastError: string | null = null;
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    /** Sent with every request (the token, when there is one). */
+    readonly headers: Record<string, string>,
+  ) {}
 }
 
 /** Work for the servers: an op over some shards (split among the servers that hold them). */
@@ -129,7 +135,8 @@ export class ShardCluster {
    */
   static async connect(opts: ClusterOptions): Promise<ShardCluster> {
     if (opts.urls.length === 0) throw new FmError("BAD_ARGUMENT", "no shard server URLs given");
-    const servers = opts.urls.map((u) => new Server(trimSlash(u)));
+    const auth: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
+    const servers = opts.urls.map((u) => new Server(trimSlash(u), auth));
     const timeoutMs = opts.timeoutMs ?? 5000;
     const infos = await Promise.all(servers.map((s) => fetchInfo(s, timeoutMs)));
     const first = infos.find((i): i is ServerInfo => i !== null);
@@ -266,7 +273,7 @@ export class ShardCluster {
     try {
       const res = await fetch(`${server.url}/batch`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { ...server.headers, "content-type": "application/json" },
         body: JSON.stringify({ checksum: this.checksum, ops }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -312,8 +319,14 @@ export class ShardCluster {
 
 async function fetchInfo(server: Server, timeoutMs: number): Promise<ServerInfo | null> {
   try {
-    const res = await fetch(`${server.url}/info`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const res = await fetch(`${server.url}/info`, {
+      headers: server.headers,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!res.ok) {
+      const why = ((await res.json().catch(() => ({}))) as { error?: unknown }).error;
+      throw new Error(`HTTP ${res.status}${typeof why === "string" ? `: ${why}` : ""}`);
+    }
     const info = (await res.json()) as ServerInfo;
     if (!info || typeof info.checksum !== "string" || !Array.isArray(info.shards)) {
       throw new Error("not a shard server (GET /info gave no checksum)");

@@ -357,4 +357,36 @@ describe("servers down, slow, or holding another index", () => {
       },
     );
   });
+
+  test("with a token, only requests that carry it are answered; a server beyond loopback needs one", async () => {
+    const token = "s3cret-token-0123456789";
+    const s = await startShardServer({ dir, shards: "all", port: 0, workers: 0, token });
+    servers.push(s);
+    // Health stays open for load balancers; everything else needs the token.
+    assert.equal((await fetch(`${s.url}/health`)).status, 200);
+    const info = await fetch(`${s.url}/info`);
+    assert.equal(info.status, 401);
+    assert.match((await info.json()).error, /Bearer <ENGINE_TOKEN>/);
+    const wrong = await fetch(`${s.url}/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}x` },
+      body: JSON.stringify({ checksum: s.info.checksum, ops: [] }),
+    });
+    assert.equal(wrong.status, 401);
+    await assert.rejects(ShardCluster.connect({ urls: [s.url], timeoutMs: 2000 }), (e: FmError) => {
+      assert.equal(e.code, "SHARDS_UNAVAILABLE");
+      assert.match(e.message, /HTTP 401: missing or wrong token/);
+      return true;
+    });
+    const { index: remote } = await connectShardServers({ urls: [s.url], token });
+    assert.deepEqual(await remote.count("whale"), local.count("whale"));
+    await assert.rejects(
+      startShardServer({ dir, port: 0, workers: 0, host: "0.0.0.0" }),
+      /listening on 0\.0\.0\.0 without a token: set ENGINE_TOKEN/,
+    );
+    await assert.rejects(startShardServer({ dir, port: 0, workers: 0, token: "short" }), /at least 16/);
+    const open = await startShardServer({ dir, port: 0, workers: 0, host: "0.0.0.0", allowNoToken: true });
+    servers.push(open);
+    assert.equal((await fetch(`${open.url.replace("0.0.0.0", "127.0.0.1")}/info`)).status, 200);
+  });
 });

@@ -2,12 +2,15 @@
  * `engine serve`: some or all shards of an index over HTTP (node:http; protocol.ts). The shards are loaded
  * once (sizes and CRC-32s checked) into shared memory and queried from worker threads (the trace service's
  * pool: index queries and trace stages alike), so one server answers as many requests at once as it has
- * workers. The server knows nothing of users or databases: put it on a private network.
+ * workers. The server knows nothing of users or databases. With a token, every request but GET /health must
+ * carry `Authorization: Bearer <token>` (the app sends ENGINE_TOKEN); a server listening beyond loopback
+ * refuses to start without one unless told it sits on a private network (`allowNoToken`).
  *
  *   const server = await startShardServer({ dir: "data/index/flexmix-mini", shards: "0,2", port: 4200 });
  *   server.url; await server.close();
  */
 
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, resolve } from "node:path";
@@ -40,6 +43,35 @@ export interface ShardServerOptions {
   workers?: number;
   /** Largest request body (default 16 MB). */
   maxBodyBytes?: number;
+  /** Shared secret every request but GET /health must present as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Listen beyond loopback without a token (a private network the operator trusts). */
+  allowNoToken?: boolean;
+}
+
+/** Shortest token accepted: guessing it must be out of reach. */
+export const MIN_TOKEN_LENGTH = 16;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** Throws FmUsageError for a token too short, or for a server beyond loopback with no token. */
+export function checkTokenSettings(host: string, token: string | undefined, allowNoToken = false): void {
+  if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+    throw new FmUsageError(`the shard-server token must be at least ${MIN_TOKEN_LENGTH} characters`);
+  }
+  if (token === undefined && !allowNoToken && !LOOPBACK.test(host)) {
+    throw new FmUsageError(
+      `listening on ${host} without a token: set ENGINE_TOKEN (the app sends the same) or pass --no-token ` +
+        "if only trusted machines can reach this port",
+    );
+  }
+}
+
+/** Whether an Authorization header carries the token (constant time in the header's content). */
+function hasToken(header: string | undefined, digest: Buffer): boolean {
+  const m = /^Bearer (.+)$/.exec(header ?? "");
+  if (!m) return false;
+  return timingSafeEqual(createHash("sha256").update(m[1]).digest(), digest);
 }
 
 export interface ShardServer {
@@ -87,6 +119,8 @@ const isStringList = (v: unknown): v is string[] =>
 
 /** Starts a shard server; resolves once it listens. Throws FmIndexFileError for a bad index. */
 export async function startShardServer(opts: ShardServerOptions): Promise<ShardServer> {
+  checkTokenSettings(opts.host ?? "127.0.0.1", opts.token, opts.allowNoToken);
+  const tokenDigest = opts.token === undefined ? null : createHash("sha256").update(opts.token).digest();
   const whole = readManifest(opts.dir);
   const held = parseShardList(opts.shards, whole);
   const workers = opts.workers ?? 2;
@@ -262,6 +296,13 @@ export async function startShardServer(opts: ShardServerOptions): Promise<ShardS
   const server = createServer(async (req, res) => {
     try {
       const path = (req.url ?? "/").split("?")[0];
+      if (tokenDigest && path !== "/health" && !hasToken(req.headers.authorization, tokenDigest)) {
+        req.resume();
+        return send(res, 401, {
+          error: "missing or wrong token: send Authorization: Bearer <ENGINE_TOKEN>",
+          code: "UNAUTHORIZED",
+        });
+      }
       if (path === "/info" || path === "/health") {
         if (req.method !== "GET") return send(res, 405, { error: "use GET" });
         return send(res, 200, path === "/info" ? info : { status: "ok", shards: held });

@@ -59,7 +59,11 @@ export function shardServers(): Promise<{
 }> | null {
   const urls = env().ENGINE_URLS;
   if (!urls) return null;
-  g.__lmrShardServers ??= connectShardServers({ urls, timeoutMs: env().ENGINE_TIMEOUT_MS }).catch((e) => {
+  g.__lmrShardServers ??= connectShardServers({
+    urls,
+    timeoutMs: env().ENGINE_TIMEOUT_MS,
+    token: env().ENGINE_TOKEN,
+  }).catch((e) => {
     g.__lmrShardServers = undefined;
     throw e;
   });
