@@ -14,15 +14,17 @@ import { jobs } from "./jobs";
 import { JUDGE_RUN_QUEUE, judgeRunHandler } from "./judges/runs";
 import { judgeForProvider } from "./judges/service";
 import { log } from "./log";
+import { processSingletonAsync, singletonKey } from "./process-singleton";
 import { sweep } from "./sweeps";
 
 export const SWEEP_QUEUE = "sweep";
 export const SWEEP_EVERY_SECONDS = 60;
 
-const g = globalThis as unknown as { __lmrBackground?: Promise<void> };
+const BACKGROUND = singletonKey<Promise<void>>("background");
 
+/** Starts the queues' workers and the sweep's timer, once per process (a failed start is retried on the next call). */
 export function startBackgroundJobs(): Promise<void> {
-  g.__lmrBackground ??= (async () => {
+  return processSingletonAsync(BACKGROUND, async () => {
     const store = jobs();
     await store.work(JUDGE_RUN_QUEUE, judgeRunHandler(db(), judgeForProvider), { releaseOnStop: true });
     await store.work(RATINGS_QUEUE, runRatingsRefreshJob);
@@ -37,6 +39,5 @@ export function startBackgroundJobs(): Promise<void> {
         .catch((e) => log("sweep").warn({ err: (e as Error).message }, "queueing the sweep failed"));
     void offer();
     setInterval(offer, (SWEEP_EVERY_SECONDS * 1000) / 4).unref();
-  })();
-  return g.__lmrBackground;
+  });
 }

@@ -1,26 +1,23 @@
 /**
  * The process's life, shared by the Next.js bundles and the production server (bundled apart) through
- * globalThis and the SERVER_READY channel: whether start-up finished, whether the process is draining for
+ * a process singleton and the SERVER_READY channel: whether start-up finished, whether the process is draining for
  * shutdown (SIGTERM), and closing the database pools at the end.
  */
 import { subscribe } from "node:diagnostics_channel";
+import { DB_CLIENT, SQL_CLIENT } from "./db/singletons";
+import { processSingleton, singletonKey, takeSingleton } from "./process-singleton";
 import { SERVER_READY } from "./server-ready";
 
-const g = globalThis as unknown as {
-  __lmrLifecycle?: { started: boolean; draining: boolean };
-  __lmrDb?: { $disconnect(): Promise<void> };
-  __lmrSql?: { close(): Promise<void> };
-};
+const LIFECYCLE = singletonKey<{ started: boolean; draining: boolean }>("lifecycle");
 
 function state() {
-  if (!g.__lmrLifecycle) {
+  return processSingleton(LIFECYCLE, () => {
     const s = { started: false, draining: false };
-    g.__lmrLifecycle = s;
     subscribe(SERVER_READY, () => {
       s.started = true;
     });
-  }
-  return g.__lmrLifecycle;
+    return s;
+  });
 }
 state();
 
@@ -40,9 +37,7 @@ export function setDraining(): void {
 
 /** Closes the process's database clients (Prisma's and the plain-SQL one), if they were opened. */
 export async function closeDatabasePools(): Promise<void> {
-  const db = g.__lmrDb;
-  const sql = g.__lmrSql;
-  g.__lmrDb = undefined;
-  g.__lmrSql = undefined;
+  const db = takeSingleton(DB_CLIENT);
+  const sql = takeSingleton(SQL_CLIENT);
   await Promise.allSettled([db?.$disconnect(), sql?.close()]);
 }

@@ -7,8 +7,8 @@
  * The rules and their limits come from lib/env.ts (THROTTLE_*); README's configuration table lists them.
  * A refusal is a TooManyRequestsError (429, `Retry-After`, a message saying what and for how long).
  *
- * Framework-free (the production server's fast routes use it too); the process-wide instance lives on
- * globalThis, like lib/db/sql.ts's client.
+ * Framework-free (the production server's fast routes use it too); the process-wide instance is a process
+ * singleton (lib/process-singleton.ts), like lib/db/sql.ts's client.
  */
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
@@ -23,6 +23,7 @@ import {
 import { type DatabaseTarget, databaseTarget } from "./db/target";
 import { type Env, env } from "./env";
 import { TooManyRequestsError } from "./http-error";
+import { peekSingleton, processSingleton, processSingletonAsync, singletonKey } from "./process-singleton";
 
 export const THROTTLE_TABLE = "RateLimit";
 
@@ -285,29 +286,22 @@ export class Throttle {
   }
 }
 
-const globalForThrottle = globalThis as unknown as {
-  __lmrThrottle?: Promise<Throttle>;
-  __lmrThrottleOpen?: Throttle;
-};
+const THROTTLE = singletonKey<Promise<Throttle>>("throttle");
+/** The same throttle once it is open, for synchronous callers. */
+const OPEN_THROTTLE = singletonKey<Throttle>("throttle-open");
 
 /** The process-wide throttle on DATABASE_URL's database (shared by the Next.js bundles and the fast routes). */
 export function throttle(): Promise<Throttle> {
-  globalForThrottle.__lmrThrottle ??= Throttle.open(databaseTarget(process.env.DATABASE_URL)).then(
-    (t) => {
-      globalForThrottle.__lmrThrottleOpen = t;
-      return t;
-    },
-    (e) => {
-      globalForThrottle.__lmrThrottle = undefined;
-      throw e;
-    },
-  );
-  return globalForThrottle.__lmrThrottle;
+  return processSingletonAsync(THROTTLE, async () => {
+    const t = await Throttle.open(databaseTarget(process.env.DATABASE_URL));
+    processSingleton(OPEN_THROTTLE, () => t);
+    return t;
+  });
 }
 
 /** The process-wide throttle if it is open already (synchronous callers: the production server's early refusals). */
 export function openThrottle(): Throttle | undefined {
-  return globalForThrottle.__lmrThrottleOpen;
+  return peekSingleton(OPEN_THROTTLE);
 }
 
 /** Counts one `name` action by `subject` on the process-wide throttle (see Throttle.consume). */

@@ -8,6 +8,7 @@ import { HttpError } from "../http-error";
 import { jobs } from "../jobs";
 import { log } from "../log";
 import { modelService } from "../models/flexolmo";
+import { processSingleton, singletonKey } from "../process-singleton";
 import { isDemoModel, isReadableModel } from "../providers/demo-models";
 import { readModelSummary } from "../providers/flexolmo";
 import { providerFor } from "../providers/registry";
@@ -23,11 +24,10 @@ import { refreshRatings, type SnapshotData, voteWhere } from "./ratings";
 import { isSubject, SUBJECTS } from "./subjects";
 import { VOTE_STORED } from "./vote-request";
 
-const g = globalThis as unknown as {
-  /** Per filter key: until when a refresh this process queued waits for its start. */
-  __lmrRatingsSent?: Map<string, number>;
-  __lmrVoteWatch?: () => void;
-};
+/** Per filter key: until when a refresh this process queued waits for its start. */
+const RATINGS_SENT = singletonKey<Map<string, number>>("ratings-sent");
+/** The subscription to stored votes (made once per process). */
+const VOTE_WATCH = singletonKey<() => void>("vote-watch");
 
 /** The keys provider API keys are sealed with: the current one (it seals) and the previous one (reads). */
 export function providerKey(): SecretKey[] {
@@ -127,9 +127,11 @@ export async function streamBattle(
  * ./vote-request.ts). Called once at start-up; later calls do nothing.
  */
 export function refreshRatingsAfterVotes() {
-  if (g.__lmrVoteWatch) return;
-  g.__lmrVoteWatch = () => requestRatingsRefresh({}, RATINGS_DELAY_MS);
-  subscribe(VOTE_STORED, g.__lmrVoteWatch);
+  processSingleton(VOTE_WATCH, () => {
+    const onVote = () => requestRatingsRefresh({}, RATINGS_DELAY_MS);
+    subscribe(VOTE_STORED, onVote);
+    return onVote;
+  });
 }
 
 /** The job queue of leaderboard refreshes (lib/background.ts runs it on every instance). */
@@ -150,8 +152,7 @@ export const RATINGS_DELAY_MS = 2000;
  */
 export function requestRatingsRefresh(filter: LeaderboardFilter, delayMs = 0) {
   const key = filterKey(filter);
-  g.__lmrRatingsSent ??= new Map();
-  const sent = g.__lmrRatingsSent;
+  const sent = processSingleton(RATINGS_SENT, () => new Map());
   // This process queued one that has not reached its start time: it is still queued (a job is never taken
   // before its start), so the store would refuse another.
   if ((sent.get(key) ?? 0) > Date.now()) return;

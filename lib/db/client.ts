@@ -1,14 +1,13 @@
 import "server-only";
+import { processSingleton } from "../process-singleton";
 import { createDb, type Db } from "./create";
+import { DB_CLIENT } from "./singletons";
 import { databaseTarget } from "./target";
 
 export type { Db } from "./create";
 export { type SqlClient, sql } from "./sql";
 
-const globalForDb = globalThis as unknown as { __lmrDb?: Db };
-
 /** The process-wide database client (one per process; reused across hot reloads in dev). */
 export function db(): Db {
-  if (!globalForDb.__lmrDb) globalForDb.__lmrDb = createDb(databaseTarget(process.env.DATABASE_URL));
-  return globalForDb.__lmrDb;
+  return processSingleton(DB_CLIENT, () => createDb(databaseTarget(process.env.DATABASE_URL)));
 }

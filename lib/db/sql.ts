@@ -22,6 +22,8 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { HttpError } from "../http-error";
 import { log } from "../log";
+import { processSingleton } from "../process-singleton";
+import { SQL_CLIENT } from "./singletons";
 import { isSqliteBusy, SQLITE_BUSY_WAIT_MS, SQLITE_PRAGMAS } from "./sqlite-pragmas";
 import { type DatabaseTarget, databaseTarget } from "./target";
 
@@ -64,15 +66,12 @@ export function sqliteDateTime(d: Date): string {
   return `${d.toISOString().slice(0, 23)}+00:00`;
 }
 
-const globalForSql = globalThis as unknown as { __lmrSql?: SqlClient };
-
 /**
- * The process-wide client on DATABASE_URL's database. Kept on globalThis, so the Next.js bundles and the
- * production server's fast routes (separately bundled) share one connection.
+ * The process-wide client on DATABASE_URL's database: the Next.js bundles and the production server's fast
+ * routes (separately bundled) share one connection.
  */
 export function sql(): SqlClient {
-  globalForSql.__lmrSql ??= createSql(databaseTarget(process.env.DATABASE_URL));
-  return globalForSql.__lmrSql;
+  return processSingleton(SQL_CLIENT, () => createSql(databaseTarget(process.env.DATABASE_URL)));
 }
 
 export { SQLITE_BUSY_WAIT_MS };

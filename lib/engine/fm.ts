@@ -12,6 +12,7 @@ import {
 import { env } from "../env";
 import type { ComponentStatus } from "../health-types";
 import { HttpError } from "../http-error";
+import { processSingleton, processSingletonAsync, singletonKey } from "../process-singleton";
 
 /**
  * The process-wide FM-index over the default corpus (or INDEX_DIR), or over the shard servers of
@@ -20,11 +21,11 @@ import { HttpError } from "../http-error";
  * the index; remotely, a client that sends each stage of work to the servers in one request each. A
  * missing index is a 503 with the command that builds it; unreachable servers are a 503 naming them.
  */
-const g = globalThis as unknown as {
-  __lmrIndex?: Promise<IndexBackend>;
-  __lmrIndexFiles?: { dir: string; loaded: LoadedIndex };
-  __lmrShardServers?: Promise<{ cluster: ShardCluster; index: RemoteIndex; trace: RemoteTrace }>;
-};
+const INDEX_SERVICE = singletonKey<Promise<IndexBackend>>("index-service");
+/** The index folder last loaded, and its files. */
+const INDEX_FILES = singletonKey<{ dir?: string; loaded?: LoadedIndex }>("index-files");
+const SHARD_SERVERS =
+  singletonKey<Promise<{ cluster: ShardCluster; index: RemoteIndex; trace: RemoteTrace }>>("shard-servers");
 
 /**
  * The index folder's files, read once per process into shared memory: the search service and the trace
@@ -32,8 +33,12 @@ const g = globalThis as unknown as {
  * FmIndexFileError for a missing, truncated or corrupted file.
  */
 export function loadedIndex(dir: string): LoadedIndex {
-  if (g.__lmrIndexFiles?.dir !== dir) g.__lmrIndexFiles = { dir, loaded: loadIndexFiles(dir, true) };
-  return g.__lmrIndexFiles.loaded;
+  const held = processSingleton(INDEX_FILES, () => ({}));
+  if (held.dir !== dir || !held.loaded) {
+    held.loaded = loadIndexFiles(dir, true);
+    held.dir = dir;
+  }
+  return held.loaded;
 }
 
 /**
@@ -59,15 +64,9 @@ export function shardServers(): Promise<{
 }> | null {
   const urls = env().ENGINE_URLS;
   if (!urls) return null;
-  g.__lmrShardServers ??= connectShardServers({
-    urls,
-    timeoutMs: env().ENGINE_TIMEOUT_MS,
-    token: env().ENGINE_TOKEN,
-  }).catch((e) => {
-    g.__lmrShardServers = undefined;
-    throw e;
-  });
-  return g.__lmrShardServers;
+  return processSingletonAsync(SHARD_SERVERS, () =>
+    connectShardServers({ urls, timeoutMs: env().ENGINE_TIMEOUT_MS, token: env().ENGINE_TOKEN }),
+  );
 }
 
 /**
@@ -82,22 +81,14 @@ export async function indexName(): Promise<string> {
 export function indexService(): Promise<IndexBackend> {
   const remote = shardServers();
   if (remote) return remote.then((r) => r.index);
-  if (!g.__lmrIndex) {
-    let dir: string;
+  return processSingletonAsync(INDEX_SERVICE, async () => {
+    const dir = builtIndexDir(); // its 503 names the command that builds the index
     try {
-      dir = builtIndexDir();
+      return await createIndexService({ dir, workers: env().ENGINE_WORKERS ?? 2, loaded: loadedIndex(dir) });
     } catch (e) {
-      return Promise.reject(e);
+      throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
     }
-    g.__lmrIndex = (async () =>
-      createIndexService({ dir, workers: env().ENGINE_WORKERS ?? 2, loaded: loadedIndex(dir) }))().catch(
-      (e) => {
-        g.__lmrIndex = undefined;
-        throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
-      },
-    );
-  }
-  return g.__lmrIndex;
+  });
 }
 
 /** The index part of /api/health: the local folder, or every shard server with its shards. */

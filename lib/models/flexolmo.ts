@@ -11,6 +11,7 @@ import {
 import { env } from "../env";
 import type { ComponentStatus } from "../health-types";
 import { HttpError } from "../http-error";
+import { processSingleton, singletonKey } from "../process-singleton";
 import { listConfigurations, type ModelConfiguration } from "./configurations";
 import type { GenerationEvent } from "./generation-events";
 import { ReloadingModel } from "./reloading-model";
@@ -25,15 +26,19 @@ export type { GenerationEvent };
  * reloading-model.ts), so no restart is needed. A missing or corrupted file is a 503 naming the
  * file; a failed load is retried on the next call.
  */
-const g = globalThis as unknown as { __lmrModel?: ReloadingModel<FlexOlmo> };
+const MODEL = singletonKey<ReloadingModel<FlexOlmo>>("flexolmo-model");
 
 export function modelService(): Promise<FlexOlmo> {
-  g.__lmrModel ??= new ReloadingModel((dir) =>
-    loadFlexOlmo(dir).catch((e) => {
-      throw toHttpError(e);
-    }),
+  const model = processSingleton(
+    MODEL,
+    () =>
+      new ReloadingModel((dir) =>
+        loadFlexOlmo(dir).catch((e) => {
+          throw toHttpError(e);
+        }),
+      ),
   );
-  return g.__lmrModel.get(env().modelDir);
+  return model.get(env().modelDir);
 }
 
 /**

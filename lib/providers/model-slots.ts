@@ -4,15 +4,17 @@
  * limit follows the model's current setting. A waiter whose signal aborts leaves the queue at once.
  */
 import pLimit, { type LimitFunction } from "p-limit";
+import { peekSingleton, processSingleton, singletonKey } from "../process-singleton";
 
-const g = globalThis as unknown as { __lmrModelSlots?: Map<string, LimitFunction> };
+/** Per model id, its limiter. */
+const MODEL_SLOTS = singletonKey<Map<string, LimitFunction>>("model-slots");
 
 function limiterFor(key: string, concurrency: number): LimitFunction {
-  g.__lmrModelSlots ??= new Map();
-  let limit = g.__lmrModelSlots.get(key);
+  const limits = processSingleton(MODEL_SLOTS, () => new Map());
+  let limit = limits.get(key);
   if (!limit) {
     limit = pLimit(concurrency);
-    g.__lmrModelSlots.set(key, limit);
+    limits.set(key, limit);
   } else if (limit.concurrency !== concurrency) {
     limit.concurrency = concurrency;
   }
@@ -21,7 +23,7 @@ function limiterFor(key: string, concurrency: number): LimitFunction {
 
 /** Requests of a model in flight and waiting (for messages and tests). */
 export function slotUse(key: string): { active: number; pending: number } {
-  const limit = g.__lmrModelSlots?.get(key);
+  const limit = peekSingleton(MODEL_SLOTS)?.get(key);
   return { active: limit?.activeCount ?? 0, pending: limit?.pendingCount ?? 0 };
 }
 

@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { builtIndexDir, indexName, loadedIndex, shardServers } from "../engine/fm";
 import { env } from "../env";
 import { HttpError } from "../http-error";
+import { processSingletonAsync, singletonKey } from "../process-singleton";
 
 /**
  * The process-wide trace service over the default corpus index (or INDEX_DIR): whole traces run in
@@ -13,35 +14,31 @@ import { HttpError } from "../http-error";
  * index work sent to the shard servers (engine/serve/client.ts). A missing index is a 503 naming the
  * command that builds it.
  */
-const g = globalThis as unknown as { __lmrTrace?: Promise<TraceBackend> };
+const TRACE_SERVICE = singletonKey<Promise<TraceBackend>>("trace-service");
 
 export function traceService(): Promise<TraceBackend> {
   const remote = shardServers();
   if (remote) return remote.then((r) => r.trace);
-  if (!g.__lmrTrace) {
-    let dir: string;
+  return processSingletonAsync(TRACE_SERVICE, async () => {
+    const dir = builtIndexDir(); // its 503 names the command that builds the index
+    let service: TraceBackend;
     try {
-      dir = builtIndexDir();
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    g.__lmrTrace = (async () =>
-      createTraceService({ dir, workers: env().ENGINE_WORKERS ?? 2, loaded: loadedIndex(dir) }))()
-      .then(async (service) => {
-        // Warm the workers up (JIT) so the first user's trace is as fast as the next ones.
-        await Promise.all(
-          Array.from({ length: Math.max(1, service.workerCount) }, () =>
-            service.trace({ response: "Call me Ishmael. It was the best of times." }).catch(() => null),
-          ),
-        );
-        return service;
-      })
-      .catch((e) => {
-        g.__lmrTrace = undefined;
-        throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
+      service = await createTraceService({
+        dir,
+        workers: env().ENGINE_WORKERS ?? 2,
+        loaded: loadedIndex(dir),
       });
-  }
-  return g.__lmrTrace;
+    } catch (e) {
+      throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
+    }
+    // Warm the workers up (JIT) so the first user's trace is as fast as the next ones.
+    await Promise.all(
+      Array.from({ length: Math.max(1, service.workerCount) }, () =>
+        service.trace({ response: "Call me Ishmael. It was the best of times." }).catch(() => null),
+      ),
+    );
+    return service;
+  });
 }
 
 export interface StoredTrace {
