@@ -17,7 +17,7 @@ import { fitBradleyTerry, thetaToRatings } from "../lib/ranking/bt";
 import { computeOnlineElo } from "../lib/ranking/elo";
 import { computeLeaderboard } from "../lib/ranking/leaderboard";
 import { pairwiseMatrices } from "../lib/ranking/matrices";
-import { createRng } from "../lib/ranking/random";
+import { sfc32 } from "../lib/ranking/random";
 import { readBattlesFile } from "../lib/ranking/read-battles-file";
 import type { Battle, Winner } from "../lib/ranking/types";
 
@@ -39,7 +39,7 @@ const file = join(outDir, `battles-${nBattles}-${nModels}.jsonl`);
 /** Chatbot Arena-like battles: strengths spread over ~600 points, 15% ties, 5% both-bad, pairs sampled uniformly. */
 function generate(path: string): void {
   mkdirSync(outDir, { recursive: true });
-  const rng = createRng(42);
+  const rng = sfc32(42);
   const theta = Array.from({ length: nModels }, (_, i) => 0.75 - (1.5 * i) / (nModels - 1));
   const names = theta.map(
     (_, i) => `model-${String(i).padStart(2, "0")}-${["chat", "instruct", "base"][i % 3]}`,
@@ -48,15 +48,15 @@ function generate(path: string): void {
   let buf: string[] = [];
   let t = 1_700_000_000;
   for (let k = 0; k < nBattles; k++) {
-    const a = Math.floor(rng.next() * nModels);
-    let b = Math.floor(rng.next() * (nModels - 1));
+    const a = Math.floor(rng() * nModels);
+    let b = Math.floor(rng() * (nModels - 1));
     if (b >= a) b++;
-    const u = rng.next();
+    const u = rng();
     let winner: Winner;
     if (u < 0.15) winner = "tie";
     else if (u < 0.2) winner = "tie (bothbad)";
-    else winner = rng.next() < 1 / (1 + 10 ** (theta[b] - theta[a])) ? "model_a" : "model_b";
-    t += rng.next() * 2;
+    else winner = rng() < 1 / (1 + 10 ** (theta[b] - theta[a])) ? "model_a" : "model_b";
+    t += rng() * 2;
     buf.push(
       JSON.stringify({ model_a: names[a], model_b: names[b], winner, tstamp: Math.round(t * 1000) / 1000 }),
     );

@@ -9,7 +9,7 @@
  *   Fleiss' kappa and the share agreeing, rated pairs for Cohen's kappa), seeded so a page shows the same
  *   interval on every load.
  */
-import { createRng } from "../ranking/random";
+import { sfc32 } from "../ranking/random";
 
 export interface Estimate {
   /** The figure; null when undefined (no units, or a kappa whose chance agreement is 1). */
@@ -91,11 +91,11 @@ export function bootstrapEstimate(units: SummedUnits, options: BootstrapEstimate
   const value = n === 0 ? null : stat(sums);
   if (value === null || n < 2) return { value, n, lower: null, upper: null, tooFew: n < floor };
   const rounds = options.rounds ?? 1000;
-  const rng = createRng(options.seed ?? 0);
+  const rng = sfc32(options.seed ?? 0);
   const draws: number[] = [];
   for (let b = 0; b < rounds; b++) {
     sums.fill(0);
-    for (let i = 0; i < n; i++) add(Math.floor(rng.next() * n));
+    for (let i = 0; i < n; i++) add(Math.floor(rng() * n));
     const v = stat(sums);
     if (v !== null && Number.isFinite(v)) draws.push(v);
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createRng } from "../ranking";
+import { sfc32 } from "../ranking";
 import { NotEnoughModelsError, pairKey, pairWeights, samplePair } from "./pairs";
 
 const three = [
@@ -10,9 +10,9 @@ const three = [
 ];
 
 test("always two distinct models, from the candidates only", () => {
-  const rng = createRng(1);
+  const rng = sfc32(1);
   for (let i = 0; i < 500; i++) {
-    const [a, b] = samplePair(three, new Map(), () => rng.next());
+    const [a, b] = samplePair(three, new Map(), rng);
     assert.notEqual(a, b);
     assert.ok(["x", "y", "z"].includes(a) && ["x", "y", "z"].includes(b));
   }
@@ -56,11 +56,11 @@ test("pairs with fewer battles come up more often, in proportion to 1 / (1 + bat
     w.map((p) => p.weight),
     [0.1, 1, 1],
   );
-  const rng = createRng(7);
+  const rng = sfc32(7);
   const seen = new Map<string, number>();
   const n = 21_000;
   for (let i = 0; i < n; i++) {
-    const [a, b] = samplePair(three, counts, () => rng.next());
+    const [a, b] = samplePair(three, counts, rng);
     seen.set(pairKey(a, b), (seen.get(pairKey(a, b)) ?? 0) + 1);
   }
   const xy = (seen.get(pairKey("x", "y")) ?? 0) / n;
@@ -68,7 +68,7 @@ test("pairs with fewer battles come up more often, in proportion to 1 / (1 + bat
 });
 
 test("sampling weights scale each model's share; left/right is a fair coin", () => {
-  const rng = createRng(3);
+  const rng = sfc32(3);
   const models = [
     { id: "heavy", weight: 4 },
     { id: "a", weight: 1 },
@@ -78,7 +78,7 @@ test("sampling weights scale each model's share; left/right is a fair coin", () 
   let heavyLeft = 0;
   const n = 20_000;
   for (let i = 0; i < n; i++) {
-    const [l, r] = samplePair(models, new Map(), () => rng.next());
+    const [l, r] = samplePair(models, new Map(), rng);
     if (l === "heavy" || r === "heavy") heavy++;
     if (l === "heavy") heavyLeft++;
   }
@@ -88,11 +88,11 @@ test("sampling weights scale each model's share; left/right is a fair coin", () 
 });
 
 test("readable contenders are paired first: two readable, else readable against demo, demo pairs last", () => {
-  const rng = createRng(7);
+  const rng = sfc32(7);
   const draw = (cands: { id: string; weight: number; readable?: boolean }[], n = 600) => {
     const seen = new Map<string, number>();
     for (let i = 0; i < n; i++) {
-      const [a, b] = samplePair(cands, new Map(), () => rng.next());
+      const [a, b] = samplePair(cands, new Map(), rng);
       const k = [a, b].sort().join("+");
       seen.set(k, (seen.get(k) ?? 0) + 1);
     }

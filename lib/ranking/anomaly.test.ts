@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { detectAnomalousVoters, normalCdf } from "./anomaly";
 import { computeLeaderboard } from "./leaderboard";
-import { createRng } from "./random";
+import { sfc32 } from "./random";
 import { type Battle, OUTCOME_A, OUTCOME_B, OUTCOME_TIE } from "./types";
 
 const THETA = [0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4];
@@ -11,7 +11,7 @@ type Kind = "honest" | "random" | "inverted";
 
 /** Simulated voters: honest ones vote by the true BT model (10% ties), random ones flip coins, inverted ones favour the weaker model. */
 function simulate(kinds: Kind[], votesEach: number, seed: number) {
-  const rng = createRng(seed);
+  const rng = sfc32(seed);
   const voter: number[] = [];
   const modelA: number[] = [];
   const modelB: number[] = [];
@@ -19,14 +19,14 @@ function simulate(kinds: Kind[], votesEach: number, seed: number) {
   const m = THETA.length;
   kinds.forEach((kind, v) => {
     for (let t = 0; t < votesEach; t++) {
-      const a = Math.floor(rng.next() * m);
-      let b = Math.floor(rng.next() * (m - 1));
+      const a = Math.floor(rng() * m);
+      let b = Math.floor(rng() * (m - 1));
       if (b >= a) b++;
       const p = 1 / (1 + 10 ** (THETA[b] - THETA[a]));
       let o: number;
-      if (kind === "honest") o = rng.next() < 0.1 ? OUTCOME_TIE : rng.next() < p ? OUTCOME_A : OUTCOME_B;
-      else if (kind === "random") o = rng.next() < 0.5 ? OUTCOME_A : OUTCOME_B;
-      else o = rng.next() < p ? OUTCOME_B : OUTCOME_A;
+      if (kind === "honest") o = rng() < 0.1 ? OUTCOME_TIE : rng() < p ? OUTCOME_A : OUTCOME_B;
+      else if (kind === "random") o = rng() < 0.5 ? OUTCOME_A : OUTCOME_B;
+      else o = rng() < p ? OUTCOME_B : OUTCOME_A;
       voter.push(v);
       modelA.push(a);
       modelB.push(b);

@@ -13,7 +13,7 @@
  * A voter with fewer than `minVotes` comparable votes is reported but never flagged.
  * Pure: no I/O; runs in the ratings worker and in tests.
  */
-import { createRng } from "./random";
+import { sfc32 } from "./random";
 import { OUTCOME_A, OUTCOME_B } from "./types";
 
 export interface AnomalyInput {
@@ -72,7 +72,7 @@ export function detectAnomalousVoters(input: AnomalyInput, options: AnomalyOptio
   const alpha = options.alpha ?? 0.001;
   const rounds = options.rounds ?? 2000;
   const exactUpTo = options.exactUpTo ?? 200;
-  const rng = createRng(options.seed ?? 0);
+  const rng = sfc32(options.seed ?? 0);
   const n = input.voter.length;
   const m = input.theta.length;
 
@@ -159,7 +159,7 @@ export function detectAnomalousVoters(input: AnomalyInput, options: AnomalyOptio
         for (let r = 0; r < rounds; r++) {
           let s = 0;
           for (let j = 0; j < k; j++) {
-            const u = rng.next();
+            const u = rng();
             s += u < q[j][0] ? ll[j][0] : u < q[j][0] + q[j][1] ? ll[j][1] : ll[j][2];
           }
           if (s <= observed + 1e-12) atMost++;

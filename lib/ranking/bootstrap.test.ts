@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { collapseBattles, toBattleTable } from "./battles";
 import { bootstrapIntervals, quantileSorted, ranksFromIntervals } from "./bootstrap";
 import { fitBradleyTerry } from "./bt";
-import { createRng, sampleBinomial, sampleMultinomial } from "./random";
+import { sampleBinomial, sampleMultinomial, sfc32 } from "./random";
 import { simulateBattles } from "./test-helpers";
 
 describe("sampleBinomial", () => {
@@ -21,7 +21,7 @@ describe("sampleBinomial", () => {
     [5000, 0.7],
   ]) {
     it(`matches the exact distribution of Binomial(${n}, ${p}) (chi-square)`, () => {
-      const rng = createRng(123);
+      const rng = sfc32(123);
       const draws = 20000;
       const counts = new Map<number, number>();
       for (let i = 0; i < draws; i++) {
@@ -52,7 +52,7 @@ describe("sampleBinomial", () => {
   }
 
   it("multinomial counts sum to the total and follow the weights", () => {
-    const rng = createRng(5);
+    const rng = sfc32(5);
     const w = [1, 0, 3, 6];
     const out = sampleMultinomial(rng, 100000, w);
     assert.equal(

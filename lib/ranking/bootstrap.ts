@@ -7,7 +7,7 @@
  */
 import type { CollapsedRows } from "./battles";
 import { type BtFitOptions, fitBradleyTerry, type RatingScale, thetaToRatings } from "./bt";
-import { createRng, sampleMultinomial } from "./random";
+import { sampleMultinomial, sfc32 } from "./random";
 
 export interface BootstrapOptions extends RatingScale {
   /** Resampling rounds; 100 by default (Chatbot Arena's choice: enough for stable 95% percentiles). */
@@ -47,7 +47,7 @@ export function bootstrapIntervals(
     throw new RangeError("bootstrap rounds must be a positive integer");
   if (!(confidence > 0 && confidence < 1)) throw new RangeError("confidence must be in (0, 1)");
   const m = rows.nModels;
-  const rng = createRng(options.seed ?? 0);
+  const rng = sfc32(options.seed ?? 0);
   let total = 0;
   for (let r = 0; r < rows.count.length; r++) total += rows.count[r];
   const init = options.init ?? fitBradleyTerry(rows, options.fit).theta;

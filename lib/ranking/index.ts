@@ -34,7 +34,7 @@ export {
   type LeaderboardRow,
 } from "./leaderboard";
 export { type PairwiseMatrices, pairwiseMatrices } from "./matrices";
-export { createRng, type Rng, sampleBinomial, sampleMultinomial } from "./random";
+export { type Rng, sampleBinomial, sampleMultinomial, sfc32 } from "./random";
 export {
   extractStyleFeatures,
   fitStyleControlledBradleyTerry,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { toBattleTable } from "./battles";
 import { BattleJsonlParser, parseBattlesJsonl } from "./jsonl";
-import { createRng } from "./random";
+import { sfc32 } from "./random";
 import type { Battle, BattleTable, Winner } from "./types";
 
 /** Oracle: JSON.parse per line, then toBattleTable. */
@@ -29,13 +29,13 @@ function plain(t: BattleTable) {
 
 /** Realistic lines: extra fields (nested conversations), escapes, unicode, odd spacing, key order. */
 function randomDoc(lines: number, seed: number): string {
-  const rng = createRng(seed);
+  const rng = sfc32(seed);
   const names = ["gpt-4o", "claude-3.5", 'model "quoted"', "flexolmo/α-β", "llama\\3", "mixtral 8x7b"];
   const winners: Winner[] = ["model_a", "model_b", "tie", "tie (bothbad)"];
   const out: string[] = [];
   for (let i = 0; i < lines; i++) {
-    const a = Math.floor(rng.next() * names.length);
-    let b = Math.floor(rng.next() * (names.length - 1));
+    const a = Math.floor(rng() * names.length);
+    let b = Math.floor(rng() * (names.length - 1));
     if (b >= a) b++;
     const rec: Record<string, unknown> = {
       question_id: `q${i}`,
@@ -44,7 +44,7 @@ function randomDoc(lines: number, seed: number): string {
         { role: "user", content: 'hi {"model_a": "x"} ]' },
         { role: "assistant", content: "ok" },
       ],
-      winner: winners[Math.floor(rng.next() * 4)],
+      winner: winners[Math.floor(rng() * 4)],
       model_b: names[b],
       tstamp: [1700000000.123456, 1711111111, 1.5e9, 1723456789.98765][i % 4] + i,
       anony: true,

@@ -1,47 +1,10 @@
 /**
- * Seeded pseudo-random numbers for reproducible bootstraps: sfc32 (Chris Doty-Humphrey's small fast
- * counter generator, passes PractRand) seeded through splitmix32, plus exact binomial and multinomial
- * samplers. Same seed, same stream, on every platform.
+ * Exact binomial and multinomial samplers for reproducible bootstraps, drawing from an `Rng` of
+ * engine/random.ts (the bootstraps seed it with `sfc32`). Same seed, same draws, on every platform.
  */
+import type { Rng } from "@/engine/random";
 
-export interface Rng {
-  /** Uniform double in [0, 1) with 32 random bits. */
-  next(): number;
-}
-
-function splitmix32(state: number): [number, number] {
-  const s = (state + 0x9e3779b9) | 0;
-  let z = s;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return [s, (z ^ (z >>> 16)) >>> 0];
-}
-
-/** sfc32 seeded from a 32-bit integer seed. */
-export function createRng(seed: number): Rng {
-  let s = seed | 0;
-  let a: number;
-  let b: number;
-  let c: number;
-  [s, a] = splitmix32(s);
-  [s, b] = splitmix32(s);
-  [s, c] = splitmix32(s);
-  let d = 1;
-  const rng: Rng = {
-    next() {
-      const t = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (c << 21) | (c >>> 11);
-      c = (c + t) | 0;
-      return (t >>> 0) / 4294967296;
-    },
-  };
-  // Discard the first outputs: sfc32 mixes its state in a few rounds.
-  for (let i = 0; i < 12; i++) rng.next();
-  return rng;
-}
+export { type Rng, sfc32 } from "@/engine/random";
 
 /** log(k!) - Stirling's approximation, exact table for k < 10 (Hörmann 1993, "fc"). */
 const STIRLING_TABLE = [
@@ -74,7 +37,7 @@ function binomialInversion(rng: Rng, n: number, p: number): number {
   const a = (n + 1) * s;
   for (;;) {
     let r = q ** n;
-    let u = rng.next();
+    let u = rng();
     let x = 0;
     let ok = true;
     while (u > r) {
@@ -104,18 +67,18 @@ function binomialBtrd(rng: Rng, n: number, p: number): number {
   const vr = 0.92 - 4.2 / b;
   const urvr = 0.86 * vr;
   for (;;) {
-    let v = rng.next();
+    let v = rng();
     let u: number;
     if (v <= urvr) {
       u = v / vr - 0.43;
       return Math.floor(((2 * a) / (0.5 - Math.abs(u)) + b) * u + c);
     }
     if (v >= vr) {
-      u = rng.next() - 0.5;
+      u = rng() - 0.5;
     } else {
       u = v / vr - 0.93;
       u = Math.sign(u) * 0.5 - u;
-      v = rng.next() * vr;
+      v = rng() * vr;
     }
     const us = 0.5 - Math.abs(u);
     const k = Math.floor(((2 * a) / us + b) * u + c);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { toBattleTable } from "./battles";
 import { computeLeaderboard } from "./leaderboard";
-import { createRng } from "./random";
+import { sfc32 } from "./random";
 import { extractStyleFeatures, fitStyleControlledBradleyTerry } from "./style";
 import { logisticRegression } from "./test-helpers";
 import type { Battle, StyleFeatures } from "./types";
@@ -37,19 +37,19 @@ describe("extractStyleFeatures", () => {
 
 /** Equal-strength models; "verbose" writes 3x longer answers and voters favour length. */
 function lengthBiasedBattles(n: number, seed: number): Battle[] {
-  const rng = createRng(seed);
+  const rng = sfc32(seed);
   const models = ["verbose", "terse1", "terse2", "terse3"];
   const style = (model: string): StyleFeatures => ({
-    length: Math.round((model === "verbose" ? 600 : 200) * (0.5 + rng.next())),
-    citations: Math.floor(rng.next() * 5),
-    headers: Math.floor(rng.next() * 3),
-    lists: Math.floor(rng.next() * 6),
-    bold: Math.floor(rng.next() * 4),
+    length: Math.round((model === "verbose" ? 600 : 200) * (0.5 + rng())),
+    citations: Math.floor(rng() * 5),
+    headers: Math.floor(rng() * 3),
+    lists: Math.floor(rng() * 6),
+    bold: Math.floor(rng() * 4),
   });
   const out: Battle[] = [];
   for (let t = 0; t < n; t++) {
-    const a = Math.floor(rng.next() * 4);
-    let b = Math.floor(rng.next() * 3);
+    const a = Math.floor(rng() * 4);
+    let b = Math.floor(rng() * 3);
     if (b >= a) b++;
     const sa = style(models[a]);
     const sb = style(models[b]);
@@ -58,7 +58,7 @@ function lengthBiasedBattles(n: number, seed: number): Battle[] {
     out.push({
       modelA: models[a],
       modelB: models[b],
-      winner: rng.next() < pA ? "model_a" : "model_b",
+      winner: rng() < pA ? "model_a" : "model_b",
       tstamp: t,
       styleA: sa,
       styleB: sb,

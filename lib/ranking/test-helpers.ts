@@ -1,15 +1,15 @@
 /** Shared helpers for the ranking tests: battle simulation and a naive logistic-regression oracle. */
-import { createRng, type Rng } from "./random";
+import { type Rng, sfc32 } from "./random";
 import type { Battle, Winner } from "./types";
 
 /** Simulates battles between random distinct pairs with true base-10 strengths `theta` and a tie rate. */
 export function simulateBattles(theta: number[], n: number, seed: number, tieRate = 0): Battle[] {
-  const rng = createRng(seed);
+  const rng = sfc32(seed);
   const m = theta.length;
   const out: Battle[] = [];
   for (let t = 0; t < n; t++) {
-    const a = Math.floor(rng.next() * m);
-    let b = Math.floor(rng.next() * (m - 1));
+    const a = Math.floor(rng() * m);
+    let b = Math.floor(rng() * (m - 1));
     if (b >= a) b++;
     out.push({
       modelA: `m${a}`,
@@ -22,9 +22,9 @@ export function simulateBattles(theta: number[], n: number, seed: number, tieRat
 }
 
 function drawWinner(rng: Rng, diff: number, tieRate: number): Winner {
-  if (tieRate > 0 && rng.next() < tieRate) return rng.next() < 0.5 ? "tie" : "tie (bothbad)";
+  if (tieRate > 0 && rng() < tieRate) return rng() < 0.5 ? "tie" : "tie (bothbad)";
   const p = 1 / (1 + 10 ** -diff);
-  return rng.next() < p ? "model_a" : "model_b";
+  return rng() < p ? "model_a" : "model_b";
 }
 
 /**
