@@ -6,12 +6,14 @@
 import { parseArgs } from "node:util";
 import { PUBLIC_DOMAIN } from "./config";
 import { OWNER_DEFAULTS, trainExpertPackage } from "./contribute";
+import { convertModelFolder } from "./convert";
 import { FlexOlmoError } from "./errors";
 import { heldoutForModel, runEvaluation, toMarkdown, writeReport } from "./eval";
 import { DEFAULT_MODEL_DIR, loadFlexOlmo } from "./index";
 import { baseModelId, readVerifiedModel } from "./manifest";
 import { SCORE_BYTES } from "./merge";
 import { ExpertPackageError, installExpert, readPackage, removeExpert } from "./package";
+import { ablationMarkdown, ROUTER_TUNING_DEFAULTS, routerAblation } from "./router-ablation";
 
 const USAGE = `usage: npm run -s moe -- <command> [options]
 
@@ -27,6 +29,11 @@ const USAGE = `usage: npm run -s moe -- <command> [options]
   eval --model DIR [--data NAME=FILE.jsonl]... [--max-bytes N] [--top-k K] [--work D] [--write]
         held-out bits per byte per configuration and domain; --write also updates
         DIR/eval.json and DIR/eval.md
+  convert --model OLD --out NEW      rewrite a folder of the older manifest format
+        (flexolmo-mini/1, router inside attn.onnx) as the current one; same weights
+  ablate-router --model DIR [--steps N] [--sample-bytes N] [--max-bytes N] [--top-k K] [--work D]
+        the evaluation under the shipped router and under a router trained jointly on a
+        sample of every domain (experts frozen), against each domain's own expert alone
 
   --model defaults to ${DEFAULT_MODEL_DIR}   --json  print one JSON object`;
 
@@ -52,6 +59,7 @@ function parse(argv: string[]) {
         statement: { type: "string" },
         "max-bytes": { type: "string" },
         "top-k": { type: "string" },
+        "sample-bytes": { type: "string" },
         work: { type: "string" },
         corpus: { type: "string" },
         write: { type: "boolean" },
@@ -185,6 +193,30 @@ async function run(argv: string[], json: boolean): Promise<unknown> {
     } finally {
       await model.release();
     }
+  }
+  if (cmd === "convert") {
+    if (sub) throw new UsageError(`unexpected argument ${sub}`);
+    const m = convertModelFolder(need(o.model, "model"), need(o.out, "out"));
+    log(`${o.out}: ${m.name}, format ${m.format}, experts ${m.experts.map((e) => e.id).join(", ")}`);
+    return { model: o.out, format: m.format, experts: m.experts.map((e) => e.id) };
+  }
+  if (cmd === "ablate-router") {
+    if (sub) throw new UsageError(`unexpected argument ${sub}`);
+    const a = await routerAblation({
+      modelDir,
+      work: o.work ?? "data/moe-train",
+      corpus: o.corpus ?? "data/corpus/flexmix-mini.jsonl",
+      maxBytes: num(o["max-bytes"], "max-bytes", SCORE_BYTES),
+      topK: o["top-k"] === undefined ? undefined : num(o["top-k"], "top-k", 2),
+      tuning: {
+        steps: num(o.steps, "steps", ROUTER_TUNING_DEFAULTS.steps),
+        sampleBytes: num(o["sample-bytes"], "sample-bytes", ROUTER_TUNING_DEFAULTS.sampleBytes),
+        lr: num(o.lr, "lr", ROUTER_TUNING_DEFAULTS.lr, false),
+      },
+      log: (m) => process.stderr.write(`${m}\n`),
+    });
+    log(ablationMarkdown(a));
+    return a;
   }
   throw new UsageError(`unknown command: ${[cmd, sub].filter(Boolean).join(" ")}`);
 }

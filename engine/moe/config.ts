@@ -28,6 +28,53 @@ export const MINI_CONFIG: ModelConfig = {
   ffnHidden: 512,
 };
 
+export interface Schedule {
+  seed: number;
+  batch: number;
+  seqLen: number;
+  publicSteps: number;
+  /**
+   * Steps of the public model's cosine learning-rate decay (>= publicSteps) and the step where a
+   * linear cool-down to 0 at publicSteps begins (see trainer.ts lrAt).
+   */
+  publicHorizon: number;
+  publicCooldownFrom: number;
+  publicLr: number;
+  expertSteps: number;
+  /** Windows per expert training step (the public stage uses `batch`). */
+  expertBatch: number;
+  expertLr: number;
+  /** Windows of domain text averaged for a domain embedding. */
+  embedWindows: number;
+  /**
+   * Expert processes run at once by `all` (default; `--parallel N` overrides). Every stage runs
+   * onnxruntime on one thread, so the result does not depend on this.
+   */
+  parallelExperts: number;
+}
+
+/**
+ * The shipped schedule: 700 public steps of 16 windows (2.9 M bytes; a cosine decay planned over
+ * 1500 steps, cut short by a linear cool-down from step 600 when the shared machine turned out
+ * slower than planned) and 100 steps of 8 windows per expert (0.2 M bytes each), every stage on one
+ * onnxruntime thread.
+ * See README (FlexOlmo) for the measured wall time.
+ */
+export const MINI_SCHEDULE: Schedule = {
+  seed: 20250711,
+  batch: 16,
+  seqLen: 256,
+  publicSteps: 700,
+  publicHorizon: 1500,
+  publicCooldownFrom: 600,
+  publicLr: 4e-3,
+  expertSteps: 100,
+  expertBatch: 8,
+  expertLr: 3e-3,
+  embedWindows: 32,
+  parallelExperts: 2,
+};
+
 /** Name of the domain whose expert is always enabled. */
 export const PUBLIC_DOMAIN = "public";
 

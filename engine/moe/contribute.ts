@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readJsonl } from "../fm/jsonl";
-import { PUBLIC_DOMAIN } from "./config";
+import { MINI_SCHEDULE, PUBLIC_DOMAIN } from "./config";
 import { DOC_SEPARATOR, HELDOUT_MAX_BYTES, HELDOUT_MODULUS } from "./data";
 import { type ExpertSchedule, trainExpert } from "./expert-train";
 import { buildExpertGraph, expertFfn } from "./export";
@@ -140,8 +140,14 @@ export interface TrainPackageOptions {
   log?: (msg: string) => void;
 }
 
-/** The defaults of `moe expert train`: the shipped schedule's expert stage (train.ts MINI_SCHEDULE). */
-export const OWNER_DEFAULTS = { steps: 100, lr: 3e-3, seed: 20250711, batch: 8, embedWindows: 32 };
+/** The defaults of `moe expert train`: the shipped schedule's expert stage (config.ts MINI_SCHEDULE). */
+export const OWNER_DEFAULTS = {
+  steps: MINI_SCHEDULE.expertSteps,
+  lr: MINI_SCHEDULE.expertLr,
+  seed: MINI_SCHEDULE.seed,
+  batch: MINI_SCHEDULE.expertBatch,
+  embedWindows: MINI_SCHEDULE.embedWindows,
+};
 
 export interface TrainPackageResult {
   header: ExpertPackageHeader;

@@ -97,6 +97,8 @@ export async function trainExpert(o: {
   /** Resumable training checkpoint file (see trainer.ts). */
   checkpoint?: string;
   log?: (msg: string) => void;
+  /** Also score the held-out slice every this many steps and log it (a learning curve). */
+  heldoutEvery?: number;
 }): Promise<ExpertTrainResult> {
   const { cfg, schedule: s, id } = o;
   if (id === PUBLIC_DOMAIN) throw new Error("the public domain has no separate expert");
@@ -149,6 +151,11 @@ export async function trainExpert(o: {
     log: (step, loss, ms) => {
       if (step % 20 === 0 || step === s.steps - 1)
         o.log?.(`[${id}] step ${step} loss ${(loss / LN2).toFixed(3)} bits/byte ${ms.toFixed(0)} ms`);
+    },
+    afterStep: async (done) => {
+      if (!o.heldoutEvery || done % o.heldoutEvery !== 0 || done === s.steps) return;
+      const h = await evaluateWindows(cfg, experts, weights, o.heldout, s.seqLen, HELDOUT_WINDOWS, threads);
+      o.log?.(`[${id}] after ${done} steps: held-out ${(h.loss / LN2).toFixed(3)} bits/byte`);
     },
   });
   const after = await evaluateWindows(cfg, experts, weights, o.heldout, s.seqLen, HELDOUT_WINDOWS, threads);

@@ -17,8 +17,8 @@
  * const { bitsPerByte } = await model.evaluate("some text", { experts: ["docs"] });
  * ```
  *
- * Configuration names for APIs (`flexolmo-all`, `flexolmo-public`, `flexolmo-<id>`, `flexolmo-no-<id>`):
- * `listExpertConfigurations(model.experts.map((e) => e.id))` and `resolveExpertConfiguration(name, ids)`.
+ * The configuration names the app offers (`flexolmo-all`, `flexolmo-public`, `flexolmo-<id>`,
+ * `flexolmo-no-<id>`) are derived from `model.experts` in lib/models/configurations.ts.
  * Health checks: `verifyModelFiles(dir)` hashes the files against the manifest without loading sessions.
  *
  * Data owners' experts (package.ts, contribute.ts, `npm run -s moe`): `readPackage(path)` verifies a

@@ -48,6 +48,8 @@ export interface ExpertContribution {
 }
 
 export const MANIFEST_FORMAT = "flexolmo-mini/2";
+/** The first format: no router in the manifest; attn.onnx held every expert's rows and biases. */
+export const OLD_MANIFEST_FORMAT = "flexolmo-mini/1";
 
 export interface FlexOlmoManifest {
   format: typeof MANIFEST_FORMAT;
@@ -92,6 +94,13 @@ export function readVerifiedModel(dir: string): {
       },
     );
   }
+  if ((manifest.format as string) === OLD_MANIFEST_FORMAT) {
+    throw new FlexOlmoError(
+      "MODEL_FILE_CORRUPTED",
+      `FlexOlmo manifest ${mPath} is in the older format "${OLD_MANIFEST_FORMAT}" (router rows inside attn.onnx); this version reads "${MANIFEST_FORMAT}": convert the folder with \`npm run -s moe -- convert --model ${dir} --out NEW_DIR\` (same weights, same outputs)`,
+      { path: mPath },
+    );
+  }
   if (manifest.format !== MANIFEST_FORMAT || !Array.isArray(manifest.experts) || !manifest.files) {
     throw new FlexOlmoError(
       "MODEL_FILE_CORRUPTED",
@@ -100,8 +109,16 @@ export function readVerifiedModel(dir: string): {
     );
   }
   for (const e of manifest.experts) checkRouter(e, manifest.config, mPath);
+  return { manifest, files: verifiedFiles(dir, manifest.files) };
+}
+
+/** Every file of a manifest's `files` table, checked against its size and SHA-256. */
+export function verifiedFiles(
+  dir: string,
+  table: Record<string, { sha256: string; bytes: number }>,
+): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
-  for (const [name, meta] of Object.entries(manifest.files)) {
+  for (const [name, meta] of Object.entries(table)) {
     const p = join(dir, name);
     if (!existsSync(p)) {
       throw new FlexOlmoError("MODEL_FILE_MISSING", `FlexOlmo model file missing: ${p}`, { path: p });
@@ -117,7 +134,7 @@ export function readVerifiedModel(dir: string): {
     }
     files.set(name, bytes);
   }
-  return { manifest, files };
+  return files;
 }
 
 function checkRouter(e: ExpertManifest, cfg: ModelConfig, where: string): void {

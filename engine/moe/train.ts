@@ -19,7 +19,10 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MINI_CONFIG, type ModelConfig, PUBLIC_DOMAIN } from "./config";
+import { MINI_CONFIG, MINI_SCHEDULE, type ModelConfig, PUBLIC_DOMAIN, type Schedule } from "./config";
+
+export type { Schedule };
+
 import { type DomainSplit, prepareDomainFolders, readDomainFolder } from "./data";
 import { domainRouterRows, type ExpertSchedule, trainExpert } from "./expert-train";
 import { mergeAndExport } from "./merge";
@@ -27,54 +30,9 @@ import { ffnNames, initDenseWeights, sharedNames } from "./params";
 import { evaluateWindows, lossSummaryBits, train } from "./trainer";
 import { loadWeights, saveWeights } from "./weights";
 
-export interface Schedule {
-  seed: number;
-  batch: number;
-  seqLen: number;
-  publicSteps: number;
-  /**
-   * Steps of the public model's cosine learning-rate decay (>= publicSteps) and the step where a
-   * linear cool-down to 0 at publicSteps begins (see trainer.ts lrAt).
-   */
-  publicHorizon: number;
-  publicCooldownFrom: number;
-  publicLr: number;
-  expertSteps: number;
-  /** Windows per expert training step (the public stage uses `batch`). */
-  expertBatch: number;
-  expertLr: number;
-  /** Windows of domain text averaged for a domain embedding. */
-  embedWindows: number;
-  /**
-   * Expert processes run at once by `all` (default; `--parallel N` overrides). Every stage runs
-   * onnxruntime on one thread, so the result does not depend on this.
-   */
-  parallelExperts: number;
-}
-
-/**
- * The shipped schedule: 700 public steps of 16 windows (2.9 M bytes; a cosine decay planned over
- * 1500 steps, cut short by a linear cool-down from step 600 when the shared machine turned out
- * slower than planned) and 100 steps of 8 windows per expert (0.2 M bytes each), every stage on one
- * onnxruntime thread.
- * See README (FlexOlmo) for the measured wall time.
- */
-export const MINI_SCHEDULE: Schedule = {
-  seed: 20250711,
-  batch: 16,
-  seqLen: 256,
-  publicSteps: 700,
-  publicHorizon: 1500,
-  publicCooldownFrom: 600,
-  publicLr: 4e-3,
-  expertSteps: 100,
-  expertBatch: 8,
-  expertLr: 3e-3,
-  embedWindows: 32,
-  parallelExperts: 2,
-};
-
 const LN2 = Math.log(2);
+/** An expert stage logs its held-out bits per byte every this many steps (its learning curve). */
+const HELDOUT_EVERY = 200;
 
 export async function runPublicStage(opts: {
   cfg: ModelConfig;
@@ -168,6 +126,7 @@ export async function runExpertStage(opts: {
     threads: opts.threads,
     checkpoint: `${opts.out}.ckpt`,
     log,
+    heldoutEvery: HELDOUT_EVERY,
   });
   saveWeights(opts.out, r.weights, {
     stage: "expert",

@@ -40,6 +40,8 @@ export interface TrainOptions {
   unitNorm?: string[];
   threads?: number;
   log?: (step: number, loss: number, msPerStep: number) => void;
+  /** Awaited after each step with the number of steps done (e.g. to score held-out text on the way). */
+  afterStep?: (stepsDone: number) => Promise<void> | void;
   /** Stop early once this wall-clock deadline (ms since epoch) passes; steps done are reported. */
   deadline?: number;
   /**
@@ -195,6 +197,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     }
     stepsDone++;
     o.log?.(step, loss, performance.now() - t0);
+    await o.afterStep?.(stepsDone);
     if (o.checkpoint && (stepsDone % every === 0 || stepsDone === o.steps))
       writeCheckpoint(o.checkpoint, o, stepsDone, losses, m, v);
   }
