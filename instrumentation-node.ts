@@ -33,7 +33,7 @@ export async function startServer() {
   if (arena.papersImported > 0)
     startLog.info({ papersImported: arena.papersImported }, "arena: sample papers imported");
   // New votes (from the Next.js route or the production server's fast route) refresh the leaderboard.
-  const { refreshRatingsAfterVotes } = await import("./lib/arena/service");
+  const { refreshRatingsAfterVotes } = await import("./lib/arena/ratings-refresh");
   refreshRatingsAfterVotes();
   // The production server's fast routes wait for this (the schema is current, the arena seeded).
   channel(SERVER_READY).publish({});

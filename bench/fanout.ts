@@ -15,7 +15,7 @@ import { readManifest } from "../engine/fm/index";
 import { createIndexService } from "../engine/fm/service";
 import { mulberry32 } from "../engine/random";
 import { connectShardServers } from "../engine/serve/client";
-import { createTraceService } from "../engine/trace/service";
+import { createTraceService } from "../engine/trace/trace-service";
 
 const dir = process.env.INDEX_DIR ?? "data/index/flexmix-mini";
 const corpus = process.env.CORPUS ?? "data/corpus/flexmix-mini.jsonl";

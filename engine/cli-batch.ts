@@ -9,8 +9,8 @@ import { FmInputError } from "./fm/errors";
 import type { QueryOptions } from "./fm/index";
 import { readJsonl } from "./fm/jsonl";
 import type { IndexBackend } from "./fm/service";
-import type { TraceBackend } from "./trace/service";
 import type { TraceInput } from "./trace/trace";
+import type { TraceBackend } from "./trace/trace-service";
 
 export interface BatchOptions {
   skipBad?: boolean;

@@ -14,7 +14,7 @@ import { progressPrinter } from "./fm/progress";
 import { createIndexService } from "./fm/service";
 import { connectShardServers } from "./serve/client";
 import { startShardServer } from "./serve/server";
-import { createTraceService } from "./trace/service";
+import { createTraceService } from "./trace/trace-service";
 
 const USAGE = `usage: npm run -s engine -- <command> [options]
 

@@ -4,15 +4,15 @@ import "server-only";
  * queue is a durable leased job queue (lib/jobs), so whichever instance takes a job runs it alone.
  *   judge-run        one job per judge run (lib/judges/runs.ts); handed back at shutdown, taken over
  *                    by another instance after a crash
- *   ratings-refresh  leaderboard snapshots after votes (lib/arena/service.ts)
+ *   ratings-refresh  leaderboard snapshots after votes (lib/arena/ratings-refresh.ts)
  *   sweep            clean-up once a minute across the cluster (lib/sweeps.ts)
  */
-import { RATINGS_QUEUE, runRatingsRefreshJob } from "./arena/service";
+import { RATINGS_QUEUE, runRatingsRefreshJob } from "./arena/ratings-refresh";
 import { db } from "./db/client";
 import { env } from "./env";
 import { jobs } from "./jobs";
+import { judgeForProvider } from "./judges/bindings";
 import { JUDGE_RUN_QUEUE, judgeRunHandler } from "./judges/runs";
-import { judgeForProvider } from "./judges/service";
 import { log } from "./log";
 import { processSingletonAsync, singletonKey } from "./process-singleton";
 import { sweep } from "./sweeps";

@@ -131,3 +131,8 @@ export function resetSecretsCache(): void {
   cached = undefined;
   sessionMemo = undefined;
 }
+
+/** The keys provider API keys are sealed with: the current one (it seals) and the previous one (reads). */
+export function providerKey(): SecretKey[] {
+  return readKeys(PROVIDER_KEYS);
+}

@@ -4,7 +4,7 @@
  *   fm-build-worker.js    worker of buildFmIndex (parallel shard builds)
  *   fm-service-worker.js  worker of createIndexService
  *   trace-worker.js       worker of createTraceService (engine/trace: whole traces off the main thread)
- *   ratings-worker.js     worker of the arena's leaderboard refresh (lib/arena/ratings-worker.ts; see lib/arena/ratings-runner.ts)
+ *   ratings-worker.js     worker of the arena's leaderboard refresh (lib/arena/ratings-worker.ts; see lib/arena/ratings-thread.ts)
  *   paper-import-worker.js  reads and prepares a paper import's batches (lib/retrieval/import-worker.ts; see import.ts)
  *   sais.wasm             the index build's suffix sorter (engine/fm/wasm/sais.as.ts, compiled by AssemblyScript;
  *                         the bundles load it from beside themselves, see engine/fm/sais-wasm.ts)

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { arenaLineup } from "@/lib/arena/service";
+import { arenaLineup } from "@/lib/arena/battle-request";
 import { currentUser } from "@/lib/auth/session";
 import { DEMO_EXPLANATION } from "@/lib/providers/demo-models";
 import { traceRules } from "@/lib/trace/input";

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import type { Side } from "@/lib/arena/battle-events";
-import type { TraceAnswer } from "@/lib/trace/service";
+import type { TraceAnswer } from "@/lib/trace/stored-traces";
 import { postJson } from "../components/post-json";
 
 /**

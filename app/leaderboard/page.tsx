@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { describeFilter, filterKey, parseLeaderboardFilter } from "@/lib/arena/leaderboard-filter";
-import { leaderboardView } from "@/lib/arena/service";
+import { leaderboardView } from "@/lib/arena/leaderboard-view";
 import { SUBJECTS } from "@/lib/arena/subjects";
 import { env } from "@/lib/env";
 import { DEMO_EXPLANATION, DEMO_LABEL } from "@/lib/providers/demo-models";

@@ -1,4 +1,4 @@
-import type { SnapshotRow } from "@/lib/arena/ratings";
+import type { SnapshotRow } from "@/lib/arena/ratings-snapshots";
 import { DEMO_LABEL } from "@/lib/providers/demo-models";
 
 /** A model's name, with the demo label under it for the tiny demo model's configurations. */

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { searchIndex } from "@/lib/search/service";
+import { searchIndex } from "@/lib/search/served-index";
 import { ContaminationForm } from "./contamination-form";
 import { CorpusSearch } from "./corpus-search";
 

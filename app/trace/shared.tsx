@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { traceService } from "@/lib/trace/service";
+import { traceService } from "@/lib/engine/trace";
 
 export function TraceIntro() {
   return (

@@ -2,7 +2,7 @@
 
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { countChars, type TraceFormValues, type TraceRules, traceProblem } from "@/lib/trace/form-rules";
-import type { TraceAnswer } from "@/lib/trace/service";
+import type { TraceAnswer } from "@/lib/trace/stored-traces";
 import { postJson } from "../components/post-json";
 import { PREFILL_KEY, type TracePrefill } from "./trace-link";
 

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import type { TraceRules } from "@/lib/trace/form-rules";
-import type { TraceAnswer } from "@/lib/trace/service";
+import type { TraceAnswer } from "@/lib/trace/stored-traces";
 import { CoverageSummary } from "./coverage-summary";
 import { DocumentsPanel } from "./documents-panel";
 import { HighlightedText } from "./highlighted-text";

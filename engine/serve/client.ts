@@ -28,7 +28,6 @@ import {
 import type { IndexBackend } from "../fm/service";
 import type { ServiceQuery } from "../fm/service-queries";
 import { deserializeTraceError } from "../trace/errors";
-import type { TraceBackend } from "../trace/service";
 import type { LocatedRow, SpanPart, StageAnswer, TraceStage } from "../trace/stages";
 import { runStages } from "../trace/stages";
 import {
@@ -39,6 +38,7 @@ import {
   type TraceResult,
   traceSteps,
 } from "../trace/trace";
+import type { TraceBackend } from "../trace/trace-service";
 import {
   fromBase64,
   PROTOCOL_VERSION,

@@ -19,8 +19,8 @@ import { FmUsageError, type SerializedFmError } from "../fm/errors";
 import { loadIndexFiles, readManifest } from "../fm/index";
 import type { ServiceQuery } from "../fm/service-queries";
 import type { BatchAnswer, BatchQuery } from "../trace/jobs";
-import { createTraceService } from "../trace/service";
 import type { SpanPart } from "../trace/stages";
+import { createTraceService } from "../trace/trace-service";
 import {
   type BatchRequest,
   fromBase64,

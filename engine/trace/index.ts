@@ -2,7 +2,6 @@
 
 export { bm25Scores, normalizeRelevance, type RelevanceLevel, relevanceLevel } from "./bm25";
 export { TraceError, type TraceErrorCode } from "./errors";
-export { createTraceService, type TraceBackend, TraceService, type TraceServiceOptions } from "./service";
 export {
   runStage,
   runStages,
@@ -33,3 +32,9 @@ export {
   traceText,
   validateTraceInput,
 } from "./trace";
+export {
+  createTraceService,
+  type TraceBackend,
+  TraceService,
+  type TraceServiceOptions,
+} from "./trace-service";

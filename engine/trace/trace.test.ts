@@ -9,11 +9,11 @@ import { createIndexService } from "../fm/service";
 import { mulberry32 as rng } from "../random";
 import { bm25Scores, corpusIdf, normalizeRelevance, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";
-import { createTraceService, type TraceService } from "./service";
 import { maximalSpans } from "./spans";
 import { fmExtender } from "./stages";
 import { tokenize } from "./tokens";
 import { coverageShare, shardsFor, traceText, trimContext } from "./trace";
+import { createTraceService, type TraceService } from "./trace-service";
 
 const tmp = mkdtempSync(join(tmpdir(), "trace-test-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));

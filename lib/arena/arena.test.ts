@@ -21,7 +21,7 @@ import { parsePapersJsonl } from "../retrieval";
 import { type BattleEvent, createBattle, runBattle } from "./battles";
 import { modelAnswerStats } from "./model-stats";
 import { importPaperList, retrievePassages } from "./papers";
-import { refreshRatings } from "./ratings";
+import { refreshRatings } from "./ratings-snapshots";
 import { castVote } from "./votes";
 
 let dir: string;

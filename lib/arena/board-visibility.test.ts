@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { withoutHiddenModels } from "./board-visibility";
-import type { SnapshotData } from "./ratings";
+import type { SnapshotData } from "./ratings-snapshots";
 
 const row = (model: string, bt: number, lo: number, hi: number, rank: number | null) => ({
   model,

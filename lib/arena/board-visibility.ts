@@ -5,7 +5,7 @@
  * lies wholly above; preliminary models keep no rank). Pure.
  */
 import { ranksFromIntervals } from "../ranking/bootstrap";
-import type { SnapshotData } from "./ratings";
+import type { SnapshotData } from "./ratings-snapshots";
 
 export function withoutHiddenModels(data: SnapshotData, hidden: ReadonlySet<string>): SnapshotData {
   if (hidden.size === 0 || !data.models.some((m) => hidden.has(m))) return data;

@@ -4,7 +4,7 @@
  * (server/fast-routes.ts) both call `submitVote`, so they accept, refuse and answer alike.
  *
  * A newly stored vote is announced on the diagnostics channel VOTE_STORED (process-wide by name, so it
- * reaches the ratings scheduler whichever bundle stored the vote); lib/arena/service.ts subscribes.
+ * reaches the ratings scheduler whichever bundle stored the vote); lib/arena/ratings-refresh.ts subscribes.
  */
 import { channel } from "node:diagnostics_channel";
 import { z } from "zod";

@@ -4,8 +4,8 @@ import "server-only";
  * whose votes are excluded (so they can be included again), with their stats and account state.
  */
 import { db } from "../db/client";
-import type { FlaggedVoter, SnapshotData, VoterCheck } from "./ratings";
-import { requestRatingsRefresh } from "./service";
+import { requestRatingsRefresh } from "./ratings-refresh";
+import type { FlaggedVoter, SnapshotData, VoterCheck } from "./ratings-snapshots";
 
 export interface VoterReviewRow {
   userId: string;

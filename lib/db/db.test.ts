@@ -15,7 +15,7 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
-import { runRefreshJob } from "../arena/ratings-runner";
+import { readAndComputeRatings } from "../arena/ratings-thread";
 import { castVote } from "../arena/votes";
 import { revokeSession } from "../auth/accounts";
 import { sessionUser } from "../auth/session-token";
@@ -210,7 +210,7 @@ async function exerciseSql(target: DatabaseTarget) {
     // The leaderboard read (plain SQL, timestamps as text) sees the vote inside today's range only.
     const today = new Date().toISOString().slice(0, 10);
     const rate = (filter: { from?: string; to?: string }) =>
-      runRefreshJob({ target, filter, leaderboard: { bootstrapRounds: 2, seed: 0 } });
+      readAndComputeRatings({ target, filter, leaderboard: { bootstrapRounds: 2, seed: 0 } });
     const current = await rate({ from: today, to: today });
     assert.equal(current.board.totalBattles, 3);
     assert.deepEqual([...current.board.models].sort(), ["m-a", "m-b"]);

@@ -6,9 +6,9 @@
 import { errorBody } from "../http-error";
 import { parseInfiniGramRequest } from "../search/infini-gram";
 import { runInfiniGram } from "../search/run";
-import { searchIndex } from "../search/service";
-import { traceService } from "../trace/service";
+import { searchIndex } from "../search/served-index";
 import { indexHealth } from "./fm";
+import { traceService } from "./trace";
 
 async function main() {
   const out: Record<string, unknown> = {};

@@ -29,7 +29,7 @@ const SHARD_SERVERS =
 
 /**
  * The index folder's files, read once per process into shared memory: the search service and the trace
- * service (lib/trace/service.ts) both start their worker threads on this one copy. Throws
+ * service (lib/engine/trace.ts) both start their worker threads on this one copy. Throws
  * FmIndexFileError for a missing, truncated or corrupted file.
  */
 export function loadedIndex(dir: string): LoadedIndex {

@@ -1,7 +1,7 @@
 /**
  * Provider rows in the database -> answer providers; admin registration; seeding of the built-in models.
  * Takes the database and the key explicitly (no env access), so it is testable; lib/arena/service.ts and
- * lib/judges/service.ts bind them for the app.
+ * lib/judges/bindings.ts bind them for the app.
  */
 import { z } from "zod";
 import type { FlexOlmo } from "../../engine/moe";

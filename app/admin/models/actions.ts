@@ -4,10 +4,10 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions";
 import { importUploadedPapers } from "@/lib/arena/paper-upload";
-import { providerKey } from "@/lib/arena/service";
 import { setDailyVoteCap } from "@/lib/arena/settings";
 import { db, sql } from "@/lib/db/client";
 import { newProviderSchema, ProviderNameTakenError, registerOpenAiProvider } from "@/lib/providers/registry";
+import { providerKey } from "@/lib/secrets";
 
 export const registerModelAction = authedAction(
   { role: "admin", schema: newProviderSchema },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { handler, json, readJson } from "@/lib/http";
 import { CONTAMINATION_LIMITS, parseContaminationRequest, summarize } from "@/lib/search/contamination";
-import { searchIndex } from "@/lib/search/service";
+import { searchIndex } from "@/lib/search/served-index";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { handler, json, readJson } from "@/lib/http";
 import { INFINI_GRAM_LIMITS, parseInfiniGramRequest } from "@/lib/search/infini-gram";
 import { runInfiniGram } from "@/lib/search/run";
-import { searchIndex } from "@/lib/search/service";
+import { searchIndex } from "@/lib/search/served-index";
 
 export const dynamic = "force-dynamic";
 

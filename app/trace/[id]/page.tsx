@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { traceRules } from "@/lib/trace/input";
-import { loadTrace, traceAnswer } from "@/lib/trace/service";
+import { loadTrace, traceAnswer } from "@/lib/trace/stored-traces";
 import { TraceIntro, traceDomains, Unavailable } from "../shared";
 import { TraceView } from "../trace-view";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { BattleStreamEvent } from "@/lib/arena/battle-events";
-import { startBattle, streamBattle } from "@/lib/arena/service";
+import { startBattle, streamBattle } from "@/lib/arena/battle-request";
 import { handler, readJson } from "@/lib/http";
 import { eventStreamResponse } from "@/lib/streams/event-stream";
 

@@ -1,6 +1,7 @@
+import { traceService } from "@/lib/engine/trace";
 import { handler, json, readJson } from "@/lib/http";
 import { checkTraceRequest, traceBodySchema } from "@/lib/trace/input";
-import { runAndStoreTrace, traceAnswer, traceService } from "@/lib/trace/service";
+import { runAndStoreTrace, traceAnswer } from "@/lib/trace/stored-traces";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { HttpError, handler, json } from "@/lib/http";
-import { loadTrace, traceAnswer } from "@/lib/trace/service";
+import { loadTrace, traceAnswer } from "@/lib/trace/stored-traces";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { traceService } from "@/lib/engine/trace";
 import { handler, json, readJson } from "@/lib/http";
-import { traceService } from "@/lib/trace/service";
 
 export const dynamic = "force-dynamic";
 

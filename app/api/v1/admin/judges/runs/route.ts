@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { handler, json, readJson } from "@/lib/http";
+import { startJudgeRun } from "@/lib/judges/bindings";
 import { judgePromptSchema } from "@/lib/judges/prompt";
 import { createJudgeRun } from "@/lib/judges/runs";
-import { startJudgeRun } from "@/lib/judges/service";
 import { listJudgeRuns } from "@/lib/judges/views";
 
 export const dynamic = "force-dynamic";

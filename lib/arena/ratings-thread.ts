@@ -11,12 +11,12 @@ import { createSql } from "../db/sql";
 import type { DatabaseTarget } from "../db/target";
 import { log } from "../log";
 import type { AnomalyOptions } from "../ranking/anomaly";
+import { type ComputedRatings, computeRatings } from "../ranking/compute-ratings";
 import type { LeaderboardOptions } from "../ranking/leaderboard";
-import { type RatingsJobResult, runRatingsJob } from "../ranking/ratings-job";
 import type { LeaderboardFilter } from "./leaderboard-filter";
 import { readRatingsInput } from "./ratings-read";
 
-export interface RefreshJob {
+export interface RatingsRequest {
   target: DatabaseTarget;
   filter: LeaderboardFilter;
   leaderboard: LeaderboardOptions;
@@ -24,7 +24,7 @@ export interface RefreshJob {
   anomaly?: AnomalyOptions;
 }
 
-export interface RefreshJobResult extends RatingsJobResult {
+export interface RatingsResult extends ComputedRatings {
   voterIds: string[];
   /** Votes inside the filter, and those left out of the ratings. */
   votes: number;
@@ -32,11 +32,11 @@ export interface RefreshJobResult extends RatingsJobResult {
 }
 
 /** Reads and computes (in whichever thread calls it). */
-export async function runRefreshJob(job: RefreshJob): Promise<RefreshJobResult> {
+export async function readAndComputeRatings(job: RatingsRequest): Promise<RatingsResult> {
   const sql = createSql(job.target);
   try {
     const input = await readRatingsInput(sql, { filter: job.filter, withExcludedVoters: !!job.anomaly });
-    const result = runRatingsJob({
+    const result = computeRatings({
       table: input.table,
       voter: job.anomaly ? input.voter : undefined,
       anomalyExtra: input.anomalyExtra,
@@ -55,23 +55,23 @@ export function resolveRatingsWorker(): URL | null {
   return resolveWorker("ratings-worker", import.meta.url, "./ratings-worker.ts");
 }
 
-export type RunMode = "worker" | "in-process";
+export type ComputedIn = "worker" | "in-process";
 
-export async function runRefreshJobOffThread(
-  job: RefreshJob,
-): Promise<{ result: RefreshJobResult; mode: RunMode }> {
+export async function computeRatingsOffThread(
+  job: RatingsRequest,
+): Promise<{ result: RatingsResult; mode: ComputedIn }> {
   const url = resolveRatingsWorker();
-  if (!url) return { result: await runRefreshJob(job), mode: "in-process" };
+  if (!url) return { result: await readAndComputeRatings(job), mode: "in-process" };
   let worker: ReturnType<typeof startWorker>;
   try {
     worker = startWorker(url);
   } catch (e) {
     log("ratings").warn({ err: (e as Error).message }, "ratings worker did not start; computing in-process");
-    return { result: await runRefreshJob(job), mode: "in-process" };
+    return { result: await readAndComputeRatings(job), mode: "in-process" };
   }
   try {
-    const result = await new Promise<RefreshJobResult>((resolve, reject) => {
-      worker.once("message", (m: { ok: true; result: RefreshJobResult } | { ok: false; error: string }) =>
+    const result = await new Promise<RatingsResult>((resolve, reject) => {
+      worker.once("message", (m: { ok: true; result: RatingsResult } | { ok: false; error: string }) =>
         m.ok ? resolve(m.result) : reject(new Error(m.error)),
       );
       worker.once("error", reject);

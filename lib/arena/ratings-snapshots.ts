@@ -2,14 +2,14 @@
  * Battles in the database -> lib/ranking's input, and the snapshots the leaderboard reads. Counted: voted,
  * not flagged, voter's votes not excluded by an admin, and inside the snapshot's filter (subject, vote dates).
  * The read (ratings-read.ts) and the computation (leaderboard + voter anomaly check) run in a worker thread
- * with its own database connection (ratings-runner.ts); this thread only stores the snapshot.
+ * with its own database connection (ratings-thread.ts); this thread only stores the snapshot.
  */
 import type { Db, Prisma } from "../db/create";
 import type { DatabaseTarget } from "../db/target";
 import type { AnomalyOptions, VoterAnomaly } from "../ranking/anomaly";
 import type { Leaderboard, LeaderboardRow } from "../ranking/leaderboard";
 import { filterKey, filterRange, type LeaderboardFilter } from "./leaderboard-filter";
-import { type RunMode, runRefreshJobOffThread } from "./ratings-runner";
+import { type ComputedIn, computeRatingsOffThread } from "./ratings-thread";
 
 /** One leaderboard row as stored in a snapshot: lib/ranking's row. */
 export type SnapshotRow = LeaderboardRow;
@@ -47,7 +47,7 @@ export interface SnapshotData {
   /** Anomaly check over the counted votes (unfiltered snapshots only). */
   voterCheck?: VoterCheck;
   /** Where the computation ran. */
-  computedIn?: RunMode;
+  computedIn?: ComputedIn;
   computeMs?: number;
 }
 
@@ -96,7 +96,7 @@ export async function refreshRatings(
   const started = startedAt.getTime();
   const anomaly =
     key === "" && o.anomaly !== false ? { minVotes: 20, alpha: 0.001, ...(o.anomaly || {}) } : null;
-  const { result, mode } = await runRefreshJobOffThread({
+  const { result, mode } = await computeRatingsOffThread({
     target,
     filter,
     leaderboard: {

@@ -7,9 +7,9 @@ import Database from "better-sqlite3";
 import { applyMigrations } from "../db/migrate";
 import { type DatabaseTarget, databaseTarget } from "../db/target";
 import { simulateBattles } from "../ranking/test-helpers";
-import { type RefreshJob, resolveRatingsWorker, runRefreshJobOffThread } from "./ratings-runner";
+import { computeRatingsOffThread, type RatingsRequest, resolveRatingsWorker } from "./ratings-thread";
 
-const dir = mkdtempSync(path.join(tmpdir(), "ratings-runner-"));
+const dir = mkdtempSync(path.join(tmpdir(), "ratings-thread-"));
 let target: DatabaseTarget;
 
 /** 4,000 simulated battles over 4 models, 40 voters, voted over the last days, one voter excluded. */
@@ -62,7 +62,7 @@ before(async () => {
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const job = (): RefreshJob => ({
+const job = (): RatingsRequest => ({
   target,
   filter: {},
   leaderboard: { bootstrapRounds: 20, seed: 0 },
@@ -71,12 +71,12 @@ const job = (): RefreshJob => ({
 
 test("a worker thread reads the votes and computes the same leaderboard as in-process", async () => {
   assert.ok(resolveRatingsWorker(), "the .ts worker entry is found under tsx");
-  const inWorker = await runRefreshJobOffThread(job());
+  const inWorker = await computeRatingsOffThread(job());
   assert.equal(inWorker.mode, "worker");
   process.env.RATINGS_WORKER = "off";
   try {
     assert.equal(resolveRatingsWorker(), null);
-    const local = await runRefreshJobOffThread(job());
+    const local = await computeRatingsOffThread(job());
     assert.equal(local.mode, "in-process");
     assert.deepEqual(inWorker.result, local.result);
   } finally {
@@ -100,7 +100,7 @@ test("a missing bundled worker file means in-process", async () => {
   process.env.FM_WORKER_DIR = "/nonexistent-dir";
   try {
     assert.equal(resolveRatingsWorker(), null);
-    assert.equal((await runRefreshJobOffThread({ ...job(), anomaly: undefined })).mode, "in-process");
+    assert.equal((await computeRatingsOffThread({ ...job(), anomaly: undefined })).mode, "in-process");
   } finally {
     delete process.env.FM_WORKER_DIR;
   }

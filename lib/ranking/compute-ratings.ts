@@ -7,7 +7,7 @@ import { type AnomalyOptions, detectAnomalousVoters, type VoterAnomaly } from ".
 import { computeLeaderboard, countedOnly, type Leaderboard, type LeaderboardOptions } from "./leaderboard";
 import type { BattleTable } from "./types";
 
-export interface RatingsJob {
+export interface RatingsComputation {
   table: BattleTable;
   /**
    * The leaderboard's options. An anchor model without counted battles in this table (a filter can leave
@@ -24,12 +24,12 @@ export interface RatingsJob {
   anomalyExtra?: { voter: Int32Array; modelA: Int32Array; modelB: Int32Array; outcome: Uint8Array };
 }
 
-export interface RatingsJobResult {
+export interface ComputedRatings {
   board: Leaderboard;
   anomalies: VoterAnomaly[] | null;
 }
 
-export function runRatingsJob(job: RatingsJob): RatingsJobResult {
+export function computeRatings(job: RatingsComputation): ComputedRatings {
   let options = job.leaderboard;
   const anchor = options.anchor;
   if (anchor && !countedOnly(job.table, options.ties ?? "half").models.includes(anchor.model))

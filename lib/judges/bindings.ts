@@ -1,8 +1,8 @@
 import "server-only";
-import { providerKey } from "../arena/service";
 import { db } from "../db/client";
 import { jobs } from "../jobs";
 import { modelService } from "../models/flexolmo";
+import { providerKey } from "../secrets";
 import { judgeFromProvider } from "./judge";
 import { enqueueJudgeRun, type JudgeFn } from "./runs";
 
