@@ -1,6 +1,6 @@
 /**
  * Provider rows in the database -> answer providers; admin registration; seeding of the built-in models.
- * Takes the database and the key explicitly (no env access), so it is testable; lib/arena/service.ts and
+ * Takes the database and the key explicitly (no env access), so it is testable; lib/arena/battle-request.ts and
  * lib/judges/bindings.ts bind them for the app.
  */
 import { z } from "zod";
