@@ -10,7 +10,8 @@
  * resident memory at each tenth of the file (flat memory means these stay level as the collection grows).
  * Questions: `searchPapers` (the arena's retrieval) for realistic questions built from the sources' prose
  * (held-out word windows), a set of hand-written research questions, and off-topic questions; printed:
- * p50 / p95 / max latency, passages found, and how many off-topic questions retrieved anything. The machine's
+ * p50 / p95 / max latency, passages found, how many on-topic questions kept passages and how many off-topic
+ * ones retrieved anything (those a relevance floor should reject; bench/literature-questions.ts). The machine's
  * load average is printed too: the figures are wall-clock times on a shared machine.
  */
 import { loadavg } from "node:os";
@@ -20,53 +21,12 @@ import { createSql } from "../lib/db/sql";
 import { databaseTarget } from "../lib/db/target";
 import { importPapersFile } from "../lib/retrieval/import";
 import { searchPapers } from "../lib/retrieval/search";
-import { loadSources, mulberry32 } from "./literature-corpus";
-
-const RESEARCH_QUESTIONS = [
-  "How is the gamma distribution related to the exponential distribution?",
-  "What is the relative error of the regularized incomplete beta function?",
-  "How do you compute the cumulative distribution function of a Student's t distribution?",
-  "Which algorithm generates normally distributed pseudorandom numbers?",
-  "How does the Box-Muller transform produce standard normal variates?",
-  "What is the kurtosis of a Weibull distribution?",
-  "How is the median of a log-normal distribution computed?",
-  "How can the variance of a sample be computed in a single pass with Welford's algorithm?",
-  "What is the moment-generating function of the binomial distribution?",
-  "How does a Mersenne Twister pseudorandom number generator work?",
-  "How do strided arrays support in-place operations on non-contiguous memory?",
-  "What are the numerical issues of computing the natural logarithm of one plus x?",
-  "How are complex numbers multiplied in double precision?",
-  "How is the dot product of two vectors computed in BLAS?",
-  "What is the entropy of a Laplace distribution?",
-  "How do language models trace their outputs back to training data?",
-  "Can experts trained on closed datasets be combined without joint training?",
-  "How large is an FM-index compared to the corpus it indexes?",
-  "Do spurious rewards improve mathematical reasoning with reinforcement learning?",
-  "How should the batch size be warmed up when training language models?",
-  "How does the federal budget deficit affect economic growth?",
-  "What policies reduce unemployment and inflation?",
-  "How is the arithmetic mean of a stream of values updated incrementally?",
-  "What is the quantile function of the Cauchy distribution?",
-  "How is the hypotenuse computed without overflow or underflow?",
-  "What is the probability mass function of the Poisson distribution?",
-  "How are exponentially weighted moving averages computed?",
-  "How does Kahan summation reduce floating point error?",
-  "What is the mode of a beta distribution?",
-  "How do you test whether a sample comes from a normal distribution?",
-];
-
-const OFF_TOPIC = [
-  "What is the best recipe for sourdough bread?",
-  "Who won the football world cup in 1998?",
-  "How do I repair a flat bicycle tyre?",
-  "Which hiking trails are open in winter near Lake Tahoe?",
-  "What are good names for a golden retriever puppy?",
-  "How long should I boil an egg for a runny yolk?",
-  "What time does the pharmacy close on Sundays?",
-  "Recommend a sci-fi movie with time travel and dinosaurs",
-  "How do I knit a scarf with cable stitches?",
-  "Which lipstick colour suits a yellow dress?",
-];
+import {
+  generatedQuestions,
+  OFF_TOPIC,
+  OFF_TOPIC_EVERYDAY,
+  RESEARCH_QUESTIONS,
+} from "./literature-questions";
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -129,47 +89,44 @@ async function main() {
       );
     }
 
-    const rand = mulberry32(Number(values.seed));
-    const { topics } = loadSources(process.cwd());
-    const generated: string[] = [];
-    while (generated.length < Number(values.questions)) {
-      const t = topics[Math.floor(rand() * topics.length)];
-      const words = t.sentences[Math.floor(rand() * t.sentences.length)].replace(/[.,;:()]/g, "").split(" ");
-      const len = 6 + Math.floor(rand() * 8);
-      const start = Math.floor(rand() * Math.max(1, words.length - len));
-      generated.push(
-        `${["What", "How", "Why", "Which"][Math.floor(rand() * 4)]} ${words.slice(start, start + len).join(" ")}?`,
-      );
-    }
+    const generated = generatedQuestions(process.cwd(), Number(values.questions), Number(values.seed));
     const questions = [...RESEARCH_QUESTIONS, ...generated];
     const opts = values.budget ? { postingBudget: Number(values.budget) } : {};
     // Warm the caches (statements, pages) once, as a running app would be.
     for (const q of questions.slice(0, 20)) await searchPapers(sql, q, opts);
     const times: number[] = [];
     let found = 0;
-    let empty = 0;
-    for (const q of questions) {
+    const none = { research: 0, generated: 0 };
+    for (const [i, q] of questions.entries()) {
       const t0 = performance.now();
       const r = await searchPapers(sql, q, opts);
       times.push(performance.now() - t0);
       found += r.hits.length;
-      if (r.hits.length === 0) empty++;
+      if (r.hits.length === 0) none[i < RESEARCH_QUESTIONS.length ? "research" : "generated"]++;
     }
+    const offTopic = async (set: readonly string[]) => {
+      let retrieved = 0;
+      for (const q of set) {
+        const t0 = performance.now();
+        const r = await searchPapers(sql, q, opts);
+        times.push(performance.now() - t0);
+        if (r.hits.length > 0) retrieved++;
+      }
+      return retrieved;
+    };
+    const offFirst = await offTopic(OFF_TOPIC);
+    const offEveryday = await offTopic(OFF_TOPIC_EVERYDAY);
     times.sort((a, b) => a - b);
-    let offTopicHits = 0;
-    const offTimes: number[] = [];
-    for (const q of OFF_TOPIC) {
-      const t0 = performance.now();
-      const r = await searchPapers(sql, q, opts);
-      offTimes.push(performance.now() - t0);
-      if (r.hits.length > 0) offTopicHits++;
-    }
     const [{ n }] = await sql.all<{ n: number | string }>(`SELECT count(*) AS "n" FROM "PaperPassage"`);
+    const onTopic = questions.length - none.research - none.generated;
     console.log(
-      `questions on ${Number(n).toLocaleString("en")} passages: ${questions.length} questions, ` +
+      `questions on ${Number(n).toLocaleString("en")} passages: ${times.length} questions (on- and off-topic), ` +
         `p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms; ` +
-        `${(found / questions.length).toFixed(1)} passages per question, ${empty} with none; ` +
-        `off-topic: ${offTopicHits} of ${OFF_TOPIC.length} retrieved anything (max ${Math.max(...offTimes).toFixed(1)} ms); ` +
+        `${(found / questions.length).toFixed(1)} passages per question\n` +
+        `on-topic questions with passages: ${onTopic} of ${questions.length} (${((100 * onTopic) / questions.length).toFixed(1)}%; ` +
+        `research ${RESEARCH_QUESTIONS.length - none.research} of ${RESEARCH_QUESTIONS.length}, generated ${generated.length - none.generated} of ${generated.length})\n` +
+        `off-topic questions retrieving anything: ${offFirst} of ${OFF_TOPIC.length} (first set), ` +
+        `${offEveryday} of ${OFF_TOPIC_EVERYDAY.length} (everyday set)\n` +
         `RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB; load average ${loadavg()
           .map((x) => x.toFixed(1))
           .join(" ")}`,

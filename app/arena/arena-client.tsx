@@ -285,7 +285,8 @@ export function ArenaClient({ traceLevels }: { traceLevels: TraceRules["levels"]
           )}
           {retrieved && passages.length === 0 && (
             <p className="muted text-sm">
-              No passages matched this question; the models answer without literature.
+              Nothing relevant to this question was found in the literature collection. Both models were told
+              so and answer without citations.
             </p>
           )}
 

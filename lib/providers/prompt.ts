@@ -10,10 +10,20 @@ function passageBlock(p: ArenaPassage): string {
   return `[${p.n}] ${p.paper.title} (${p.paper.authors.join(", ")}, ${p.paper.year})\n${p.text}`;
 }
 
+/**
+ * What the models are told when the collection holds nothing relevant (retrieval's relevance floor
+ * rejected every passage): to say so first, and to cite nothing rather than papers that only share a word.
+ */
+export const NOTHING_RELEVANT_NOTE =
+  "No passage of the literature collection is relevant to this question. Begin your answer by saying plainly " +
+  "that the collection holds nothing on it; then answer from general knowledge if you can, without citing " +
+  "any passage or inventing references.";
+
 /** The user message of the chat prompt: passages, then the question. */
 export function userPrompt(question: string, passages: readonly ArenaPassage[]): string {
+  if (passages.length === 0) return `${NOTHING_RELEVANT_NOTE}\n\nQuestion: ${question}\n\nAnswer:`;
   const blocks = passages.map(passageBlock).join("\n\n");
-  return `Passages:\n\n${blocks || "(none retrieved)"}\n\nQuestion: ${question}\n\nAnswer with citations [n]:`;
+  return `Passages:\n\n${blocks}\n\nQuestion: ${question}\n\nAnswer with citations [n]:`;
 }
 
 export function chatMessages(question: string, passages: readonly ArenaPassage[]) {

@@ -32,7 +32,7 @@ export interface ExtractiveAnswer {
 }
 
 export const NO_PASSAGES_ANSWER =
-  "No passages were retrieved for this question, so there is nothing to quote.";
+  "Nothing in the literature collection is relevant to this question, so there is nothing to quote.";
 export const NO_MATCH_ANSWER =
   "No sentence of the retrieved passages shares enough of the question's terms, so there is nothing to quote.";
 

@@ -7,7 +7,7 @@
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { type Paper, type PaperFormat, PaperImportError, recordParser } from "./papers";
-import { type PreparedPaper, preparePaper } from "./store";
+import { type BatchTermCounts, countBatchTerms, type PreparedPaper, preparePaper } from "./store";
 
 export interface ReadOptions {
   file: string;
@@ -31,6 +31,8 @@ export interface ReadBatch {
   lines: number;
   /** Lines skipped in this batch, with their reasons ("line N: ..."). */
   skipped: string[];
+  /** The papers' document-frequency increments (`countBatchTerms`), summed here rather than by the writer. */
+  termCounts?: BatchTermCounts;
 }
 
 /** Lines of a byte stream with the offset just past each, from `skip` bytes on; overlong lines come as null. */
@@ -125,12 +127,16 @@ export async function* readBatches(o: ReadOptions): AsyncGenerator<ReadBatch> {
       batch.position = at;
       batch.lines = lineNo;
       if (batch.papers.length >= o.batchSize) {
+        batch.termCounts = countBatchTerms(batch.papers);
         yield batch;
         yieldedLines = lineNo;
         batch = { papers: [], position: at, lines: lineNo, skipped: [] };
       }
     }
-    if (batch.lines > yieldedLines) yield batch;
+    if (batch.lines > yieldedLines) {
+      batch.termCounts = countBatchTerms(batch.papers);
+      yield batch;
+    }
   } finally {
     raw.destroy();
   }

@@ -240,6 +240,7 @@ export async function importPapersFile(
           error: errors.length ? JSON.stringify(errors) : null,
         },
         counts,
+        b.termCounts,
       );
       counts.added += result.added;
       counts.updated += result.updated;

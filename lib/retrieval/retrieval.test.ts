@@ -314,9 +314,8 @@ describe("OpenAlex works", () => {
 });
 
 describe("index terms", () => {
-  it("write a tsvector literal with positions, at most 256 per term", () => {
-    assert.equal(tsvectorLiteral(["a", "b", "a"]), "'a':1,3 'b':2");
-    const many = tsvectorLiteral(Array.from({ length: 300 }, () => "x"));
-    assert.equal(many.split(",").length, 256);
+  it("write a stripped tsvector literal: each term once, without positions", () => {
+    assert.equal(tsvectorLiteral(["a", "b", "a"]), "'a' 'b'");
+    assert.equal(tsvectorLiteral(Array.from({ length: 300 }, () => "x")), "'x'");
   });
 });

@@ -31,7 +31,7 @@ export interface PreparedPassage {
   position: number;
   section: "abstract" | "body";
   text: string;
-  /** The index row: space-separated terms (FTS5) or a tsvector literal (PostgreSQL). */
+  /** The index row: space-separated terms (FTS5) or a stripped tsvector literal (PostgreSQL). */
   indexed: string;
   /** Its distinct terms, space-separated, and its length in terms (for the statistics). */
   distinct: string;
@@ -46,9 +46,10 @@ export function preparePassageIndex(
   terms: readonly string[],
   provider: SqlClient["provider"],
 ): Pick<PreparedPassage, "indexed" | "distinct" | "length"> {
+  const distinct = new Set(terms);
   return {
-    indexed: provider === "postgresql" ? tsvectorLiteral(terms) : terms.join(" "),
-    distinct: [...new Set(terms)].join(" "),
+    indexed: provider === "postgresql" ? tsvectorLiteral(distinct) : terms.join(" "),
+    distinct: [...distinct].join(" "),
     length: terms.length,
   };
 }
@@ -185,34 +186,69 @@ class TermDeltas {
   addTerms(terms: readonly string[], sign: 1 | -1) {
     this.add(new Set(terms), terms.length, sign);
   }
+  addPassages(passages: readonly PreparedPassage[], sign: 1 | -1) {
+    for (const p of passages) this.add(p.distinct ? p.distinct.split(" ") : [], p.length, sign);
+  }
+  addCounts(c: BatchTermCounts) {
+    const terms = c.terms ? c.terms.split(" ") : [];
+    for (let i = 0; i < terms.length; i++)
+      this.deltas.set(terms[i], (this.deltas.get(terms[i]) ?? 0) + c.counts[i]);
+    this.deltas.set(PASSAGES_KEY, (this.deltas.get(PASSAGES_KEY) ?? 0) + c.passages);
+    this.deltas.set(TOKENS_KEY, (this.deltas.get(TOKENS_KEY) ?? 0) + c.tokens);
+  }
 }
 
-/** tsvector literal of a passage's terms, with positions (1-based, capped as PostgreSQL caps them). */
-export function tsvectorLiteral(terms: readonly string[]): string {
-  const positions = new Map<string, number[]>();
-  terms.forEach((t, i) => {
-    let list = positions.get(t);
-    if (!list) {
-      list = [];
-      positions.set(t, list);
+/**
+ * The document-frequency increments of a batch's passages, summed where the batch is prepared (the import's
+ * reading thread), so the writing thread gets one entry per distinct term of the batch instead of one per
+ * term of every passage: parallel arrays, which cross between threads far cheaper than a Map.
+ */
+export interface BatchTermCounts {
+  /** Distinct terms, space-separated (terms never hold a space). */
+  terms: string;
+  /** Passages of the batch holding each term. */
+  counts: Int32Array;
+  passages: number;
+  tokens: number;
+}
+
+export function countBatchTerms(batch: readonly PreparedPaper[]): BatchTermCounts {
+  const df = new Map<string, number>();
+  let passages = 0;
+  let tokens = 0;
+  for (const p of batch)
+    for (const pp of p.passages) {
+      passages++;
+      tokens += pp.length;
+      if (pp.distinct) for (const t of pp.distinct.split(" ")) df.set(t, (df.get(t) ?? 0) + 1);
     }
-    if (list.length < 256) list.push(Math.min(i + 1, 16383));
-  });
+  return { terms: [...df.keys()].join(" "), counts: Int32Array.from(df.values()), passages, tokens };
+}
+
+/**
+ * tsvector literal of a passage's terms: each distinct term once, without positions (a "stripped" tsvector).
+ * Nothing reads positions (candidates are matched by terms and ranked by idf-weighted coverage, the BM25 score
+ * is computed from the passage text), and without them a row is about half the size: less for the import to
+ * write and for a question's candidate query to read per matching row.
+ */
+export function tsvectorLiteral(terms: Iterable<string>): string {
   // Terms are letters, marks and digits only (tokenize.ts), so they need no escaping; quoted for safety.
-  return [...positions].map(([t, ps]) => `'${t.replaceAll("'", "''")}':${ps.join(",")}`).join(" ");
+  return [...new Set(terms)].map((t) => `'${t.replaceAll("'", "''")}'`).join(" ");
 }
 
 /**
  * Stores a batch in one transaction: new papers are added, changed ones replaced (their old passages
  * leave the index and the statistics), unchanged ones skipped; the import's progress is committed with
  * them. Papers are matched by arXiv id, then DOI, then id; a matched paper keeps its id and gains the
- * identifiers it lacked (unless another paper holds them).
+ * identifiers it lacked (unless another paper holds them). `termCounts`, when given, is
+ * `countBatchTerms(batch)` made ahead (by the import's reading thread).
  */
 export async function writeBatch(
   sql: SqlClient,
   batch: readonly PreparedPaper[],
   progress?: BatchProgress,
   counts?: { added: number; updated: number; unchanged: number; duplicates: number },
+  termCounts?: BatchTermCounts,
 ): Promise<BatchCounts> {
   const { unique, duplicates } = dedupeBatch(batch);
   const now = new Date();
@@ -257,6 +293,13 @@ export async function writeBatch(
       }
     }
     const deltas = new TermDeltas();
+    const written = [...updates, ...inserts];
+    if (termCounts) {
+      // The counts hold every paper of the batch: take out those not written (unchanged, superseded).
+      deltas.addCounts(termCounts);
+      const kept = new Set(written.map((u) => u.p));
+      for (const p of batch) if (!kept.has(p)) deltas.addPassages(p.passages, -1);
+    } else for (const u of written) deltas.addPassages(u.p.passages, 1);
     if (updates.length > 0) await removePassages(sql, tx, updates, deltas);
     for (const u of updates) {
       const { paper } = u.p;
@@ -280,10 +323,8 @@ export async function writeBatch(
       );
     }
     await insertPapers(sql, tx, inserts, now);
-    const passages = [...updates, ...inserts].flatMap((u) =>
-      u.p.passages.map((pp) => ({ paperId: u.id, ...pp })),
-    );
-    await insertPassages(sql, tx, passages, deltas);
+    const passages = written.flatMap((u) => u.p.passages.map((pp) => ({ paperId: u.id, ...pp })));
+    await insertPassages(sql, tx, passages);
     await applyTermDeltas(sql, tx, deltas);
     const result = { added: inserts.length, updated: updates.length, unchanged, duplicates };
     if (progress) {
@@ -374,10 +415,8 @@ async function insertPassages(
   sql: SqlClient,
   tx: SqlRunner,
   passages: readonly (PreparedPassage & { paperId: string })[],
-  deltas: TermDeltas,
 ) {
   if (passages.length === 0) return;
-  for (const p of passages) deltas.add(p.distinct ? p.distinct.split(" ") : [], p.length, 1);
   if (sql.provider === "postgresql") {
     const ids = await tx.all<{ id: number; paperId: string; position: number }>(
       `INSERT INTO "PaperPassage" ("paperId", "position", "section", "text")
@@ -397,17 +436,23 @@ async function insertPassages(
     );
     return;
   }
-  const ids = await tx.all<{ id: number; paperId: string; position: number }>(
-    `INSERT INTO "PaperPassage" ("paperId", "position", "section", "text")
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)
-     RETURNING "id", "paperId", "position"`,
-    [JSON.stringify(passages.map((p) => [p.paperId, p.position, p.section, p.text]))],
+  // The transaction holds the write lock (BEGIN IMMEDIATE), so the ids after the largest one ever given
+  // (AUTOINCREMENT's sqlite_sequence) are this batch's: passages and index rows are written with them, with no
+  // RETURNING and no lookup of which id each passage got.
+  const [seq] = await tx.all<{ seq: number }>(
+    `SELECT max(coalesce((SELECT "seq" FROM sqlite_sequence WHERE "name" = 'PaperPassage'), 0),
+            coalesce((SELECT max("id") FROM "PaperPassage"), 0)) AS "seq"`,
   );
-  const idOf = new Map(ids.map((r) => [`${r.position}:${r.paperId}`, r.id]));
+  const first = Number(seq?.seq ?? 0) + 1;
   await tx.run(
-    `INSERT INTO "PaperSearch" (rowid, "terms") SELECT value ->> 0, value ->> 1 FROM json_each(?)`,
-    [JSON.stringify(passages.map((p) => [idOf.get(`${p.position}:${p.paperId}`)!, p.indexed]))],
+    `INSERT INTO "PaperPassage" ("id", "paperId", "position", "section", "text")
+     SELECT ? + key, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
+    [first, JSON.stringify(passages.map((p) => [p.paperId, p.position, p.section, p.text]))],
   );
+  await tx.run(`INSERT INTO "PaperSearch" (rowid, "terms") SELECT ? + key, value FROM json_each(?)`, [
+    first,
+    JSON.stringify(passages.map((p) => p.indexed)),
+  ]);
 }
 
 async function applyTermDeltas(sql: SqlClient, tx: SqlRunner, deltas: TermDeltas) {
