@@ -7,7 +7,7 @@
  *    little to BM25 and a lot to the cost). When even the rarest term is over the budget, the candidates
  *    are passages holding at least two of the four rarest terms, as the index yields them.
  * 2. Candidates: the search engine of the database (SQLite FTS5, ranked by its BM25; PostgreSQL full-text
- *    search over a GIN index, ranked by idf-weighted coverage) returns the best `candidates` passages.
+ *    search over a GIN index, by idf-weighted coverage, tier by tier) returns the best `candidates` passages.
  * 3. Rank: Okapi BM25 of every question term (not only the rare ones), from the collection's statistics,
  *    over the candidates' text, then the relevance floor: a passage must cover enough of the question's
  *    idf mass (terms absent from the collection count too, so a question about something the collection
@@ -142,10 +142,17 @@ export async function searchPapers(
     walked += t.df;
   }
   const limit = options.candidates ?? 100;
+  // A term absent from the collection weighs in the floor as if it were in one passage: as rare as a
+  // term can be, without the extra weight BM25's idf gives df = 0 in a small collection.
+  const totalMass = terms.reduce((s, t) => s + bm25Idf(N, Math.max(1, t.df)), 0);
   let ids: number[];
   if (present.some((t) => t.used)) {
     const used = present.filter((t) => t.used).map((t) => ({ term: t.term, idf: idf.get(t.term)! }));
-    ids = await candidatePassages(sql, used, limit, "ranked");
+    // The least weight of the candidate query's terms a passage can hold and still reach the floor, if it
+    // held every other term of the question too.
+    const others = present.filter((t) => !t.used).reduce((s, t) => s + idf.get(t.term)!, 0);
+    const minWeight = Math.min(floor.coverage, floor.partialCoverage) * totalMass - others;
+    ids = await candidatePassages(sql, used, limit, "ranked", minWeight);
   } else {
     // Even the rarest term is over the budget: passages holding two of the four rarest terms instead.
     const rarest = present.slice(0, PAIR_TERMS);
@@ -161,9 +168,6 @@ export async function searchPapers(
 
   const { k1, b } = DEFAULT_BM25;
   const avgdl = stats.tokens / N || 1;
-  // A term absent from the collection weighs in the floor as if it were in one passage: as rare as a
-  // term can be, without the extra weight BM25's idf gives df = 0 in a small collection.
-  const totalMass = terms.reduce((s, t) => s + bm25Idf(N, Math.max(1, t.df)), 0);
   const scored = rows.map((row) => {
     const tokens = indexTerms(row.title, row.text);
     const tf = new Map<string, number>();

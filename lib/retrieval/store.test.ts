@@ -13,7 +13,15 @@ import { bm25Idf } from "./bm25";
 import { importPapersFile } from "./import";
 import { PaperImportError } from "./papers";
 import { searchPapers } from "./search";
-import { collectionStats, documentFrequencies, indexTerms, preparePaper, writeBatch } from "./store";
+import {
+  candidatePassages,
+  collectionStats,
+  documentFrequencies,
+  indexTerms,
+  passagesById,
+  preparePaper,
+  writeBatch,
+} from "./store";
 import { type TestDatabase, testDatabases } from "./test-databases";
 import { tokenize } from "./tokenize";
 
@@ -288,6 +296,38 @@ for (const [name, make] of testDatabases()) {
       assert.deepEqual([df.get("beta"), df.get("delta")], [0, 1]);
       const [{ n }] = await t.sql.all<{ n: number | string }>(`SELECT count(*) AS "n" FROM "PaperPassage"`);
       assert.equal(after.passages, Number(n));
+    });
+
+    it("ranks candidates holding all the question's terms first (PostgreSQL: by the weight of the terms held)", async () => {
+      const paper = (id: string, abstract: string) =>
+        preparePaper({ id, title: "Tiers", authors: [], year: 2021, abstract }, "jsonl", t.sql.provider);
+      await writeBatch(t.sql, [
+        paper("tier-all", "quokka wombat numbat"),
+        paper("tier-two", "quokka wombat"),
+        paper("tier-numbat", "numbat"),
+        paper("tier-quokka", "quokka"),
+        paper("tier-none", "platypus"),
+      ]);
+      const [quokka, wombat, numbat] = tokenize("quokka wombat numbat");
+      const terms = [
+        { term: quokka, idf: 3 },
+        { term: wombat, idf: 2 },
+        { term: numbat, idf: 1.5 },
+      ];
+      const idsOf = async (ids: number[]) => (await passagesById(t.sql, ids)).map((p) => p.paperId);
+      const ranked = await candidatePassages(t.sql, terms, 10, "ranked");
+      const order = new Map((await passagesById(t.sql, ranked)).map((p) => [p.id, p.paperId]));
+      const papers = ranked.map((id) => order.get(id));
+      assert.equal(papers[0], "tier-all");
+      assert.deepEqual([...papers].sort(), ["tier-all", "tier-numbat", "tier-quokka", "tier-two"]);
+      assert.deepEqual(await idsOf(await candidatePassages(t.sql, terms, 1, "ranked")), ["tier-all"]);
+      if (t.sql.provider === "postgresql") {
+        // By the given weights: all three (6.5), quokka + wombat (5), numbat (1.5) is lighter than quokka (3).
+        assert.deepEqual(papers, ["tier-all", "tier-two", "tier-quokka", "tier-numbat"]);
+        // Tiers lighter than the least weight are not read: quokka alone (3) and numbat alone (1.5) are not.
+        const heavy = await candidatePassages(t.sql, terms, 10, "ranked", 3.5);
+        assert.deepEqual((await idsOf(heavy)).sort(), ["tier-all", "tier-two"]);
+      }
     });
 
     it("keeps every term's statistics equal to a recount through a file import with duplicates, unchanged and changed records", async () => {

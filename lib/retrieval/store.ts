@@ -510,9 +510,10 @@ export async function documentFrequencies(
 
 /**
  * Candidate passages for the question's chosen terms, at most `limit`:
- * - `ranked`: passages holding any of the terms, best first by the database's own ranking (FTS5's BM25 on
- *   SQLite; idf-weighted term coverage on PostgreSQL). Cost: the sum of the terms' posting lists, which the
- *   caller keeps under its budget by choosing rare terms.
+ * - `ranked`: passages holding any of the terms, best first by the database's own ranking. SQLite: FTS5's
+ *   BM25; cost: the sum of the terms' posting lists, which the caller keeps under its budget by choosing rare
+ *   terms. PostgreSQL: idf-weighted term coverage, by tiers (`coverageTiers`), only those whose terms weigh
+ *   at least `minWeight`.
  * - `pairs`: passages holding at least two of the terms (or the one term, if only one), as the index yields
  *   them, unranked: for questions whose every term is common. The index intersects the posting lists, and
  *   the LIMIT stops the scan early, so the cost stays bounded.
@@ -523,6 +524,7 @@ export async function candidatePassages(
   terms: readonly { term: string; idf: number }[],
   limit: number,
   mode: "ranked" | "pairs" = "ranked",
+  minWeight = 0,
 ): Promise<number[]> {
   if (terms.length === 0) return [];
   const pg = sql.provider === "postgresql";
@@ -542,22 +544,57 @@ export async function candidatePassages(
     );
     return rows.map((r) => r.id);
   }
+  if (pg) return coverageTiers(sql, terms, limit, minWeight);
   const query = terms.map((t) => quote(t.term)).join(or);
-  if (pg) {
-    const weights = terms
-      .map(() => `(CASE WHEN "terms" @@ ?::tsquery THEN ?::float8 ELSE 0 END)`)
-      .join(" + ");
-    const rows = await sql.all<{ id: number }>(
-      `SELECT "id" FROM "PaperSearch" WHERE "terms" @@ ?::tsquery ORDER BY ${weights} DESC, "id" LIMIT ?`,
-      [query, ...terms.flatMap((t) => [`'${t.term}'`, t.idf]), limit],
-    );
-    return rows.map((r) => r.id);
-  }
   const rows = await sql.all<{ id: number }>(
     `SELECT rowid AS "id" FROM "PaperSearch" WHERE "PaperSearch" MATCH ? ORDER BY bm25("PaperSearch") LIMIT ?`,
     [query, limit],
   );
   return rows.map((r) => r.id);
+}
+
+/** Terms of the question whose every combination is a tier (2^5 - 1 = 31 tiers at most). */
+const TIER_TERMS = 5;
+
+/**
+ * PostgreSQL's ranked candidates, without reading every matching row: a passage's idf-weighted coverage
+ * depends only on which of the terms it holds, so the passages are taken tier by tier, each tier one exact
+ * combination of the (at most five rarest) terms (`'a' & 'b' & !'c'`), heaviest combination first, until
+ * `limit` are found. The GIN index intersects the posting lists of a tier's terms, so a tier reads only the
+ * rows holding all of them; ranking every row holding any term (ORDER BY coverage) read up to the whole
+ * posting budget of table rows, one random heap page each, per question. Same order of coverage; within a
+ * tier, the table's order. Tiers lighter than `minWeight` are not read (the caller's relevance floor would
+ * reject all their passages).
+ */
+async function coverageTiers(
+  sql: SqlClient,
+  terms: readonly { term: string; idf: number }[],
+  limit: number,
+  minWeight: number,
+): Promise<number[]> {
+  const tiered = terms.slice(0, TIER_TERMS);
+  // A passage may hold the terms beyond the tiered ones too: a tier is skipped only if even they would not lift it.
+  const least = minWeight - terms.slice(TIER_TERMS).reduce((s, t) => s + t.idf, 0);
+  const combos: { mask: number; weight: number }[] = [];
+  for (let mask = 1; mask < 1 << tiered.length; mask++) {
+    let weight = 0;
+    tiered.forEach((t, i) => {
+      if (mask & (1 << i)) weight += t.idf;
+    });
+    if (weight >= least) combos.push({ mask, weight });
+  }
+  combos.sort((a, b) => b.weight - a.weight || a.mask - b.mask);
+  const ids: number[] = [];
+  for (const { mask } of combos) {
+    const query = tiered.map((t, i) => `${mask & (1 << i) ? "" : "!"}'${t.term}'`).join(" & ");
+    const rows = await sql.all<{ id: number }>(
+      `SELECT "id" FROM "PaperSearch" WHERE "terms" @@ ?::tsquery LIMIT ?`,
+      [query, limit - ids.length],
+    );
+    for (const r of rows) ids.push(r.id);
+    if (ids.length >= limit) break;
+  }
+  return ids;
 }
 
 export interface StoredPassage {
