@@ -134,6 +134,8 @@ test("an admin exports in every format, re-imports the JSONL and runs the extrac
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l));
+  // The last line is the end line with the record count (a download cut short lacks it).
+  expect(records.at(-1)).toEqual({ _end: true, count: records.length - 1 });
   const seeded = records.filter((r) => /seed \d/.test(r.question));
   expect(seeded.length).toBe(8);
   expect(seeded[0].citation_a.length + seeded[0].citation_b.length).toBeGreaterThan(0);
@@ -145,6 +147,7 @@ test("an admin exports in every format, re-imports the JSONL and runs the extrac
   const csv = readFileSync(await download(page, "CSV"), "utf8");
   expect(csv.startsWith("id,question,responseA,responseB,modelA,modelB,vote,citation_a")).toBe(true);
   expect(csv).not.toContain(researcher);
+  expect(csv.endsWith(`\r\n#_end count=${records.length - 1}\r\n`)).toBe(true);
   const parquet = readFileSync(await download(page, "Parquet"));
   expect(parquet.subarray(0, 4).toString()).toBe("PAR1");
   expect(parquet.subarray(-4).toString()).toBe("PAR1");
@@ -152,6 +155,7 @@ test("an admin exports in every format, re-imports the JSONL and runs the extrac
     .trim()
     .split("\n");
   expect(JSON.parse(arena[0])).toHaveProperty("winner");
+  expect(JSON.parse(arena[arena.length - 1])).toEqual({ _end: true, count: arena.length - 1 });
 
   // Re-import the JSONL as a dataset.
   await page
@@ -174,6 +178,16 @@ test("an admin exports in every format, re-imports the JSONL and runs the extrac
   });
   await main.getByRole("button", { name: "Import" }).click();
   await expect(main.getByRole("alert").filter({ hasText: "line 2: not valid JSON" })).toBeVisible();
+
+  // A copy of the export cut short at a line break (it lost its end line) is refused as such.
+  await main.getByLabel("Dataset name").fill("cut short");
+  await main.getByLabel(/SciArena-Eval file/).setInputFiles({
+    name: "sciarena-eval-2026-01-01.jsonl",
+    mimeType: "application/x-ndjson",
+    buffer: Buffer.from(`${records.slice(0, 3).map((r) => JSON.stringify(r)).join("\n")}\n`),
+  });
+  await main.getByRole("button", { name: "Import" }).click();
+  await expect(main.getByRole("alert").filter({ hasText: "the download was cut short" })).toBeVisible();
 
   // Judge run with the extractive baseline on the imported dataset.
   await main.getByLabel("Judge", { exact: true }).selectOption({ label: "extractive-baseline (extractive)" });

@@ -1,15 +1,19 @@
 /**
  * Exports against a real (temporary SQLite) database: the record layout, every format (CSV parsed back,
- * Parquet read back with hyparquet, arena battles read by the ratings CLI), the filters, paging, and that
- * no email, name, password hash or API key ever reaches an export.
+ * Parquet read back with hyparquet, arena battles read by the ratings CLI), the end line that makes a copy cut
+ * short detectable by every reader, the filters, paging, and that no email, name, password hash or API key
+ * ever reaches an export.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { parquetReadObjects } from "hyparquet";
+import { type DatasetImportError, parseEvalFile } from "../judges/datasets";
+import { parseBattlesJsonl } from "../ranking/jsonl";
+import { ExportEndChecker, ExportEndError, endLine, looksLikeExportName } from "./end";
 import { EXPORT_FORMATS, type ExportFormat } from "./formats";
 import {
   countExport,
@@ -46,12 +50,15 @@ async function bytesOf(
   return Buffer.concat(chunks);
 }
 
-const jsonl = async (filters: ExportFilters = DEFAULT_FILTERS) =>
-  (await bytesOf("jsonl", filters))
-    .toString("utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as SciArenaEvalRecord);
+/** The JSONL export's records; its last line must be the end line with their count. */
+async function jsonl(filters: ExportFilters = DEFAULT_FILTERS): Promise<SciArenaEvalRecord[]> {
+  const text = (await bytesOf("jsonl", filters)).toString("utf8");
+  assert.ok(text.endsWith("\n"));
+  const lines = text.split("\n").filter(Boolean);
+  const end = JSON.parse(lines.pop() ?? "");
+  assert.deepEqual(end, { _end: true, count: lines.length }, "the JSONL export ends with its count");
+  return lines.map((l) => JSON.parse(l) as SciArenaEvalRecord);
+}
 
 function toArrayBuffer(b: Buffer): ArrayBuffer {
   return new Uint8Array(b).buffer;
@@ -183,7 +190,8 @@ test("CSV is RFC 4180 with nested fields as JSON strings", async () => {
     rows[0].join(","),
     "id,question,responseA,responseB,modelA,modelB,vote,citation_a,citation_b,question_type,subject,paper_bank,tstamp,voter",
   );
-  assert.equal(rows.length, 8);
+  assert.equal(rows.length, 9);
+  assert.deepEqual(rows[8], ["#_end count=7"], "the CSV ends with its count, one field");
   const records = await jsonl();
   for (let i = 0; i < records.length; i++) {
     const row = rows[i + 1];
@@ -195,7 +203,11 @@ test("CSV is RFC 4180 with nested fields as JSON strings", async () => {
     assert.equal(Number(row[12]), records[i].tstamp);
   }
   const empty = (await bytesOf("csv", { ...DEFAULT_FILTERS, subjects: ["Nothing"] })).toString("utf8");
-  assert.equal(parseCsv(empty).length, 1, "an empty export still has its header");
+  assert.deepEqual(
+    parseCsv(empty).map((r) => r[0]),
+    ["id", "#_end count=0"],
+    "an empty export still has its header and end line",
+  );
 });
 
 test("Parquet reads back with hyparquet, across several row groups", async () => {
@@ -231,6 +243,7 @@ test("the ratings CLI reads the Chatbot Arena battle export", async () => {
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l));
+  assert.deepEqual(lines.pop(), { _end: true, count: 12 });
   assert.equal(lines.length, 12);
   assert.deepEqual(Object.keys(lines[0]), ["model_a", "model_b", "winner", "tstamp"]);
   assert.deepEqual(
@@ -255,6 +268,82 @@ test("the ratings CLI reads the Chatbot Arena battle export", async () => {
     24,
     "each battle counts for both models",
   );
+});
+
+test("every text export ends with its count, and each reader refuses a copy cut short", async () => {
+  const all = { ...DEFAULT_FILTERS, includeFlagged: true, includeExcludedVoters: true };
+  const expected = { jsonl: 12, csv: 12, arena: 12 } as const;
+  for (const format of ["jsonl", "csv", "arena"] as const) {
+    const bytes = await bytesOf(format, all, 5);
+    const whole = new ExportEndChecker(format);
+    // Fed in odd-sized pieces: a line split across network chunks is read the same.
+    for (let i = 0; i < bytes.length; i += 97) whole.push(bytes.subarray(i, i + 97));
+    assert.deepEqual(whole.finish(), { count: expected[format] }, `${format}: the complete export checks`);
+    // Cut at every line break and in the middle of every line: each copy is refused.
+    const cuts: number[] = [];
+    for (let i = 0; i < bytes.length - 1; i++) if (bytes[i] === 10) cuts.push(i + 1, Math.max(1, i - 10));
+    for (const cut of cuts) {
+      const c = new ExportEndChecker(format);
+      c.push(bytes.subarray(0, cut));
+      assert.throws(() => c.finish(), ExportEndError, `${format} cut at byte ${cut} of ${bytes.length}`);
+    }
+  }
+  // A record dropped from the middle: the count no longer matches.
+  const lines = (await bytesOf("jsonl", all)).toString("utf8").split("\n");
+  const dropped = new ExportEndChecker("jsonl");
+  dropped.push(Buffer.from([...lines.slice(0, 3), ...lines.slice(4)].join("\n")));
+  assert.throws(() => dropped.finish(), /says 12 records but the file holds 11/);
+  assert.equal(endLine("csv", 3), "#_end count=3\r\n");
+  assert.ok(looksLikeExportName("/tmp/sciarena-eval-2026-11-26.battles.jsonl"));
+  assert.ok(looksLikeExportName("sciarena-eval-2026-11-26 (1).csv"));
+  assert.ok(!looksLikeExportName("arena-battles.jsonl"));
+});
+
+test("a complete export round-trips through the dataset import and the ratings reader; a cut one is refused", async () => {
+  const all = { ...DEFAULT_FILTERS, includeFlagged: true, includeExcludedVoters: true };
+  const text = (await bytesOf("jsonl", all)).toString("utf8");
+  const items = parseEvalFile(text, { requireEnd: true });
+  assert.equal(items.length, 12);
+  const records = text
+    .trim()
+    .split("\n")
+    .slice(0, -1)
+    .map((l) => JSON.parse(l) as SciArenaEvalRecord);
+  assert.deepEqual(
+    items.map((i) => [i.externalId, i.vote, i.modelA]),
+    records.map((r) => [r.id, r.vote, r.modelA]),
+  );
+  const cut = text.split("\n").slice(0, 6).join("\n");
+  assert.throws(
+    () => parseEvalFile(`${cut}\n`, { requireEnd: true }),
+    (e: DatasetImportError) => /cut short/.test(e.errors[0]),
+  );
+  assert.throws(
+    () => parseEvalFile(cut.slice(0, -20), {}),
+    (e: DatasetImportError) => /line 6: not valid JSON \(the file ends in the middle of it/.test(e.errors[0]),
+  );
+  assert.equal(parseEvalFile(`${cut}\n`).length, 6, "without requireEnd, a file with no end line is foreign");
+  assert.throws(
+    () => parseEvalFile(`${cut}\n{"_end":true,"count":12}\n`),
+    (e: DatasetImportError) => /says 12 records but the file holds 6/.test(e.errors[0]),
+  );
+
+  const arena = (await bytesOf("arena", all)).toString("utf8");
+  assert.equal(parseBattlesJsonl(arena, { requireEnd: true }).length, 12);
+  const arenaCut = `${arena.split("\n").slice(0, 5).join("\n")}\n`;
+  assert.throws(() => parseBattlesJsonl(arenaCut, { requireEnd: true }), /cut short/);
+  assert.throws(() => parseBattlesJsonl(`${arenaCut}{"_end":true,"count":12}\n`), /says 12 records/);
+  assert.throws(() => parseBattlesJsonl(`${arena}${arena.split("\n")[0]}\n`), /after the end line/);
+  // The ratings CLI requires the end line of a file named like an export, and names the problem.
+  const named = path.join(fx.dir, "sciarena-eval-2026-01-01.battles.jsonl");
+  writeFileSync(named, arenaCut);
+  const run = spawnSync(
+    path.join(process.cwd(), "node_modules", ".bin", "tsx"),
+    ["lib/ranking/cli.ts", "--input", named, "--json", "--bootstrap", "0"],
+    { encoding: "utf8" },
+  );
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /end line.*cut short/);
 });
 
 test("filters: dates, subjects, models, vote kinds, trusted voters, flagged, excluded voters", async () => {

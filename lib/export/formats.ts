@@ -1,9 +1,11 @@
 /**
  * Export file formats, each an encoder fed one page of records at a time (so a whole export never sits in
  * memory): JSONL, CSV (RFC 4180), Parquet (hyparquet-writer, one row group per page) and Chatbot Arena's
- * battle JSONL, which lib/ranking's CLI reads. Pure apart from the Parquet library.
+ * battle JSONL, which lib/ranking's CLI reads. The text formats end with an end line (lib/export/end.ts) so a
+ * download cut short is detectable. Pure apart from the Parquet library.
  */
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
+import { endLine } from "./end";
 import { RECORD_FIELDS, type SciArenaEvalRecord } from "./record";
 
 export const EXPORT_FORMATS = ["jsonl", "csv", "parquet", "arena"] as const;
@@ -20,18 +22,20 @@ export const FORMAT_INFO: Record<ExportFormat, { extension: string; contentType:
   },
 };
 
-/** Turns pages of records into bytes: `page` per page in order, then `end` once. */
+/** Turns pages of records into bytes: `page` per page in order, then `end` once (the end line, if any). */
 export interface RecordEncoder {
   page(records: readonly SciArenaEvalRecord[], winners: readonly string[]): Uint8Array;
   end(): Uint8Array;
 }
 
 const utf8 = new TextEncoder();
-const EMPTY = new Uint8Array(0);
 
-/** RFC 4180: a field with a comma, quote, CR or LF is quoted, with quotes doubled. */
+/**
+ * RFC 4180: a field with a comma, quote, CR or LF is quoted, with quotes doubled; so is one with a `#`, so a
+ * reader that skips `#` comment lines (the end line, lib/export/end.ts) never cuts a field.
+ */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return /[",\r\n#]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 function csvValue(v: unknown): string {
@@ -126,25 +130,33 @@ function parquetEncoder(): RecordEncoder {
 
 export function encoderFor(format: ExportFormat): RecordEncoder {
   if (format === "parquet") return parquetEncoder();
+  let count = 0;
   if (format === "csv") {
     let started = false;
     return {
       page(records) {
         const head = started ? "" : csvHeader();
         started = true;
+        count += records.length;
         return utf8.encode(head + records.map(csvRow).join(""));
       },
-      end: () => (started ? EMPTY : utf8.encode(csvHeader())),
+      end: () => utf8.encode((started ? "" : csvHeader()) + endLine("csv", count)),
     };
   }
   if (format === "arena") {
     return {
-      page: (records, winners) => utf8.encode(records.map((r, i) => arenaBattleLine(r, winners[i])).join("")),
-      end: () => EMPTY,
+      page(records, winners) {
+        count += records.length;
+        return utf8.encode(records.map((r, i) => arenaBattleLine(r, winners[i])).join(""));
+      },
+      end: () => utf8.encode(endLine("arena", count)),
     };
   }
   return {
-    page: (records) => utf8.encode(records.map((r) => `${JSON.stringify(r)}\n`).join("")),
-    end: () => EMPTY,
+    page(records) {
+      count += records.length;
+      return utf8.encode(records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+    },
+    end: () => utf8.encode(endLine("jsonl", count)),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { Db } from "../db/create";
+import { countMismatch, type ExportEnd, ExportEndError, MISSING_END, parseEndObject } from "../export/end";
 import type { SciArenaEvalRecord } from "../export/record";
 
 /** Largest file accepted (bytes) and most records per dataset. */
@@ -147,9 +148,11 @@ function describe(issue: z.core.$ZodIssue): string {
 
 /**
  * Parses a SciArena-Eval file: a JSON array of records, or one record per line (JSONL; blank lines skipped).
+ * A JSONL export of this app ends with `{"_end":true,"count":N}` (lib/export/end.ts): N is checked against the
+ * records above it, and with `requireEnd` a file without that line is refused as cut short.
  * Throws DatasetImportError naming the lines (at most 10 errors).
  */
-export function parseEvalFile(text: string): EvalItemInput[] {
+export function parseEvalFile(text: string, opts: { requireEnd?: boolean } = {}): EvalItemInput[] {
   if (Buffer.byteLength(text) > MAX_IMPORT_BYTES)
     throw new DatasetImportError([`the file is over ${MAX_IMPORT_BYTES / 1024 / 1024} MB`]);
   const body = text.replace(/^\uFEFF/, "");
@@ -170,15 +173,36 @@ export function parseEvalFile(text: string): EvalItemInput[] {
     });
   } else {
     const lines = body.split("\n");
+    let end: ExportEnd | null = null;
     for (let i = 0; i < lines.length && errors.length < MAX_ERRORS; i++) {
       const raw = lines[i].trim();
       if (raw === "") continue;
+      if (end) {
+        errors.push(`line ${i + 1}: comes after the end line`);
+        break;
+      }
+      try {
+        end = parseEndObject(raw);
+        if (end) {
+          if (end.count !== entries.length) throw countMismatch(end, entries.length);
+          continue;
+        }
+      } catch (e) {
+        if (!(e instanceof ExportEndError)) throw e;
+        errors.push(`line ${i + 1}: ${e.message}`);
+        break;
+      }
       try {
         entries.push({ line: i + 1, value: JSON.parse(raw) });
       } catch {
-        errors.push(`line ${i + 1}: not valid JSON`);
+        errors.push(
+          i === lines.length - 1
+            ? `line ${i + 1}: not valid JSON (the file ends in the middle of it: cut short?)`
+            : `line ${i + 1}: not valid JSON`,
+        );
       }
     }
+    if (!end && opts.requireEnd && errors.length === 0) errors.push(MISSING_END);
   }
   if (entries.length > MAX_DATASET_ITEMS)
     errors.unshift(`the file has ${entries.length} records; at most ${MAX_DATASET_ITEMS} are allowed`);

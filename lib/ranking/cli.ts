@@ -2,9 +2,11 @@
  * Ratings CLI: the leaderboard from a Chatbot Arena battle file.
  *
  *   npm run -s ratings -- --input battles.jsonl [--ties half|drop] [--bootstrap N] [--seed S]
- *                         [--anchor MODEL=RATING] [--min-battles N] [--json]
+ *                         [--anchor MODEL=RATING] [--min-battles N] [--require-end] [--json]
  *
  * With --min-battles N, models with fewer battles are preliminary: listed last, without a rank.
+ * An export of this app ends with `{"_end":true,"count":N}`, checked when present; --require-end (implied for a
+ * file named like this app's exports, `sciarena-eval-DATE.battles.jsonl`) refuses a file without it as cut short.
  *
  * Exit codes: 0 ok, 2 bad arguments or bad input (the message names the line).
  */
@@ -15,7 +17,7 @@ import { readBattlesFile } from "./read-battles-file";
 import type { Anchor, TieMode } from "./types";
 
 const USAGE =
-  "usage: ratings --input battles.jsonl [--ties half|drop] [--bootstrap N] [--seed S] [--anchor MODEL=RATING] [--min-battles N] [--json]";
+  "usage: ratings --input battles.jsonl [--ties half|drop] [--bootstrap N] [--seed S] [--anchor MODEL=RATING] [--min-battles N] [--require-end] [--json]";
 
 class UsageError extends Error {}
 
@@ -26,6 +28,7 @@ interface CliOptions {
   seed: number;
   anchor?: Anchor;
   minBattles: number;
+  requireEnd?: boolean;
   json: boolean;
 }
 
@@ -42,6 +45,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         anchor: { type: "string" },
         "min-battles": { type: "string", default: "0" },
         json: { type: "boolean", default: false },
+        "require-end": { type: "boolean" },
       },
       strict: true,
     }));
@@ -71,7 +75,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     }
     anchor = { model: text.slice(0, eq), rating };
   }
-  return { input, ties, bootstrap, seed, anchor, minBattles, json: values.json as boolean };
+  const requireEnd = values["require-end"] ? true : undefined;
+  return { input, ties, bootstrap, seed, anchor, minBattles, requireEnd, json: values.json as boolean };
 }
 
 /** The CLI's JSON shape (snake_case, Chatbot Arena style). */
@@ -118,7 +123,7 @@ export function main(argv: string[]): number {
     return 2;
   }
   try {
-    const table = readBattlesFile(opts.input);
+    const table = readBattlesFile(opts.input, { requireEnd: opts.requireEnd });
     const board = computeLeaderboard(table, {
       ties: opts.ties,
       bootstrapRounds: opts.bootstrap,

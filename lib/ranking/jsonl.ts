@@ -6,7 +6,11 @@
  * and metadata) and a string per model name, per line; this scanner reads the four fields it needs in
  * place, interns model names by hashing their bytes, and skips other values structurally. It checks the
  * fields it reads strictly and the rest only for balanced structure; every error names its line.
+ *
+ * This app's exports end with `{"_end":true,"count":N}` (lib/export/end.ts): the parser checks N against the
+ * battles read and refuses lines after it; with `requireEnd` a file without that line is refused as cut short.
  */
+import { countMismatch, type ExportEnd, ExportEndError, MISSING_END, parseEndObject } from "../export/end";
 import { type BattleTable, OUTCOME_A, OUTCOME_B, OUTCOME_BOTHBAD, OUTCOME_TIE } from "./types";
 
 export class BattleParseError extends Error {
@@ -49,6 +53,8 @@ function isSpace(c: number): boolean {
 
 /** Streaming parser: `push` chunks in order, then `finish`. */
 export class BattleJsonlParser {
+  /** The end line, once read. */
+  end: ExportEnd | null = null;
   private lineNo = 0;
   private carry: Uint8Array | null = null;
   private n = 0;
@@ -65,6 +71,9 @@ export class BattleJsonlParser {
   // Per-line scratch written by the field readers.
   private pos = 0;
   private hash = 0;
+
+  /** `requireEnd`: refuse a file without the export's end line (a download cut short). */
+  constructor(private readonly opts: { requireEnd?: boolean } = {}) {}
 
   /** Parses every complete line of `chunk` (plus bytes carried over from the previous chunk). */
   push(chunk: Uint8Array): void {
@@ -102,6 +111,7 @@ export class BattleJsonlParser {
       this.carry = null;
       this.parseLine(line, 0, line.length);
     }
+    if (!this.end && this.opts.requireEnd) this.fail(MISSING_END);
     const n = this.n;
     return {
       models: this.names.slice(),
@@ -418,12 +428,42 @@ export class BattleJsonlParser {
     this.pos = p;
   }
 
+  /** Whether the object at `pos` starts with the key "_end" (the export's end line). */
+  private isEndLine(buf: Uint8Array, end: number): boolean {
+    let p = this.pos + 1;
+    while (p < end && isSpace(buf[p])) p++;
+    return (
+      p + 6 <= end &&
+      buf[p] === QUOTE &&
+      buf[p + 1] === 95 &&
+      buf[p + 2] === 101 &&
+      buf[p + 3] === 110 &&
+      buf[p + 4] === 100 &&
+      buf[p + 5] === QUOTE
+    );
+  }
+
   private parseLine(buf: Uint8Array, start: number, end: number): void {
     this.lineNo++;
     this.pos = start;
     this.skipSpace(buf, end);
     if (this.pos >= end) return; // blank line
+    if (this.end) this.fail("this line comes after the end line");
     if (buf[this.pos] !== LBRACE) this.fail("expected a JSON object");
+    if (this.isEndLine(buf, end)) {
+      let parsed: ExportEnd | null;
+      try {
+        parsed = parseEndObject(utf8.decode(buf.subarray(start, end)));
+        if (parsed && parsed.count !== this.n) throw countMismatch(parsed, this.n);
+      } catch (e) {
+        if (e instanceof ExportEndError || e instanceof TypeError) this.fail(e.message);
+        throw e;
+      }
+      if (parsed) {
+        this.end = parsed;
+        return;
+      }
+    }
     this.pos++;
     let a = -1;
     let b = -1;
@@ -464,8 +504,11 @@ export class BattleJsonlParser {
 }
 
 /** Parses a whole JSONL document (bytes or text). Throws `BattleParseError` naming the first bad line. */
-export function parseBattlesJsonl(data: Uint8Array | string): BattleTable {
-  const parser = new BattleJsonlParser();
+export function parseBattlesJsonl(
+  data: Uint8Array | string,
+  opts: { requireEnd?: boolean } = {},
+): BattleTable {
+  const parser = new BattleJsonlParser(opts);
   parser.push(typeof data === "string" ? encoder.encode(data) : data);
   return parser.finish();
 }

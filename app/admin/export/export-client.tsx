@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
+import { ExportEndChecker } from "@/lib/export/end";
 import { DatasetFromSliceForm } from "./slice-form";
 
 const FORMATS = [
@@ -117,6 +118,9 @@ export function ExportClient({ subjects, models }: { subjects: string[]; models:
       const name =
         /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? `export.${format}`;
       const reader = res.body.getReader();
+      // The text formats end with {"_end":true,"count":N}: a download cut short is refused, not saved.
+      const checker =
+        format === "jsonl" || format === "csv" || format === "arena" ? new ExportEndChecker(format) : null;
       const parts: Uint8Array<ArrayBuffer>[] = [];
       let bytes = 0;
       let rows = 0;
@@ -124,9 +128,17 @@ export function ExportClient({ subjects, models }: { subjects: string[]; models:
         const { done, value } = await reader.read();
         if (done) break;
         parts.push(value);
+        checker?.push(value);
         bytes += value.length;
         if (format !== "parquet") for (const b of value) if (b === 10) rows++;
         setProgress({ format, bytes, rows });
+      }
+      if (checker) {
+        try {
+          checker.finish();
+        } catch (e) {
+          throw new Error(`The export was not saved: ${(e as Error).message}.`);
+        }
       }
       const url = URL.createObjectURL(new Blob(parts, { type: res.headers.get("content-type") ?? "" }));
       const a = document.createElement("a");
