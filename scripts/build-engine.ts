@@ -37,7 +37,7 @@ await build({
   sourcemap: true,
   logLevel: "info",
   // Native and driver packages load from node_modules (the ratings worker opens the database itself).
-  external: ["better-sqlite3", "pg", "pg-native"],
+  external: ["better-sqlite3", "pg", "pg-native", "koffi"],
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },

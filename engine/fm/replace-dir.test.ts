@@ -1,15 +1,26 @@
 /**
  * replaceDirAtomically: while a folder is replaced again and again, a reader in another process (resolving the
  * link once per load, as loadIndexFiles does) never finds the path without a whole index, manifest and data
- * of one version; the previous version is kept, older ones go.
+ * of one version; the previous version is kept, older ones go. A plain folder (not yet a link) is replaced
+ * without a moment where the path is missing either.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { replaceDirAtomically } from "./replace-dir";
+import { exchangePaths, replaceDirAtomically } from "./replace-dir";
 
 function build(dir: string, n: number): string {
   const tmp = path.join(dir, `idx.tmp-${n}`);
@@ -23,7 +34,7 @@ test("a reader never sees the index path missing or half-replaced", async () => 
   const dir = mkdtempSync(path.join(tmpdir(), "lmr-swap-"));
   try {
     const out = path.join(dir, "idx");
-    // A plain folder from before (the first replacement turns it into a link).
+    // The first build: the path becomes a link.
     replaceDirAtomically(build(dir, 0), out);
     // A reader in another process: opens the manifest, then the data, as fast as it can.
     const reader = spawn(
@@ -65,6 +76,66 @@ test("a reader never sees the index path missing or half-replaced", async () => 
     assert.equal(JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8")).n, ((swaps - 1) % 9) + 1);
     const versions = readdirSync(dir).filter((n) => n.startsWith("idx.v-"));
     assert.equal(versions.length, 2, "the current version and the previous one");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a plain folder is replaced by the link in one step: the path never lacks an index", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "lmr-swap-plain-"));
+  const fs = createRequire(import.meta.url)("node:fs") as typeof import("node:fs");
+  const rename = fs.renameSync;
+  try {
+    const out = path.join(dir, "idx");
+    // A plain folder, as an index built before links (or copied by hand) is.
+    mkdirSync(out);
+    writeFileSync(path.join(out, "manifest.json"), JSON.stringify({ n: 0 }));
+    writeFileSync(path.join(out, "data.bin"), "0".repeat(1000));
+    const next = build(dir, 1);
+    // After every rename the replacement makes, the path must hold a manifest.
+    const gaps: string[] = [];
+    fs.renameSync = (from, to) => {
+      rename(from, to);
+      if (!existsSync(path.join(out, "manifest.json"))) gaps.push(`${from} -> ${to}`);
+    };
+    syncBuiltinESMExports();
+    try {
+      replaceDirAtomically(next, out);
+    } finally {
+      fs.renameSync = rename;
+      syncBuiltinESMExports();
+    }
+    assert.deepEqual(gaps, [], "renames after which the path had no index");
+    assert.ok(lstatSync(out).isSymbolicLink());
+    assert.equal(JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8")).n, 1);
+    // The old folder is kept as the previous version (a reader of it can finish), nothing else is left over.
+    const names = readdirSync(dir).sort();
+    assert.equal(names.length, 3, names.join(", "));
+    const before = names.find((n) => n.endsWith("-before"));
+    assert.ok(before, names.join(", "));
+    assert.equal(JSON.parse(readFileSync(path.join(dir, before, "manifest.json"), "utf8")).n, 0);
+    // The next replacement drops it, as any previous version.
+    replaceDirAtomically(build(dir, 2), out);
+    assert.ok(!existsSync(path.join(dir, before)));
+    assert.equal(JSON.parse(readFileSync(path.join(out, "manifest.json"), "utf8")).n, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("exchangePaths swaps a link and a folder (Linux renameat2)", {
+  skip: process.platform !== "linux",
+}, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "lmr-exchange-"));
+  try {
+    mkdirSync(path.join(dir, "a"));
+    writeFileSync(path.join(dir, "a", "f"), "a");
+    mkdirSync(path.join(dir, "b"));
+    writeFileSync(path.join(dir, "b", "f"), "b");
+    assert.equal(exchangePaths(path.join(dir, "a"), path.join(dir, "b")), true);
+    assert.equal(readFileSync(path.join(dir, "a", "f"), "utf8"), "b");
+    assert.equal(readFileSync(path.join(dir, "b", "f"), "utf8"), "a");
+    assert.throws(() => exchangePaths(path.join(dir, "missing"), path.join(dir, "a")), /errno 2/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
