@@ -1,4 +1,6 @@
+import { request as httpRequest } from "node:http";
 import { expect, test } from "@playwright/test";
+import { chunkedPost } from "../lib/chunked-post";
 import { ADMIN, newEmail, signIn, signOut, signUp } from "./helpers";
 
 test.describe("safety on the open internet", () => {
@@ -44,6 +46,95 @@ test.describe("safety on the open internet", () => {
     expect(seen.retryAfter).toBeGreaterThan(0);
     expect(seen.retryAfter).toBeLessThanOrEqual(60);
     await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  });
+
+  test("past THROTTLE_SIGNUP a sign-up gets a 429 with Retry-After, and the form says how long to wait", async ({
+    page,
+    request,
+  }) => {
+    // The e2e server allows 1000 sign-ups an hour per address and trusts one proxy hop: this test's own address.
+    const address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    const headers = { "x-forwarded-for": address, "content-type": "application/json" };
+    for (let sent = 0; sent < 1000; sent += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: 50 }, () => request.post("/api/signup", { headers, data: { email: "" } })),
+      );
+      for (const r of batch) expect(r.status()).toBe(400);
+    }
+    const refused = await request.post("/api/signup", { headers, data: { email: "" } });
+    expect(refused.status()).toBe(429);
+    const wait = Number(refused.headers()["retry-after"]);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(3600);
+    expect((await refused.json()).error).toMatch(/^Too many sign-ups from this address: .*Try again in/);
+    // The page from the same address: the form shows the message; the answer is the same 429.
+    await page.setExtraHTTPHeaders({ "x-forwarded-for": address });
+    await page.goto("/signup");
+    await page.getByLabel("Email").fill(newEmail("throttled"));
+    await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+    await page.getByLabel("Repeat password").fill("correct horse battery");
+    const answer = page.waitForResponse((r) => r.url().endsWith("/api/signup"));
+    await page.getByRole("button", { name: "Create account" }).click();
+    expect((await answer).status()).toBe(429);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText(
+      "Too many sign-ups from this address",
+    );
+    await expect(page.getByRole("button", { name: "Create account" })).toBeEnabled();
+    // Another address still signs up.
+    await page.setExtraHTTPHeaders({});
+    await signUp(page, newEmail("unthrottled"));
+  });
+
+  test("a server action sent chunked is served under its 1 MB limit; past it, a 413 naming the limit", async ({
+    page,
+  }) => {
+    await signUp(page, newEmail("chunked"));
+    await page.goto("/account");
+    // The browser's own request for "Sign out everywhere else" (harmless: this is the only session).
+    const [answered] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.request().method() === "POST" && r.request().headers()["next-action"] !== undefined,
+      ),
+      page.getByRole("button", { name: "Sign out everywhere else" }).click(),
+    ]);
+    expect(answered.status()).toBe(200);
+    const sent = answered.request();
+    const headers = await sent.allHeaders();
+    const body = sent.postDataBuffer() ?? Buffer.alloc(0);
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const replay: Record<string, string> = { cookie };
+    for (const [k, v] of Object.entries(headers))
+      if (!k.startsWith(":") && k !== "content-length" && k !== "cookie") replay[k] = v;
+    const url = new URL(sent.url());
+    // The same action, its body in two chunks without a Content-Length: served like the browser's.
+    const served = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(url, {
+        method: "POST",
+        headers: { ...replay, "transfer-encoding": "chunked" },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on("error", reject);
+      req.write(body.subarray(0, body.length >> 1));
+      setTimeout(() => req.end(body.subarray(body.length >> 1)), 50);
+    });
+    expect(served.status).toBe(200);
+    expect(served.text).toContain("Signed out everywhere else.");
+    // The same action with a 100 MB chunked body: a 413 naming the limit, the server stops reading early.
+    const over = await chunkedPost(url, 100 * 1024 * 1024, { ...replay, "content-type": "text/plain" });
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.body)).toEqual({
+      error: "The request body is over this endpoint's limit of 1 MB.",
+      limitBytes: 1024 * 1024,
+    });
+    expect(over.sent).toBeLessThan(32 * 1024 * 1024);
+    // The server carries on (the replayed action ended this browser's session: it got no new cookie).
+    expect((await page.request.get("/api/health/live")).status()).toBe(200);
   });
 
   test("an over-limit body gets a 413 naming the limit, and the connection is closed", async ({

@@ -21,8 +21,9 @@ export class HttpError extends Error {
 
 /**
  * Server actions' body limit: next.config.js's `experimental.serverActions.bodySizeLimit` ("1mb", a test keeps
- * the two equal). Next.js enforces it while reading; the production server also refuses a declared length over
- * it with a 413 and an undeclared (chunked) one with a 411 before Next.js reads a byte (server/fast-routes.ts).
+ * the two equal). Next.js enforces it while reading but answers 500; the production server answers 413 naming
+ * it: for a declared length over it before Next.js reads a byte, and for an undeclared (chunked) one as soon as
+ * the bytes streamed in pass it (server/fast-routes.ts, `limitStreamedBody`).
  */
 export const SERVER_ACTION_BODY_LIMIT = 1024 * 1024;
 

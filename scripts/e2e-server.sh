@@ -15,6 +15,9 @@ unset DATABASE_URL
 # The specs sign up ~30 accounts from 127.0.0.1 within minutes, past the default THROTTLE_SIGNUP (10/1h);
 # every other throttle keeps its default, and e2e/auth.spec.ts proves the sign-in lockout in the browser.
 export THROTTLE_SIGNUP="1000/1h"
+# One trusted proxy hop: a spec that sends X-Forwarded-For is counted as that address (e2e/safety.spec.ts uses
+# its own to reach the sign-up limit without refusing everyone else); requests without it count as the socket's.
+export TRUST_PROXY=1
 rm -rf "$DATA_DIR"
 mkdir -p "$DATA_DIR"
 export MODEL_DIR="$DATA_DIR/model"

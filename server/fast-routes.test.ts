@@ -63,7 +63,12 @@ before(async () => {
     if (refuseOversizedBody(req, res) || refuseKnownThrottled(req, res, "127.0.0.1") || route(req, res))
       return;
     leftToNext.push(req.url ?? "");
-    res.writeHead(404).end();
+    if (req.headers["next-action"] === undefined) return void res.writeHead(404).end();
+    // Like Next.js with a server action: read the whole body, then answer (here: how many bytes arrived).
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => res.writeHead(200).end(String(Buffer.concat(chunks).length)));
+    req.on("error", () => {});
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -211,7 +216,7 @@ test("a 100 MB chunked vote body is refused at 1,000 bytes: a 413, and the conne
   assert.ok(r.sent < 32 * 1024 * 1024, `the client got ${(r.sent / 2 ** 20).toFixed(1)} MB out`);
 });
 
-test("server actions: a declared body over the limit is a 413 and an undeclared one a 411, before Next.js reads it", async () => {
+test("server actions: a body over the limit is a 413 naming it, declared (before Next.js reads it) or chunked (as it streams in)", async () => {
   const config = (await import(pathToFileURL(path.resolve("next.config.js")).href)) as {
     default: { experimental: { serverActions: { bodySizeLimit: string } } };
   };
@@ -225,9 +230,14 @@ test("server actions: a declared body over the limit is a 413 and an undeclared 
   });
   assert.equal(big.status, 413);
   assert.match(((await big.json()) as { error: string }).error, /limit of 1 MB/);
-  const chunked = await chunkedPost("/signup", 8 * 1024 * 1024, { "next-action": "abc" });
-  assert.equal(chunked.status, 411);
-  assert.ok(chunked.sent < 32 * 1024 * 1024);
+  const chunked = await chunkedPost("/signup", 100 * 1024 * 1024, { "next-action": "abc" });
+  assert.equal(chunked.status, 413);
+  assert.match(chunked.body, /limit of 1 MB/);
+  assert.ok(chunked.sent < 32 * 1024 * 1024, `the client got ${(chunked.sent / 2 ** 20).toFixed(1)} MB out`);
+  // A chunked action under the limit reaches Next.js whole and is served.
+  const small = await chunkedPost("/signup", 15 * 64 * 1024, { "next-action": "abc" });
+  assert.equal(small.status, 200);
+  assert.equal(small.body, String(15 * 64 * 1024), "every byte reached the reader");
   // Any request declaring more than the largest route limit (50 MB) is refused whatever its path.
   const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = request(new URL("/api/infini-gram", base), {
@@ -247,8 +257,13 @@ test("server actions: a declared body over the limit is a 413 and an undeclared 
   assert.equal(huge.status, 413);
   assert.match(huge.body, /limit of 50 MB/);
   // Within the limit, an action goes on to Next.js.
-  await fetch(`${base}/signup`, { method: "POST", headers: { "next-action": "abc" }, body: "[]" });
-  assert.equal(leftToNext.length, before + 1);
+  const served = await fetch(`${base}/signup`, {
+    method: "POST",
+    headers: { "next-action": "abc" },
+    body: "[]",
+  });
+  assert.equal(await served.text(), "2");
+  assert.equal(leftToNext.length, before + 3, "the two chunked actions and this one went on to Next.js");
 });
 
 test("an address the throttle has refused is answered 429 before Next.js until its window ends; sessions go on", async () => {

@@ -15,6 +15,7 @@ import { isSameOriginRequest } from "../lib/auth/origin";
 import { type SessionCookie, sessionUser } from "../lib/auth/session-token";
 import { sql } from "../lib/db/sql";
 import {
+  BodyTooLargeError,
   checkDeclaredLength,
   errorBody,
   HttpError,
@@ -111,17 +112,18 @@ export function refuseKnownThrottled(req: IncomingMessage, res: ServerResponse, 
 
 /**
  * Answers requests whose body no route will read: a declared Content-Length over the largest limit any route
- * has (413), and server actions (the `Next-Action` header) declaring more than their limit (413) or nothing
- * at all (411: browsers always declare an action's length; Next.js would read a chunked one up to the limit
- * and then answer 500). Returns true when it answered. Runs before Next.js, whether or not the app is ready.
+ * has (413), and server actions (the `Next-Action` header) declaring more than their limit (413). A server
+ * action sent without a length (chunked) is counted as it streams in (`limitStreamedBody`): under the limit
+ * Next.js serves it; past it, a 413 naming the limit. Returns true when it answered. Runs before Next.js,
+ * whether or not the app is ready.
  */
 export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method === "GET" || req.method === "HEAD") return false;
   const declared = req.headers["content-length"];
   const isAction = req.method === "POST" && req.headers["next-action"] !== undefined;
-  if (isAction && declared === undefined && req.headers["transfer-encoding"] !== undefined) {
-    send(res, 411, { error: "Send a Content-Length with a server action's body." }, [], true);
-    return true;
+  if (isAction && declared === undefined) {
+    limitStreamedBody(req, res, SERVER_ACTION_BODY_LIMIT);
+    return false;
   }
   try {
     checkDeclaredLength(declared, isAction ? SERVER_ACTION_BODY_LIMIT : LARGEST_BODY_LIMIT);
@@ -131,6 +133,37 @@ export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse): 
     return true;
   }
   return false;
+}
+
+/**
+ * Counts a request body's bytes where Node's HTTP parser hands them to the request stream (`push`), before
+ * any reader sees them, so a reader that buffers the whole body (Next.js reading a server action) never gets
+ * more than `limit`. Past it: the bytes are dropped, the socket stops being read (`push` returns false), the
+ * request is answered 413 naming the limit and the connection closes; the reader's body never completes.
+ * Memory stays at what the reader holds (at most `limit`).
+ */
+export function limitStreamedBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  const push = req.push;
+  let seen = 0;
+  let over = false;
+  req.push = function limitedPush(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (over) return false;
+    if (chunk !== null && chunk !== undefined) {
+      seen += typeof chunk === "string" ? Buffer.byteLength(chunk, encoding) : (chunk as Uint8Array).length;
+      if (seen > limit) {
+        over = true;
+        if (!res.headersSent) {
+          const { status, body } = errorBody(new BodyTooLargeError(limit));
+          send(res, status, body, [], true);
+        } else {
+          // Answered already without reading it all (Node would now read on to discard the rest): stop here.
+          req.socket.destroy();
+        }
+        return false;
+      }
+    }
+    return push.call(this, chunk, encoding);
+  };
 }
 
 function dispatch(
