@@ -82,6 +82,8 @@ export const envSchema = z
     INDEX_DIR: optionalNonEmpty,
     MODEL_DIR: optionalNonEmpty,
     ENGINE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+    /** Added to the worker threads' nice value (engine/thread-priority.ts reads it in each worker). */
+    WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
     ENGINE_URLS: z
       .string()
       .transform((s) =>

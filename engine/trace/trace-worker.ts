@@ -7,8 +7,12 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Manifest } from "../fm/build";
 import { FmIndex } from "../fm/index";
+import { lowerThreadPriority } from "../thread-priority";
 import { serializeTraceError } from "./errors";
 import { runTraceJob, type TraceJob } from "./jobs";
+
+// Below the request thread: a busy pool must not slow votes and pages (engine/thread-priority.ts).
+lowerThreadPriority();
 
 const data = workerData as { manifest: Manifest; files: { file: string; bytes: Uint8Array }[] };
 const index = new FmIndex(data.manifest, data.files, false);

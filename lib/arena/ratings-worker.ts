@@ -5,7 +5,11 @@
  * start .ts workers).
  */
 import { parentPort } from "node:worker_threads";
+import { lowerThreadPriority } from "../../engine/thread-priority";
 import { type RatingsRequest, readAndComputeRatings } from "./ratings-thread";
+
+// Below the request thread: a busy pool must not slow votes and pages (engine/thread-priority.ts).
+lowerThreadPriority();
 
 parentPort?.once("message", (job: RatingsRequest) => {
   readAndComputeRatings(job).then(

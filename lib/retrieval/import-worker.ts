@@ -4,8 +4,12 @@
  * write), so memory stays flat however large the file.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { lowerThreadPriority } from "../../engine/thread-priority";
 import { type ReadOptions, readBatches } from "./import-reader";
 import { PaperImportError } from "./papers";
+
+// Below the request thread: a busy pool must not slow votes and pages (engine/thread-priority.ts).
+lowerThreadPriority();
 
 const AHEAD = 2;
 
