@@ -96,27 +96,45 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function answeredBattle(
-  userId: string,
-  answers: [string, string] = ["BM25 uses idf [1].", "Term frequency [1]."],
+/**
+ * Creates a battle between two of the seeded models and runs it with `providers` as models A and B,
+ * recording the events it streams.
+ */
+async function playBattle(
+  providers: [AnswerProvider, AnswerProvider],
+  opts: { userId?: string; question?: string; names?: string[]; clock?: () => number } = {},
 ) {
+  const question = opts.question ?? "q";
   const b = await createBattle(db, {
-    userId,
-    question: "How does BM25 rank?",
+    userId: opts.userId ?? alice,
+    question,
     passages,
     candidates: models.map((id) => ({ id, weight: 1 })),
   });
   const events: BattleEvent[] = [];
   const status = await runBattle(db, {
     battleId: b.id,
-    question: "How does BM25 rank?",
+    question,
     passages,
-    providers: [fixed([answers[0]]), fixed([answers[1]])],
-    names: ["extractive-baseline", "vllm-llama", "llama-3"],
+    providers,
+    names: opts.names ?? [],
     signal: new AbortController().signal,
     emit: (e) => events.push(e),
+    clock: opts.clock,
   });
   return { id: b.id, status, events };
+}
+
+/** A battle with two fixed answers, the models' names known to the anonymity check. */
+function answeredBattle(
+  userId: string,
+  answers: [string, string] = ["BM25 uses idf [1].", "Term frequency [1]."],
+) {
+  return playBattle([fixed([answers[0]]), fixed([answers[1]])], {
+    userId,
+    question: "How does BM25 rank?",
+    names: ["extractive-baseline", "vllm-llama", "llama-3"],
+  });
 }
 
 test("seeding the built-in models twice creates them once", async () => {
@@ -125,22 +143,8 @@ test("seeding the built-in models twice creates them once", async () => {
 });
 
 test("both answers stream interleaved and are stored together", async () => {
-  const b = await createBattle(db, {
-    userId: alice,
-    question: "q",
-    passages,
-    candidates: models.map((id) => ({ id, weight: 1 })),
-  });
-  const events: BattleEvent[] = [];
-  const status = await runBattle(db, {
-    battleId: b.id,
-    question: "q",
-    passages,
-    providers: [fixed(["one ", "two ", "three [1]"], 5), fixed(["uno ", "dos [1]"], 7)],
-    names: [],
-    signal: new AbortController().signal,
-    emit: (e) => events.push(e),
-  });
+  const b = await playBattle([fixed(["one ", "two ", "three [1]"], 5), fixed(["uno ", "dos [1]"], 7)]);
+  const { status, events } = b;
   assert.equal(status, "answered");
   const sides = events.filter((e) => e.type === "chunk").map((e) => (e as { side: string }).side);
   assert.ok(sides.includes("a") && sides.includes("b"));
@@ -153,22 +157,11 @@ test("both answers stream interleaved and are stored together", async () => {
 });
 
 test("a failing provider voids the battle and stores no answer", async () => {
-  const b = await createBattle(db, {
-    userId: alice,
-    question: "q",
-    passages,
-    candidates: models.map((id) => ({ id, weight: 1 })),
-  });
-  const events: BattleEvent[] = [];
-  const status = await runBattle(db, {
-    battleId: b.id,
-    question: "q",
-    passages,
-    providers: [fixed(["partial ", "answer"], 20), failing("Model B did not finish within 5 s.")],
-    names: [],
-    signal: new AbortController().signal,
-    emit: (e) => events.push(e),
-  });
+  const b = await playBattle([
+    fixed(["partial ", "answer"], 20),
+    failing("Model B did not finish within 5 s."),
+  ]);
+  const { status, events } = b;
   assert.equal(status, "voided");
   const last = events.at(-1) as { type: string; message: string };
   assert.equal(last.type, "void");
@@ -184,21 +177,7 @@ test("a failing provider voids the battle and stores no answer", async () => {
 });
 
 test("an empty answer voids the battle too", async () => {
-  const b = await createBattle(db, {
-    userId: alice,
-    question: "q",
-    passages,
-    candidates: models.map((id) => ({ id, weight: 1 })),
-  });
-  const status = await runBattle(db, {
-    battleId: b.id,
-    question: "q",
-    passages,
-    providers: [fixed(["fine [1]"]), fixed(["   "])],
-    names: [],
-    signal: new AbortController().signal,
-    emit: () => {},
-  });
+  const { status } = await playBattle([fixed(["fine [1]"]), fixed(["   "])]);
   assert.equal(status, "voided");
 });
 
@@ -379,26 +358,15 @@ test("a reasoning model's reasoning stays out of the streamed answer and is reve
     models: { r1: { recording: "vllm-reasoning" }, llama: { recording: "ollama" } },
   });
   try {
-    const b = await createBattle(db, {
-      userId: bob,
-      question: "How do experts opt out?",
-      passages,
-      candidates: models.map((id) => ({ id, weight: 1 })),
-    });
-    const events: BattleEvent[] = [];
     let t = 1000;
     const make = (modelName: string, label: string) =>
       openAiProvider({ baseUrl: fake.url, modelName, timeoutMs: 10_000, label });
-    const status = await runBattle(db, {
-      battleId: b.id,
+    const b = await playBattle([make("r1", "Model A"), make("llama", "Model B")], {
+      userId: bob,
       question: "How do experts opt out?",
-      passages,
-      providers: [make("r1", "Model A"), make("llama", "Model B")],
-      names: [],
-      signal: new AbortController().signal,
-      emit: (e) => events.push(e),
       clock: () => (t += 10),
     });
+    const { status, events } = b;
     assert.equal(status, "answered");
     const r1 = readRecording("vllm-reasoning").info;
     const llama = readRecording("ollama").info;
@@ -433,27 +401,12 @@ test("a reasoning model's reasoning stays out of the streamed answer and is reve
 });
 
 test("a reasoning model that never gets to its answer voids the battle with a reason", async () => {
-  const b = await createBattle(db, {
-    userId: alice,
-    question: "q",
-    passages,
-    candidates: models.map((id) => ({ id, weight: 1 })),
-  });
   const thinker: AnswerProvider = {
     async *answer() {
       yield { reasoning: "Let me think about this for a very long time" };
     },
   };
-  const events: BattleEvent[] = [];
-  const status = await runBattle(db, {
-    battleId: b.id,
-    question: "q",
-    passages,
-    providers: [thinker, fixed(["fine [1]"])],
-    names: [],
-    signal: new AbortController().signal,
-    emit: (e) => events.push(e),
-  });
+  const { status, events } = await playBattle([thinker, fixed(["fine [1]"])]);
   assert.equal(status, "voided");
   const last = events.at(-1);
   assert.equal(last?.type, "void");

@@ -179,15 +179,16 @@ async function sliceDataset() {
   return datasetFromRecords(fx.db, { name: "slice", filters: all, pages: exportRecords(fx.db, all, voter) });
 }
 
+/** A run of the judge named `judgeName` (a seeded provider) over dataset `datasetId`, with the default prompt. */
+async function newRun(datasetId: string, judgeName = "remote-llm") {
+  const judge = await fx.db.modelProvider.findUniqueOrThrow({ where: { name: judgeName } });
+  return createJudgeRun(fx.db, { datasetId, judgeId: judge.id, prompt: DEFAULT_JUDGE_PROMPT });
+}
+
 test("an export slice becomes a dataset; a run with the extractive judge completes in the background", async () => {
   const ds = await sliceDataset();
   assert.equal(ds.itemCount, 12);
-  const judge = await fx.db.modelProvider.findUniqueOrThrow({ where: { name: "extractive-baseline" } });
-  const run = await createJudgeRun(fx.db, {
-    datasetId: ds.id,
-    judgeId: judge.id,
-    prompt: DEFAULT_JUDGE_PROMPT,
-  });
+  const run = await newRun(ds.id, "extractive-baseline");
   const row = await fx.db.judgeRun.findUniqueOrThrow({ where: { id: run.id } });
   assert.equal(row.total, 8, "12 votes, 4 of them tie or both-bad");
   const jobs = store();
@@ -216,12 +217,7 @@ test("an export slice becomes a dataset; a run with the extractive judge complet
 
 test("a run whose runner died is taken over after its lease, judging no item twice", async () => {
   const ds = await sliceDataset();
-  const judge = await fx.db.modelProvider.findUniqueOrThrow({ where: { name: "remote-llm" } });
-  const run = await createJudgeRun(fx.db, {
-    datasetId: ds.id,
-    judgeId: judge.id,
-    prompt: DEFAULT_JUDGE_PROMPT,
-  });
+  const run = await newRun(ds.id);
   // The first process takes the job, judges 3 pairs, then hangs on the 4th and never renews its lease
   // (as if it died there).
   const dead = store();
@@ -264,12 +260,7 @@ test("a run whose runner died is taken over after its lease, judging no item twi
 
 test("cancel aborts the judge call in flight; a cancelled run is not started", async () => {
   const ds = await sliceDataset();
-  const judge = await fx.db.modelProvider.findUniqueOrThrow({ where: { name: "remote-llm" } });
-  const run = await createJudgeRun(fx.db, {
-    datasetId: ds.id,
-    judgeId: judge.id,
-    prompt: DEFAULT_JUDGE_PROMPT,
-  });
+  const run = await newRun(ds.id);
   let inFlight = false;
   let abortedAfter = -1;
   let cancelledAt = 0;
@@ -291,11 +282,7 @@ test("cancel aborts the judge call in flight; a cancelled run is not started", a
   assert.equal(await fx.db.judgeVerdict.count({ where: { runId: run.id } }), 0);
   assert.equal((await fx.db.judgeRun.findUniqueOrThrow({ where: { id: run.id } })).status, "cancelled");
 
-  const run2 = await createJudgeRun(fx.db, {
-    datasetId: ds.id,
-    judgeId: judge.id,
-    prompt: DEFAULT_JUDGE_PROMPT,
-  });
+  const run2 = await newRun(ds.id);
   assert.equal(await cancelJudgeRun(fx.db, run2.id), true);
   assert.equal(await processJudgeRun(fx.db, run2.id, async () => "A"), "cancelled");
   assert.equal(await fx.db.judgeVerdict.count({ where: { runId: run2.id } }), 0);
@@ -304,17 +291,8 @@ test("cancel aborts the judge call in flight; a cancelled run is not started", a
 
 test("the sweep queues a run that has no job, and fails one whose job ended unfinished", async () => {
   const ds = await sliceDataset();
-  const judge = await fx.db.modelProvider.findUniqueOrThrow({ where: { name: "remote-llm" } });
-  const orphan = await createJudgeRun(fx.db, {
-    datasetId: ds.id,
-    judgeId: judge.id,
-    prompt: DEFAULT_JUDGE_PROMPT,
-  });
-  const ended = await createJudgeRun(fx.db, {
-    datasetId: ds.id,
-    judgeId: judge.id,
-    prompt: DEFAULT_JUDGE_PROMPT,
-  });
+  const orphan = await newRun(ds.id);
+  const ended = await newRun(ds.id);
   const jobs = store();
   await enqueueJudgeRun(jobs, ended.id);
   await jobs.ensureQueue("judge-run", { leaseSeconds: 30, retryLimit: 5 });
@@ -359,12 +337,7 @@ test("a judge that keeps failing stops the run as failed; unparseable replies ar
       tstamp: null,
     })),
   });
-  const judge = await fx.db.modelProvider.findUniqueOrThrow({ where: { name: "remote-llm" } });
-  const r1 = await createJudgeRun(fx.db, {
-    datasetId: ds.id,
-    judgeId: judge.id,
-    prompt: DEFAULT_JUDGE_PROMPT,
-  });
+  const r1 = await newRun(ds.id);
   assert.equal(
     await processJudgeRun(fx.db, r1.id, async () => {
       throw new Error("connection refused");
@@ -373,11 +346,7 @@ test("a judge that keeps failing stops the run as failed; unparseable replies ar
   );
   const failed = await fx.db.judgeRun.findUniqueOrThrow({ where: { id: r1.id } });
   assert.match(failed.error ?? "", /5 pairs in a row; last: connection refused/);
-  const r2 = await createJudgeRun(fx.db, {
-    datasetId: ds.id,
-    judgeId: judge.id,
-    prompt: DEFAULT_JUDGE_PROMPT,
-  });
+  const r2 = await newRun(ds.id);
   assert.equal(await processJudgeRun(fx.db, r2.id, async () => "I cannot decide."), "done");
   const s = await runSummary(fx.db, r2.id);
   assert.equal(s.unparseableReplies, 14);
@@ -394,11 +363,7 @@ test("a judge that keeps failing stops the run as failed; unparseable replies ar
   assert.equal(v1?.unparseable[0]?.reason, "error");
   assert.match(v1?.unparseable[0]?.example ?? "", /connection refused/);
   // A tiny byte-level model's replies are named as such.
-  const r3 = await createJudgeRun(fx.db, {
-    datasetId: ds.id,
-    judgeId: judge.id,
-    prompt: DEFAULT_JUDGE_PROMPT,
-  });
+  const r3 = await newRun(ds.id);
   await processJudgeRun(fx.db, r3.id, async () => "the sa spe in s yet are site o fon he");
   const v3 = (await listJudgeRuns(fx.db)).find((r) => r.id === r3.id);
   assert.equal(v3?.unparseable[0]?.reason, "not-text");
