@@ -2,7 +2,7 @@ import { channel } from "node:diagnostics_channel";
 import { prepareArena } from "./lib/arena/startup";
 import { applyMigrations } from "./lib/db/migrate";
 import { databaseTarget } from "./lib/db/target";
-import { EnvError, parseEnv } from "./lib/env";
+import { parseEnvOrExit } from "./lib/env";
 import { log } from "./lib/log";
 import { SERVER_READY } from "./lib/server-ready";
 
@@ -14,20 +14,12 @@ const startLog = log("startup");
  * sample papers.
  */
 export async function startServer() {
-  try {
-    parseEnv();
-  } catch (e) {
-    if (e instanceof EnvError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const config = parseEnvOrExit();
   const target = databaseTarget(process.env.DATABASE_URL);
   const result = await applyMigrations(target);
   if (result.applied.length > 0) startLog.info({ applied: result.applied }, "database migrations applied");
   // Built-in arena models and, on an empty collection, the sample papers (idempotent).
-  const arena = await prepareArena(target, { modelDir: parseEnv().modelDir });
+  const arena = await prepareArena(target, { modelDir: config.modelDir });
   if (arena.providersCreated > 0)
     startLog.info({ providersCreated: arena.providersCreated }, "arena: built-in models added");
   if (arena.papersImported > 0)

@@ -7,6 +7,7 @@
  */
 import { loadavg } from "node:os";
 import { readChatStream } from "../lib/providers/chat-stream";
+import { chunkedBody } from "../lib/providers/fake-openai-server";
 
 const events = Number(process.argv[2] ?? 100_000);
 
@@ -19,17 +20,6 @@ function streamText(n: number): string {
     );
   parts.push("data: [DONE]\n\n");
   return parts.join("");
-}
-
-function body(bytes: Uint8Array, size: number): ReadableStream<Uint8Array<ArrayBuffer>> {
-  let at = 0;
-  return new ReadableStream({
-    pull(c) {
-      if (at >= bytes.length) return c.close();
-      c.enqueue(new Uint8Array(bytes.subarray(at, at + size)));
-      at += size;
-    },
-  });
 }
 
 /** The reader this app had before (kept here only as the reference). */
@@ -75,13 +65,13 @@ console.log(
 console.log("chunk bytes | ours events/s | ours MB/s | reference MB/s | ours / reference time | heap growth");
 for (const size of [64, 1024, 16 * 1024]) {
   const warm = bytes.subarray(0, text.indexOf("\n\n", 200_000) + 2); // whole events only
-  await ours(body(warm, size)); // warm-up
-  await reference(body(warm, size));
+  await ours(chunkedBody(warm, size)); // warm-up
+  await reference(chunkedBody(warm, size));
   if (global.gc) global.gc();
   const heap = process.memoryUsage().heapUsed;
-  const a = await time(() => ours(body(bytes, size)));
+  const a = await time(() => ours(chunkedBody(bytes, size)));
   const grew = process.memoryUsage().heapUsed - heap;
-  const b = await time(() => reference(body(bytes, size)));
+  const b = await time(() => reference(chunkedBody(bytes, size)));
   if (a.chars !== b.chars) throw new Error(`readers disagree: ${a.chars} vs ${b.chars}`);
   const mbs = (ms: number) => (bytes.length / 1e6 / (ms / 1000)).toFixed(1);
   console.log(

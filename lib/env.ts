@@ -216,6 +216,19 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   };
 }
 
+/** Start-up's check: `parseEnv()`, or on a bad configuration its message on stderr and exit code 1. */
+export function parseEnvOrExit(): Env {
+  try {
+    return parseEnv();
+  } catch (e) {
+    if (e instanceof EnvError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
 let cached: Env | undefined;
 
 /** The validated configuration of this process (parsed on first use). */

@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readChatStream } from "./chat-stream";
-import { RECORDINGS, readRecording } from "./fake-openai-server";
+import { chunkedBody, RECORDINGS, readRecording } from "./fake-openai-server";
 import { ThinkTagSplitter } from "./think-tags";
 import type { AnswerPiece } from "./types";
-
-/** A response body delivering `bytes` in chunks of `size` bytes. */
-function body(bytes: Uint8Array, size: number): ReadableStream<Uint8Array<ArrayBuffer>> {
-  let at = 0;
-  return new ReadableStream({
-    pull(c) {
-      if (at >= bytes.length) return c.close();
-      c.enqueue(new Uint8Array(bytes.subarray(at, at + size)));
-      at += size;
-    },
-  });
-}
 
 async function read(bytes: Uint8Array, size: number) {
   const out = {
@@ -25,7 +13,7 @@ async function read(bytes: Uint8Array, size: number) {
     error: null as string | null,
   };
   try {
-    for await (const p of readChatStream(body(bytes, size), "Model A")) collectPiece(out, p);
+    for await (const p of readChatStream(chunkedBody(bytes, size), "Model A")) collectPiece(out, p);
   } catch (e) {
     out.error = (e as Error).message;
   }

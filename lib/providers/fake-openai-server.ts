@@ -2,7 +2,8 @@
  * A fake OpenAI-compatible server for tests (unit and Playwright): answers POST /v1/chat/completions by
  * replaying a recorded stream of ./fixtures/ byte for byte, cut into small network chunks (so events, lines
  * and UTF-8 characters arrive split), optionally after failing the first requests with a status and a
- * Retry-After header. GET /v1/models lists the configured models. Binds to loopback only.
+ * Retry-After header. GET /v1/models lists the configured models. Binds to loopback only. `chunkedBody` cuts
+ * bytes into a response body the same way without a server.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -182,4 +183,16 @@ export async function startFakeOpenAiServer(opts: FakeServerOptions): Promise<Fa
         server.close(() => resolve());
       }),
   };
+}
+
+/** A response body delivering `bytes` in chunks of `size` bytes. */
+export function chunkedBody(bytes: Uint8Array, size: number): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let at = 0;
+  return new ReadableStream({
+    pull(c) {
+      if (at >= bytes.length) return c.close();
+      c.enqueue(new Uint8Array(bytes.subarray(at, at + size)));
+      at += size;
+    },
+  });
 }
