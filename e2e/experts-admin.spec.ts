@@ -69,6 +69,28 @@ test.describe("a data owner's expert", () => {
     const toggle = page.getByRole("main").getByRole("checkbox", { name: NAME, exact: true });
     await expect(toggle).toBeVisible();
     await expect(toggle).toBeChecked();
+
+    // The OpenAI-compatible API names it at once: with it (public + it) and without it (all others).
+    const models = await page.request.get("/v1/models");
+    expect(models.status()).toBe(200);
+    const list = (await models.json()).data as { id: string; experts: string[] }[];
+    expect(list.find((m) => m.id === `flexolmo-${NAME}`)?.experts).toEqual(["public", NAME]);
+    const without = list.find((m) => m.id === `flexolmo-no-${NAME}`);
+    expect(without?.experts).toContain("code");
+    expect(without?.experts).not.toContain(NAME);
+    expect(list.find((m) => m.id === "flexolmo-all")?.experts).toContain(NAME);
+    const done = await page.request.post("/v1/chat/completions", {
+      data: {
+        model: `flexolmo-${NAME}`,
+        messages: [{ role: "user", content: "ABACUS" }],
+        max_tokens: 8,
+        seed: 1,
+      },
+    });
+    expect(done.status()).toBe(200);
+    const completion = await done.json();
+    expect(completion.model).toBe(`flexolmo-${NAME}`);
+    expect(completion.experts).toEqual(["public", NAME]);
   });
 
   test("the admin page shows who contributed it and its data; removal needs confirmation", async ({
@@ -107,5 +129,11 @@ test.describe("a data owner's expert", () => {
     await expect(page.getByRole("main").getByRole("checkbox", { name: NAME, exact: true })).toHaveCount(0);
     await page.goto("/admin/experts");
     await expect(main.getByRole("heading", { name: new RegExp(`^${NAME}`) })).toHaveCount(0);
+    const ids = ((await (await page.request.get("/v1/models")).json()).data as { id: string }[]).map(
+      (m) => m.id,
+    );
+    expect(ids).toContain("flexolmo-no-code");
+    expect(ids).not.toContain(`flexolmo-${NAME}`);
+    expect(ids).not.toContain(`flexolmo-no-${NAME}`);
   });
 });

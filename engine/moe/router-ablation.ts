@@ -6,6 +6,10 @@
  *               expert only, on the owner's domain only: FlexOlmo's data-separated router);
  *   - oracle:   each domain's text routed to the public expert and that domain's own expert (the
  *               "public + <domain>" rows of the evaluation): what perfect domain routing gives;
+ *   - owner:    each expert's router row and bias tuned by its owner alone (experts frozen), in the
+ *               two-expert model [public, own] on a sample of the owner's text plus as much public text:
+ *               data stays separated, but each row now also sees tokens it should leave to the public
+ *               expert;
  *   - tuned:    every router row and bias trained jointly (experts frozen) on a small sample of each
  *               domain's training text: the paper's optional router training on proxy data, with
  *               samples of the real domains standing in for proxy data (a real deployment would use
@@ -48,15 +52,18 @@ export const ROUTER_TUNING_DEFAULTS: RouterTuning = {
 export interface RouterAblation {
   tuning: RouterTuning & { domains: string[]; firstLossBits: number; lastLossBits: number; seconds: number };
   learned: EvalReport;
+  owner: EvalReport;
   tuned: EvalReport;
   /** Per closed domain: own expert only (oracle), all experts under each router. */
   summary: {
     domain: string;
     oracle: number;
     learned: number;
+    owner: number;
     tuned: number;
     /** Routing weight the domain's own expert gets on its text with every expert on. */
     learnedOwnShare: number;
+    ownerOwnShare: number;
     tunedOwnShare: number;
   }[];
 }
@@ -92,6 +99,8 @@ export async function tuneRouter(
   samples: Uint8Array[],
   t: RouterTuning,
   log: (m: string) => void = () => {},
+  /** Tune only this expert's row and bias, in the two-expert model [public, it]. */
+  only?: string,
 ): Promise<{ manifest: FlexOlmoManifest; firstLossBits: number; lastLossBits: number }> {
   const cfg = manifest.config;
   const weights = modelWeights(manifest, files);
@@ -101,8 +110,12 @@ export async function tuneRouter(
     data.set(s, off);
     off += s.length;
   }
-  const experts = manifest.experts.map((e) => ({ id: e.id, hasBias: e.id !== PUBLIC_DOMAIN }));
-  const trainable = experts.flatMap((e) => routerNames(cfg, e.id, e.hasBias));
+  const experts = manifest.experts
+    .filter((e) => only === undefined || e.id === PUBLIC_DOMAIN || e.id === only)
+    .map((e) => ({ id: e.id, hasBias: e.id !== PUBLIC_DOMAIN }));
+  const trainable = experts
+    .filter((e) => only === undefined || e.id === only)
+    .flatMap((e) => routerNames(cfg, e.id, e.hasBias));
   const result = await train({
     cfg,
     experts,
@@ -120,12 +133,14 @@ export async function tuneRouter(
     nonPositive: trainable.filter((n) => n.endsWith(".bias")),
     log: (step, loss) => {
       if (step % 25 === 0 || step === t.steps - 1)
-        log(`[router] step ${step} loss ${(loss / Math.LN2).toFixed(3)} bits/byte`);
+        log(`[router${only ? ` ${only}` : ""}] step ${step} loss ${(loss / Math.LN2).toFixed(3)} bits/byte`);
     },
   });
   const tuned: FlexOlmoManifest = {
     ...manifest,
-    experts: manifest.experts.map((e) => ({ ...e, router: routerOf(cfg, weights, e.id) })),
+    experts: manifest.experts.map((e) =>
+      only === undefined || e.id === only ? { ...e, router: routerOf(cfg, weights, e.id) } : e,
+    ),
   };
   return { manifest: tuned, ...lossSummaryBits(result.losses) };
 }
@@ -183,13 +198,27 @@ export async function routerAblation(o: {
   log(`tuning the router on ${t.sampleBytes} bytes of each of ${domains.join(", ")} (${t.steps} steps)`);
   const tuned = await tuneRouter(manifest, files, samples, t, log);
   const seconds = (Date.now() - t0) / 1000;
+  // Each owner alone: its own sample and the public sample, only its own row and bias.
+  let owner = manifest;
+  const publicSample = samples[0] as Uint8Array;
+  for (let i = 1; i < manifest.experts.length; i++) {
+    const id = (manifest.experts[i] as { id: string }).id;
+    const r = await tuneRouter(owner, files, [samples[i] as Uint8Array, publicSample], t, log, id);
+    owner = r.manifest;
+  }
   const opts = { work: o.work, corpus: o.corpus, maxBytes: o.maxBytes, topK: o.topK };
-  const dirs = [folderWithManifest(o.modelDir, manifest), folderWithManifest(o.modelDir, tuned.manifest)];
+  const dirs = [
+    folderWithManifest(o.modelDir, manifest),
+    folderWithManifest(o.modelDir, owner),
+    folderWithManifest(o.modelDir, tuned.manifest),
+  ];
   try {
     log("evaluating with the learned router");
     const learned = await evaluateFolder(dirs[0] as string, opts, log);
-    log("evaluating with the tuned router");
-    const tunedReport = await evaluateFolder(dirs[1] as string, opts, log);
+    log("evaluating with the owners' tuned routers");
+    const ownerReport = await evaluateFolder(dirs[1] as string, opts, log);
+    log("evaluating with the jointly tuned router");
+    const tunedReport = await evaluateFolder(dirs[2] as string, opts, log);
     const row = (r: EvalReport, name: string) => r.rows.find((x) => x.name === name);
     const summary = learned.domains
       .filter((d) => d !== PUBLIC_DOMAIN && row(learned, `public + ${d}`))
@@ -197,8 +226,10 @@ export async function routerAblation(o: {
         domain: d,
         oracle: row(learned, `public + ${d}`)?.bitsPerByte[d] as number,
         learned: row(learned, "all experts")?.bitsPerByte[d] as number,
+        owner: row(ownerReport, "all experts")?.bitsPerByte[d] as number,
         tuned: row(tunedReport, "all experts")?.bitsPerByte[d] as number,
         learnedOwnShare: row(learned, "all experts")?.routingShare[d]?.[d] ?? 0,
+        ownerOwnShare: row(ownerReport, "all experts")?.routingShare[d]?.[d] ?? 0,
         tunedOwnShare: row(tunedReport, "all experts")?.routingShare[d]?.[d] ?? 0,
       }));
     return {
@@ -210,6 +241,7 @@ export async function routerAblation(o: {
         seconds,
       },
       learned,
+      owner: ownerReport,
       tuned: tunedReport,
       summary,
     };
@@ -224,20 +256,31 @@ export function ablationMarkdown(a: RouterAblation): string {
   const lines = [
     `Router ablation: each closed domain's held-out bits per byte with every expert on (top-k = ${a.learned.topK}), against its own expert alone (oracle routing); in brackets the gap to the oracle and the routing weight the domain's own expert gets.`,
     "",
-    "| domain | oracle (own expert) | learned router | tuned router |",
-    "|---|---:|---:|---:|",
+    "| domain | oracle (own expert) | shipped router | owners' tuned routers | jointly tuned router |",
+    "|---|---:|---:|---:|---:|",
     ...a.summary.map(
       (s) =>
-        `| ${s.domain} | ${f(s.oracle)} | ${f(s.learned)} (${pct(s.learned, s.oracle)}, ${s.learnedOwnShare.toFixed(2)}) | ${f(s.tuned)} (${pct(s.tuned, s.oracle)}, ${s.tunedOwnShare.toFixed(2)}) |`,
+        `| ${s.domain} | ${f(s.oracle)} | ${f(s.learned)} (${pct(s.learned, s.oracle)}, ${s.learnedOwnShare.toFixed(2)}) | ${f(s.owner)} (${pct(s.owner, s.oracle)}, ${s.ownerOwnShare.toFixed(2)}) | ${f(s.tuned)} (${pct(s.tuned, s.oracle)}, ${s.tunedOwnShare.toFixed(2)}) |`,
     ),
+    ...(() => {
+      const pub = (r: EvalReport) => r.rows.find((x) => x.name === "all experts")?.bitsPerByte[PUBLIC_DOMAIN];
+      const only = a.learned.rows.find((x) => x.name === "public only")?.bitsPerByte[PUBLIC_DOMAIN];
+      return only === undefined
+        ? []
+        : [
+            "",
+            `Public text with every expert on: ${f(only)} with the public expert alone; shipped router ${f(pub(a.learned) ?? 0)}, owners' tuned routers ${f(pub(a.owner) ?? 0)}, jointly tuned router ${f(pub(a.tuned) ?? 0)}.`,
+          ];
+    })(),
     "",
-    `Tuned router: every router row and bias trained jointly for ${a.tuning.steps} steps of ${a.tuning.batch} x 256 bytes on the first ${a.tuning.sampleBytes} bytes of each domain's training text (${a.tuning.domains.join(", ")}), experts frozen; training loss ${f(a.tuning.firstLossBits)} -> ${f(a.tuning.lastLossBits)} bits/byte in ${a.tuning.seconds.toFixed(0)} s.`,
+    `Owners' tuned routers: each closed expert's rows and bias alone, ${a.tuning.steps} steps of ${a.tuning.batch} x 256 bytes in the model [public, that expert] on the first ${a.tuning.sampleBytes} bytes of its own domain's training text plus as many of public text. Jointly tuned router: every router row and bias trained together for ${a.tuning.steps} steps of ${a.tuning.batch} x 256 bytes on the first ${a.tuning.sampleBytes} bytes of each domain's training text (${a.tuning.domains.join(", ")}), experts frozen; training loss ${f(a.tuning.firstLossBits)} -> ${f(a.tuning.lastLossBits)} bits/byte in ${a.tuning.seconds.toFixed(0)} s.`,
     "",
-    "| claim | learned router | tuned router |",
-    "|---|---|---|",
+    "| claim | shipped router | owners' tuned routers | jointly tuned router |",
+    "|---|---|---|---|",
     ...a.learned.claims.map((c, i) => {
-      const t = a.tuned.claims[i];
-      return `| ${c.claim} | ${c.holds ? "holds" : "does not hold"}: ${c.detail} | ${t ? `${t.holds ? "holds" : "does not hold"}: ${t.detail}` : ""} |`;
+      const cell = (x: { holds: boolean; detail: string } | undefined) =>
+        x ? `${x.holds ? "holds" : "does not hold"}: ${x.detail}` : "";
+      return `| ${c.claim} | ${cell(c)} | ${cell(a.owner.claims[i])} | ${cell(a.tuned.claims[i])} |`;
     }),
     "",
   ];
