@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 export NEXT_TELEMETRY_DISABLED=1
 
+trap stop_native_build EXIT
 ensure_node_modules
 generate_db_clients
 npx tsx scripts/check-env.ts
-npx tsx scripts/migrate.ts
+# None of these opens a database: they run while better-sqlite3 compiles after a fresh `npm ci` (lib.sh).
 # The bundled corpus and its index only when the app serves the default index: not when it queries shard
 # servers (ENGINE_URLS) or an index of the deployment's own (INDEX_DIR).
 if [ -n "${ENGINE_URLS:-}" ]; then
@@ -21,6 +22,9 @@ else
 fi
 build_engine
 build_app
+wait_native_build
+trap - EXIT
+npx tsx scripts/migrate.ts
 PORT="${PORT:-3000}"
 log "LM Research is starting at http://localhost:${PORT}"
 exec node dist/server/index.cjs -p "$PORT"
