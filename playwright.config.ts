@@ -4,19 +4,37 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 
 /**
  * Browser tests against the production build, in Debian's Chromium (Playwright cannot download its own
- * browsers here). The server runs on its own data folder (.e2e-data, recreated each run) and the shared
- * corpus index, with an admin account created through the admin CLI (scripts/e2e-server.sh).
+ * browsers here). Two servers (scripts/e2e-server.sh), each on its own data folder (recreated each run) and
+ * the shared corpus index, each with an admin account created through the admin CLI, each driven by one
+ * worker: the specs of one server run one after another in file order, as they share its database and model,
+ * while the two servers' specs run side by side (a spec spends most of its time waiting on streams,
+ * background refreshes and page loads, not on the CPU). Server 1 takes every spec but SERVER_2_SPECS; the
+ * split keeps the two about equally long. Ports: E2E_PORT (default 3100) and E2E_PORT + 1.
  */
+const SERVER_2_SPECS = [
+  "auth.spec.ts",
+  "models.spec.ts",
+  "papers.spec.ts",
+  "playground.spec.ts",
+  "safety.spec.ts",
+  "search.spec.ts",
+  "shell.spec.ts",
+  "trace.spec.ts",
+];
+const SERVERS = [
+  { project: "chromium", port: PORT, dataDir: ".e2e-data", testIgnore: SERVER_2_SPECS },
+  { project: "chromium-2", port: PORT + 1, dataDir: ".e2e-data-2", testMatch: SERVER_2_SPECS },
+];
+
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
-  workers: 1,
+  workers: SERVERS.length,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   outputDir: "test-results",
   use: {
-    baseURL: `http://localhost:${PORT}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -33,13 +51,21 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    command: `bash scripts/e2e-server.sh ${PORT}`,
-    url: `http://localhost:${PORT}/api/health`,
+  projects: SERVERS.map((server) => ({
+    name: server.project,
+    testMatch: server.testMatch,
+    testIgnore: server.testIgnore,
+    workers: 1,
+    // Read by the specs through e2eDataDir() (e2e/helpers.ts), for the test-only seeding scripts.
+    metadata: { dataDir: server.dataDir },
+    use: { ...devices["Desktop Chrome"], baseURL: `http://localhost:${server.port}` },
+  })),
+  webServer: SERVERS.map((server) => ({
+    command: `bash scripts/e2e-server.sh ${server.port} ${server.dataDir}`,
+    url: `http://localhost:${server.port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-  },
+  })),
 });

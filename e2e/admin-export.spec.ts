@@ -1,8 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN, newEmail, shot, signIn, signUp } from "./helpers";
+import { ADMIN, newEmail, seedE2e, shot, signIn, signUp } from "./helpers";
 
 /**
  * Admin data flows: export in every format, re-import of the JSONL, a judge run with the extractive baseline
@@ -13,11 +12,7 @@ import { ADMIN, newEmail, shot, signIn, signUp } from "./helpers";
 const researcher = newEmail("export");
 
 function seedVotes(email: string) {
-  execFileSync(
-    path.join("node_modules", ".bin", "tsx"),
-    ["scripts/e2e-seed-votes.ts", "--email", email, "--battles", "8"],
-    { env: { ...process.env, DATA_DIR: path.resolve(".e2e-data"), DATABASE_URL: "" }, stdio: "pipe" },
-  );
+  seedE2e("e2e-seed-votes.ts", ["--email", email, "--battles", "8"]);
 }
 
 async function createKey(page: Page, name: string, scope: "models" | "admin"): Promise<string> {

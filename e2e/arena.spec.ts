@@ -1,8 +1,6 @@
-import { execFileSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN, newEmail, shot, signIn, signOut, signUp } from "./helpers";
+import { ADMIN, newEmail, seedE2e, shot, signIn, signOut, signUp } from "./helpers";
 
 /**
  * An OpenAI-compatible endpoint on loopback that streams a cited answer, registered by an admin as an arena
@@ -249,14 +247,7 @@ test.describe("arena", () => {
   }) => {
     test.setTimeout(90_000);
     const outlier = newEmail("outlier");
-    execFileSync(
-      path.join("node_modules", ".bin", "tsx"),
-      ["scripts/e2e-seed-voters.ts", "--outlier", outlier],
-      {
-        env: { ...process.env, DATA_DIR: path.resolve(".e2e-data"), DATABASE_URL: "" },
-        stdio: "pipe",
-      },
-    );
+    seedE2e("e2e-seed-voters.ts", ["--outlier", outlier]);
     // The check runs with the background ratings refresh that the leaderboard triggers after new votes.
     await page.goto("/leaderboard");
     await signIn(page, ADMIN.email, ADMIN.password);

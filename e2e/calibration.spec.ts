@@ -1,7 +1,5 @@
-import { execFileSync } from "node:child_process";
-import path from "node:path";
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { ADMIN, newEmail, shot, signIn, signUp } from "./helpers";
+import { ADMIN, newEmail, seedE2e, shot, signIn, signUp } from "./helpers";
 
 /**
  * Calibration: an admin marks a voted battle and publishes an imported SciArena-Eval dataset; another
@@ -16,11 +14,7 @@ const datasetName = `calibration set ${Date.now().toString(36)}`;
 const QUESTION = "(calib seed 0)";
 
 function seedVotes(email: string) {
-  execFileSync(
-    path.join("node_modules", ".bin", "tsx"),
-    ["scripts/e2e-seed-votes.ts", "--email", email, "--battles", "2", "--tag", "calib"],
-    { env: { ...process.env, DATA_DIR: path.resolve(".e2e-data"), DATABASE_URL: "" }, stdio: "pipe" },
-  );
+  seedE2e("e2e-seed-votes.ts", ["--email", email, "--battles", "2", "--tag", "calib"]);
 }
 
 async function asUser(browser: Browser, email: string, password?: string): Promise<Page> {

@@ -4,16 +4,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { writePronunciationJsonl } from "../engine/moe/test-helpers";
-import { ADMIN, newEmail, shot, signIn, signUp } from "./helpers";
+import { ADMIN, e2eDataDir, newEmail, shot, signIn, signUp } from "./helpers";
 
 /**
  * A data owner's expert through the app: trained (2 steps) and installed with the CLI into the e2e
  * server's copy of the model (scripts/e2e-server.sh), picked up without a restart by the Experts
  * page, the playground and the admin page; removed by an admin with confirmation.
  */
-const MODEL_DIR = path.resolve(".e2e-data/model");
 const NAME = "lexicon";
 let work = "";
+/** The server's copy of the model (its data folder's model/, scripts/e2e-server.sh). */
+const modelDir = () => path.join(e2eDataDir(), "model");
 
 function moe(...args: string[]): string {
   return execFileSync("npx", ["tsx", "engine/moe/cli.ts", ...args], { encoding: "utf8" });
@@ -33,7 +34,7 @@ test.describe("a data owner's expert", () => {
       "--data",
       path.join(work, "owner.jsonl"),
       "--model",
-      MODEL_DIR,
+      modelDir(),
       "--out",
       pkg,
       "--steps",
@@ -45,13 +46,13 @@ test.describe("a data owner's expert", () => {
       "--statement",
       "Pronunciations of English words, one per line",
     );
-    expect(moe("expert", "install", pkg, "--model", MODEL_DIR)).toContain(`installed "${NAME}"`);
+    expect(moe("expert", "install", pkg, "--model", modelDir())).toContain(`installed "${NAME}"`);
   });
 
   test.afterAll(() => {
     // Leave the model as the other specs expect it, even when a test failed half-way.
     try {
-      moe("expert", "remove", NAME, "--model", MODEL_DIR);
+      moe("expert", "remove", NAME, "--model", modelDir());
     } catch {
       // already removed by the test
     }

@@ -1,7 +1,24 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { expect, type Locator, type Page } from "@playwright/test";
+import { expect, type Locator, type Page, test } from "@playwright/test";
 
 export const ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password" };
+
+/**
+ * The data folder of the server this spec runs against (each Playwright project has its own server and
+ * folder, playwright.config.ts). Call it inside a test or hook.
+ */
+export function e2eDataDir(): string {
+  return path.resolve(String(test.info().project.metadata.dataDir));
+}
+
+/** Runs a test-only seeding script (scripts/e2e-seed-*.ts) on this spec's server's database. */
+export function seedE2e(script: string, args: string[] = []): void {
+  execFileSync(path.join("node_modules", ".bin", "tsx"), [`scripts/${script}`, ...args], {
+    env: { ...process.env, DATA_DIR: e2eDataDir(), DATABASE_URL: "" },
+    stdio: "pipe",
+  });
+}
 
 let counter = 0;
 /** A fresh, unique researcher email per call, so specs never depend on each other's accounts. */

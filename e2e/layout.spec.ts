@@ -1,8 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN, shot, signIn } from "./helpers";
+import { ADMIN, seedE2e, shot, signIn } from "./helpers";
 
 /**
  * Every page of the app fits a 390 px phone and a 1280 px laptop without horizontal scrolling: signed
@@ -32,10 +31,7 @@ let traceId = "";
 
 test.beforeAll(async ({ request }) => {
   // A leaderboard as wide as a real one, and a stored trace with spans and documents.
-  execFileSync(path.join("node_modules", ".bin", "tsx"), ["scripts/e2e-seed-board.ts"], {
-    env: { ...process.env, DATA_DIR: path.resolve(".e2e-data"), DATABASE_URL: "" },
-    stdio: "pipe",
-  });
+  seedE2e("e2e-seed-board.ts");
   const res = await request.post("/api/v1/trace", {
     data: {
       response:

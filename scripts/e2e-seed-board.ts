@@ -1,7 +1,8 @@
 /**
  * Test-only seeding for the layout spec: a leaderboard as wide as a real one (eight models with long
  * names, six ranked and two preliminary), voted by one seeded researcher, written straight into the e2e
- * database. Disabled models: the arena never samples them. Refuses any data folder but .e2e-data.
+ * database. Disabled models: the arena never samples them. Refuses any data folder but an e2e server's
+ * (scripts/e2e-db.ts).
  *
  *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-board.ts
  */

@@ -1,7 +1,7 @@
 /**
  * Test-only seeding for the Playwright voter-check spec: voted battles between two seeded models by three
  * consistent voters and one voter who always picks the other side, written straight into the e2e database.
- * A CLI script, not a route; it refuses to run on any data folder but the e2e one (.e2e-data).
+ * A CLI script, not a route; it refuses to run on any data folder but an e2e server's (scripts/e2e-db.ts).
  *
  *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-voters.ts --outlier x@e2e.test
  */

@@ -1,17 +1,14 @@
 /**
  * Test-only seeding for the Playwright admin-export spec: voted battles for a researcher, written straight
  * into the e2e database. A CLI script, not a route, so production cannot reach it; it refuses to run on any
- * data folder but the e2e one (.e2e-data).
+ * data folder but an e2e server's (.e2e-data, .e2e-data-N: scripts/e2e-db.ts).
  *
  *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-votes.ts --email r@e2e.test [--battles 8] [--tag calib]
  *
  * --tag keeps one spec's battles apart from another's: models e2e-<tag>-left/right, questions "(<tag> seed n)".
  */
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { createDb } from "../lib/db/create";
-import { applyMigrations } from "../lib/db/migrate";
-import { databaseTarget } from "../lib/db/target";
+import { e2eDb } from "./e2e-db";
 
 const { values } = parseArgs({
   options: {
@@ -20,18 +17,11 @@ const { values } = parseArgs({
     tag: { type: "string", default: "" },
   },
 });
-const dataDir = process.env.DATA_DIR ?? "";
-if (path.basename(path.resolve(dataDir)) !== ".e2e-data" || process.env.DATABASE_URL) {
-  console.error("e2e-seed-votes: refusing to run outside DATA_DIR=.e2e-data");
-  process.exit(2);
-}
 if (!values.email) {
   console.error("usage: DATA_DIR=.e2e-data tsx scripts/e2e-seed-votes.ts --email EMAIL [--battles N]");
   process.exit(2);
 }
-const target = databaseTarget(undefined);
-await applyMigrations(target);
-const db = createDb(target);
+const db = await e2eDb("e2e-seed-votes");
 const user = await db.user.findUniqueOrThrow({ where: { email: values.email.toLowerCase() } });
 const models = await Promise.all(
   (values.tag ? [`e2e-${values.tag}-left`, `e2e-${values.tag}-right`] : ["e2e-left", "e2e-right"]).map(

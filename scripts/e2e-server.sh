@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The server the Playwright specs drive: the production build on a fresh data folder, with one admin
-# account made through the admin CLI, the shared corpus index, and a copy of the model (specs install and
-# remove experts in it; the committed folder is never changed).
+# A server the Playwright specs drive (playwright.config.ts starts one per project): the production build
+# on a fresh data folder, with one admin account made through the admin CLI, the shared corpus index, and a
+# copy of the model (specs install and remove experts in it; the committed folder is never changed).
+#   bash scripts/e2e-server.sh [PORT] [DATA_FOLDER]   (defaults: 3100, .e2e-data)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${1:-3100}"
-export DATA_DIR="$PWD/.e2e-data"
+export DATA_DIR="$PWD/${2:-.e2e-data}"
 export INDEX_DIR="${INDEX_DIR:-$PWD/data/index/flexmix-mini}"
 export NEXTAUTH_URL="http://localhost:$PORT"
 export NEXT_TELEMETRY_DISABLED=1
