@@ -293,6 +293,24 @@ test.describe("arena", () => {
     await expect(page.getByRole("heading", { name: "Voters" })).toHaveCount(0);
   });
 
+  test("an off-topic question: the arena says plainly that nothing relevant was found", async ({ page }) => {
+    await signUp(page, newEmail());
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto("/arena");
+      const main = page.getByRole("main");
+      await main.getByLabel("Your question").fill("What is the best recipe for sourdough bread?");
+      await main.getByRole("button", { name: "Ask both models" }).click();
+      await expect(
+        main.getByText("Nothing relevant to this question was found in the literature collection."),
+      ).toBeVisible({
+        timeout: 30_000,
+      });
+      await expect(main.getByText(/Retrieved passages \(\d+\)/)).toHaveCount(0);
+      await shot(page, `arena-nothing-relevant-${width}`);
+    }
+  });
+
   test("an empty or over-long question is refused, in the page and by the API", async ({ page }) => {
     const email = newEmail();
     await signUp(page, email);
