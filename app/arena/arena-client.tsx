@@ -132,6 +132,9 @@ export function ArenaClient({ traceLevels }: { traceLevels: TraceRules["levels"]
           setAnswers((prev) => ({ ...prev, [ev.side]: prev[ev.side] + ev.text }));
         } else if (ev.type === "thinking") {
           setThinking((prev) => ({ ...prev, [ev.side]: true }));
+        } else if (ev.type === "retracted") {
+          setAnswers((prev) => ({ ...prev, [ev.side]: "" }));
+          setThinking((prev) => ({ ...prev, [ev.side]: true }));
         } else if (ev.type === "done") {
           setDone((prev) => ({ ...prev, [ev.side]: true }));
         } else if (ev.type === "answered") {

@@ -400,6 +400,68 @@ test("a reasoning model's reasoning stays out of the streamed answer and is reve
   }
 });
 
+test("a reasoning model whose server strips the opening <think>: its reasoning is taken back from the page at </think>, stored apart, and never shown as answer again", async () => {
+  const fake = await startFakeOpenAiServer({
+    models: { r1: { recording: "vllm-think-open-stripped" }, llama: { recording: "ollama" } },
+  });
+  const r1 = readRecording("vllm-think-open-stripped").info;
+  try {
+    const battle = async () => {
+      const b = await createBattle(db, {
+        userId: bob,
+        question: "How do experts opt out?",
+        passages,
+        candidates: models.map((id) => ({ id, weight: 1 })),
+      });
+      const events: BattleEvent[] = [];
+      const make = (modelName: string, label: string) =>
+        openAiProvider({ baseUrl: fake.url, modelName, timeoutMs: 10_000, label });
+      const status = await runBattle(db, {
+        battleId: b.id,
+        question: "How do experts opt out?",
+        passages,
+        providers: [make("r1", "Model A"), make("llama", "Model B")],
+        names: [],
+        signal: new AbortController().signal,
+        emit: (e) => events.push(e),
+      });
+      assert.equal(status, "answered");
+      // What the page shows for side A: chunks appended, cleared at "retracted".
+      let shown = "";
+      const everShown: string[] = [];
+      for (const e of events) {
+        if (e.type === "chunk" && e.side === "a") shown += e.text;
+        if (e.type === "retracted" && e.side === "a") shown = "";
+        everShown.push(shown);
+      }
+      assert.equal(shown, r1.answer);
+      const row = await db.battle.findUniqueOrThrow({ where: { id: b.id } });
+      assert.equal(row.answerA, r1.answer);
+      assert.equal(row.reasoningA, r1.reasoning);
+      const vote = await castVote(sqlc, { battleId: b.id, userId: bob, choice: "b" });
+      assert.equal(vote.reasoningA, r1.reasoning);
+      return { events, everShown };
+    };
+    // First reply: nothing says it is reasoning until </think>; then the page is told to take it back.
+    const first = await battle();
+    assert.ok(first.everShown.some((s) => s.startsWith("Okay, so")));
+    assert.deepEqual(
+      first.events.filter((e) => e.type === "retracted"),
+      [{ type: "retracted", side: "a" }],
+    );
+    // The client has learnt the model's habit: the next reply is reasoning from its first token.
+    const second = await battle();
+    assert.ok(!second.everShown.some((s) => s.includes("Okay, so")), "no reasoning reaches the page");
+    assert.equal(second.events.filter((e) => e.type === "retracted").length, 0);
+    assert.deepEqual(
+      second.events.filter((e) => e.type === "thinking"),
+      [{ type: "thinking", side: "a" }],
+    );
+  } finally {
+    await fake.close();
+  }
+});
+
 test("a reasoning model that never gets to its answer voids the battle with a reason", async () => {
   const thinker: AnswerProvider = {
     async *answer() {

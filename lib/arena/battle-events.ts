@@ -15,6 +15,12 @@ export type BattleEvent =
    * itself stays on the server until the vote, so it cannot sway the vote or reveal the model.
    */
   | { type: "thinking"; side: Side }
+  /**
+   * What streamed so far as one side's answer was its reasoning (its server strips the opening `<think>`,
+   * so the reasoning showed as answer until `</think>`): the page clears that side's text and shows it as
+   * reasoning; the reasoning is revealed with the vote, like any other.
+   */
+  | { type: "retracted"; side: Side }
   /** One side finished. */
   | { type: "done"; side: Side }
   /** Both answers are stored: the battle waits for a vote. Last event. */

@@ -128,6 +128,21 @@ export async function runBattle(
         continue;
       }
       stats[i].firstTokenMs ??= clock() - started;
+      if (typeof piece !== "string" && "moved" in piece) {
+        // The server stripped the opening <think>: what streamed as answer was reasoning (or, for a model
+        // read as reasoning from the start, the other way round).
+        if (piece.moved === "reasoning") {
+          if (texts[i] !== "") input.emit({ type: "retracted", side: sides[i] });
+          else if (reasoning[i] === "") input.emit({ type: "thinking", side: sides[i] });
+          reasoning[i] = (reasoning[i] + texts[i]).slice(0, MAX_REASONING_CHARS);
+          texts[i] = "";
+        } else if (reasoning[i] !== "") {
+          texts[i] = reasoning[i] + texts[i];
+          reasoning[i] = "";
+          input.emit({ type: "chunk", side: sides[i], text: texts[i] });
+        }
+        continue;
+      }
       if (typeof piece !== "string") {
         if (reasoning[i] === "") input.emit({ type: "thinking", side: sides[i] });
         if (reasoning[i].length < MAX_REASONING_CHARS)

@@ -37,6 +37,12 @@ export function judgeFromProvider(
         : provider.answer({ question: prompt, passages: [], signal: stop.signal });
       let reasoning = "";
       for await (const piece of reply$) {
+        if (typeof piece !== "string" && "moved" in piece) {
+          // A bare </think>: the reply so far was reasoning (or, the other way, reasoning was the reply).
+          if (piece.moved === "reasoning") [reasoning, reply] = [reasoning + reply, ""];
+          else [reply, reasoning] = [reasoning + reply, ""];
+          continue;
+        }
         if (typeof piece !== "string") {
           // A reasoning model's thoughts are kept (as <think>, which the verdict parser skips) so a run can
           // say when the model spent its whole budget thinking; usage is not needed here.

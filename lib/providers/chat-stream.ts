@@ -7,7 +7,8 @@
  *   (OpenRouter's ": OPENROUTER PROCESSING"), a final `data: [DONE]` or none: eventsource-parser;
  * - a first chunk with only `{"role":"assistant"}` and empty or null content (OpenAI, vLLM, llama.cpp);
  * - reasoning in `delta.reasoning_content` (DeepSeek, vLLM, llama.cpp --reasoning-format deepseek), in
- *   `delta.reasoning` (OpenRouter, Ollama, newer vLLM), or inline as `<think>…</think>` (./think-tags.ts);
+ *   `delta.reasoning` (OpenRouter, Ollama, newer vLLM), or inline as `<think>…</think>`, or with the opening
+ *   `<think>` stripped by the chat template so only `</think>` appears (./think-tags.ts);
  * - usage in a last chunk with `choices: []` (OpenAI, vLLM, Ollama with stream_options.include_usage), in the
  *   chunk that carries finish_reason (llama.cpp, OpenRouter), or as `usage: null` on every chunk (vLLM);
  * - errors after the 200 status: `data: {"error":{...}}` (OpenAI, Ollama, OpenRouter, vLLM),
@@ -15,7 +16,7 @@
  *   `event: error`, or `finish_reason: "error"` (OpenRouter).
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { ThinkTagSplitter } from "./think-tags";
+import { type SplitPiece, ThinkTagSplitter } from "./think-tags";
 import { type AnswerPiece, ProviderError } from "./types";
 
 /** Most characters one unfinished event may hold: a hostile or broken server cannot fill memory. */
@@ -49,12 +50,16 @@ export async function* readChatStream(
   body: NonNullable<Response["body"]>,
   label: string,
   redact: (s: string) => string = (s) => s,
+  /** The model is known to start inside its reasoning (its server strips the opening `<think>`). */
+  options: { startsInside?: boolean } = {},
 ): AsyncGenerator<AnswerPiece> {
   const queue: AnswerPiece[] = [];
   let failure: ProviderError | null = null;
   let done = false;
   let ending = false;
-  const think = new ThinkTagSplitter();
+  const think = new ThinkTagSplitter(options);
+  const piece = (p: SplitPiece): AnswerPiece =>
+    p.kind === "text" ? p.text : p.kind === "reasoning" ? { reasoning: p.text } : { moved: p.to };
   const fail = (message: string, code: "http" | "protocol") => {
     failure ??= new ProviderError(redact(message), code);
   };
@@ -82,8 +87,7 @@ export async function* readChatStream(
       const reasoning = choice.delta?.reasoning_content ?? choice.delta?.reasoning;
       if (reasoning) queue.push({ reasoning });
       const content = choice.delta?.content ?? choice.text;
-      if (content)
-        for (const p of think.push(content)) queue.push(p.kind === "text" ? p.text : { reasoning: p.text });
+      if (content) for (const p of think.push(content)) queue.push(piece(p));
       if (choice.finish_reason === "error") return fail(`${label} failed while answering.`, "http");
     }
     const u = chunk.usage;
@@ -116,7 +120,7 @@ export async function* readChatStream(
       ending = true;
       parser.feed("\n\n");
     }
-    for (const p of think.flush()) queue.push(p.kind === "text" ? p.text : { reasoning: p.text });
+    for (const p of think.flush()) queue.push(piece(p));
     while (queue.length > 0) yield queue.shift() as AnswerPiece;
     if (failure) throw failure;
   } finally {

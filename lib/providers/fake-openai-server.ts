@@ -18,6 +18,7 @@ export const RECORDINGS = [
   "openai",
   "vllm-reasoning",
   "vllm-error",
+  "vllm-think-open-stripped",
   "ollama",
   "ollama-think-tags",
   "llamacpp",

@@ -105,6 +105,14 @@ class RetryableError extends Error {
 }
 
 /**
+ * Models seen to start their replies inside the reasoning (a bare `</think>`: the server strips the opening
+ * tag), keyed by the model's slot key or URL and name; their next replies are read as reasoning from the
+ * first token, so the reasoning never shows as answer. A reply that then ends without `</think>` forgets it.
+ * Bounded: one entry per registered model.
+ */
+const startsInside = new Set<string>();
+
+/**
  * Answers arena questions with the arena's chat prompt (`answer`), and takes raw prompts for judges
  * (`complete`: the system and user messages exactly as given, temperature 0).
  */
@@ -113,6 +121,7 @@ export function openAiProvider(opts: OpenAiClientOptions): AnswerProvider {
   const sleep = opts.sleep ?? sleepFor;
   const policy = opts.retry ?? DEFAULT_RETRY;
   const redact = (s: string) => (opts.apiKey ? s.split(opts.apiKey).join("[redacted]") : s);
+  const modelKey = opts.concurrency?.key ?? `${opts.baseUrl}\n${opts.modelName}`;
   return {
     answer: ({ question, passages, signal }: AnswerRequest) =>
       stream(chatMessages(question, passages), signal, 0.7, opts.maxTokens ?? 1024),
@@ -210,8 +219,13 @@ export function openAiProvider(opts: OpenAiClientOptions): AnswerProvider {
       for (let attempt = 0; ; attempt++) {
         try {
           const res = await request(body, combined);
-          for await (const piece of readChatStream(res, opts.label, redact)) {
+          const inside = { startsInside: startsInside.has(modelKey) };
+          for await (const piece of readChatStream(res, opts.label, redact, inside)) {
             if (typeof piece === "string" || "reasoning" in piece) tokens++;
+            else if ("moved" in piece) {
+              if (piece.moved === "reasoning") startsInside.add(modelKey);
+              else startsInside.delete(modelKey);
+            }
             yield piece;
           }
           if (combined.aborted) throw stopped();

@@ -5,8 +5,20 @@
  * Tags may arrive cut across chunks ("<thi" + "nk>"): text that could be the start of a tag is held back
  * until the next piece says what it is, so no fragment of a tag ever reaches the answer. Pure; O(total
  * length) over a stream.
+ *
+ * Some servers strip the opening tag: the chat template of DeepSeek-R1 (and of its distillations, and of
+ * Qwen3 with thinking forced on) ends the prompt with `<think>\n`, so the reply starts inside the reasoning
+ * and only `</think>` appears. Nothing tells such a stream from a plain answer until that `</think>`: when
+ * it comes before any `<think>`, everything given out as answer so far was reasoning, and the splitter says
+ * so with a `moved` piece (the reader moves it over). A caller that already knows the model does this passes
+ * `startsInside`, and the reasoning never shows as answer; if such a stream then ends without `</think>`,
+ * a `moved` piece gives everything back to the answer (the model did not reason this time).
  */
-export type SplitPiece = { kind: "text" | "reasoning"; text: string };
+export type SplitPiece =
+  | { kind: "text"; text: string }
+  | { kind: "reasoning"; text: string }
+  /** Everything given out so far as the other kind belongs to `to`. */
+  | { kind: "moved"; to: "reasoning" | "answer" };
 
 const OPEN = "<think>";
 const CLOSE = "</think>";
@@ -20,10 +32,18 @@ function partialTagAt(s: string, tag: string): number {
 }
 
 export class ThinkTagSplitter {
-  private inside = false;
+  private inside: boolean;
   private held = "";
   /** Whether any answer text was given out yet (leading whitespace before a <think> is not answer). */
   private answered = false;
+  /** Whether a tag was seen: only the first tag can be a bare </think> (an opening tag stripped). */
+  private sawTag = false;
+  /** Whether anything was given out as reasoning while assuming the stream starts inside. */
+  private reasoned = false;
+
+  constructor(private readonly options: { startsInside?: boolean } = {}) {
+    this.inside = options.startsInside === true;
+  }
 
   /** The pieces `chunk` completes, in order. */
   push(chunk: string): SplitPiece[] {
@@ -31,6 +51,45 @@ export class ThinkTagSplitter {
     let s = this.held + chunk;
     this.held = "";
     for (;;) {
+      if (!this.sawTag) {
+        // Before the first tag, either tag may come: an opening one (a block, or the opening a stream that
+        // starts inside repeats), or a bare closing one (the opening was stripped).
+        const lead = /^\s*/.exec(s)?.[0].length ?? 0;
+        const open = s.indexOf(OPEN);
+        const close = s.indexOf(CLOSE);
+        if (open >= 0 && (close < 0 || open < close) && (!this.inside || open === lead)) {
+          if (!this.inside) this.emit(out, s.slice(0, open));
+          this.inside = true;
+          this.sawTag = true;
+          s = s.slice(open + OPEN.length);
+          continue;
+        }
+        if (close >= 0) {
+          if (!this.inside) out.push({ kind: "moved", to: "reasoning" });
+          this.inside = true;
+          this.emit(out, s.slice(0, close));
+          this.inside = false;
+          this.answered = false;
+          this.sawTag = true;
+          s = s.slice(close + CLOSE.length).replace(/^\s+/, "");
+          continue;
+        }
+        // Inside from the start, a leading <think> may still be arriving: hold the start back until it is
+        // clear (nothing but whitespace and a prefix of the tag).
+        if (
+          this.inside &&
+          !this.reasoned &&
+          OPEN.startsWith(s.slice(lead)) &&
+          s.length < lead + OPEN.length
+        ) {
+          this.held = s;
+          return out;
+        }
+        const keep = Math.max(partialTagAt(s, OPEN), partialTagAt(s, CLOSE));
+        this.held = s.slice(s.length - keep);
+        this.emit(out, s.slice(0, s.length - keep));
+        return out;
+      }
       const tag = this.inside ? CLOSE : OPEN;
       const i = s.indexOf(tag);
       if (i < 0) break;
@@ -49,6 +108,11 @@ export class ThinkTagSplitter {
   /** The rest at the end of the stream (a held tag prefix that never completed is text after all). */
   flush(): SplitPiece[] {
     const out: SplitPiece[] = [];
+    if (!this.sawTag && this.inside) {
+      // Assumed to start inside, but no </think> came: it was all answer.
+      this.inside = false;
+      if (this.reasoned) out.push({ kind: "moved", to: "answer" });
+    }
     this.emit(out, this.held);
     this.held = "";
     return out;
@@ -57,6 +121,7 @@ export class ThinkTagSplitter {
   private emit(out: SplitPiece[], text: string) {
     if (!text) return;
     if (this.inside) {
+      if (!this.sawTag) this.reasoned = true;
       out.push({ kind: "reasoning", text });
       return;
     }

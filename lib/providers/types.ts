@@ -35,10 +35,16 @@ export interface TokenUsage {
 
 /**
  * One piece of a streamed answer: answer text (a string), reasoning the model wrote before or while
- * answering (reasoning models; never part of the answer), or the token usage the server reported (the last
- * report wins).
+ * answering (reasoning models; never part of the answer), the token usage the server reported (the last
+ * report wins), or `moved`: everything given so far as answer was reasoning (`to: "reasoning"`; a server
+ * that strips the opening `<think>` shows it only at `</think>`), or everything given so far as reasoning
+ * was answer (`to: "answer"`), see ./think-tags.ts.
  */
-export type AnswerPiece = string | { reasoning: string } | { usage: TokenUsage };
+export type AnswerPiece =
+  | string
+  | { reasoning: string }
+  | { usage: TokenUsage }
+  | { moved: "reasoning" | "answer" };
 
 export interface AnswerProvider {
   /** Yields the answer's markdown text (and any reasoning and usage) in order; throws ProviderError on failure. */
