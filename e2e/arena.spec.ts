@@ -11,7 +11,9 @@ const MOCK_PORT = Number(process.env.E2E_PORT ?? 3100) + 87;
 const MOCK_ANSWER = [
   "Experts are trained ",
   "independently on closed data [1]. ",
-  "They can be **left out** at inference [2], at $O(n)$ cost.",
+  "They can be **left out** at inference [2], at $O(n)$ cost. ",
+  // A line of Moby-Dick (in the corpus), in emphasis: tracing finds it and highlights it inside the <em>.
+  "As one reader put it, *it is a way I have of driving off the spleen and regulating the circulation* [1].",
 ];
 let mock: Server;
 const seenAuth: string[] = [];
@@ -191,6 +193,40 @@ test.describe("arena", () => {
     await main.getByRole("button", { name: "Hide trace A" }).click();
     await expect(docsA).toHaveCount(0);
     await expect(a.getByTestId("trace-a")).toHaveCount(0);
+
+    // The traced answer stays rendered Markdown with math, the spans highlighted in the rendered text, its
+    // citations still buttons.
+    const mock = modelA === "e2e-mock" ? "a" : "b";
+    const M = mock.toUpperCase();
+    await main.getByRole("button", { name: `Trace ${M}` }).click();
+    const traced = main.getByTestId(`trace-${mock}`);
+    await expect(traced).toBeVisible();
+    await expect(traced.locator("strong", { hasText: "left out" })).toBeVisible();
+    await expect(traced.locator(".katex").first()).toBeVisible();
+    for (const raw of ["**", "$O(n)$", "*it is"]) await expect(traced).not.toContainText(raw);
+    const spleen = traced.locator("em [data-region]", { hasText: "driving off the spleen" });
+    await expect(spleen).toBeVisible();
+    await expect(spleen).toHaveAttribute("role", "button");
+    await expect(spleen).toHaveAttribute("aria-label", /^Span: is a way I have of driving off the spleen/);
+    // Highlights are inline elements, so the paragraph keeps its shape.
+    expect(await spleen.evaluate((el) => getComputedStyle(el).display)).toBe("inline");
+    await spleen.click();
+    await expect(spleen).toHaveAttribute("aria-pressed", "true");
+    await expect(main.getByRole("region", { name: `Documents for answer ${M}` })).toContainText(/Moby/);
+    await shot(page, "arena-traced-markdown");
+    const tracedCitation = traced.getByRole("button", { name: /^Citation 1: / }).first();
+    const citeLabel = (await tracedCitation.getAttribute("aria-label")) ?? "";
+    await tracedCitation.click();
+    await expect(main.getByRole("complementary", { name: "Cited passage 1" })).toContainText(
+      citeLabel.replace(/^Citation 1: /, ""),
+    );
+    await page.setViewportSize({ width: 390, height: 900 });
+    await shot(page, "arena-traced-markdown-390");
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await main.getByRole("button", { name: `Hide trace ${M}` }).click();
 
     // "New battle" clears the battle and readies the question box.
     await main.getByRole("button", { name: "New battle" }).click();

@@ -2,7 +2,6 @@
 
 import type { Side } from "@/lib/arena/battle-events";
 import { DEMO_EXPLANATION, DEMO_LABEL } from "@/lib/providers/demo-models";
-import { HighlightedText } from "../trace/highlighted-text";
 import type { TraceSelection } from "../trace/use-trace-selection";
 import { AnswerText } from "./answer-text";
 import type { BattleTraces } from "./use-battle-traces";
@@ -24,7 +23,7 @@ export function ModelName({ name, demo }: { name: string; demo: boolean }) {
 
 /**
  * One side of a battle: its status, its answer as Markdown while it streams and after; after the vote the
- * model's name and "Trace", which shows the answer's verbatim spans over its text in place.
+ * model's name and "Trace", which highlights the answer's verbatim spans in its rendered text, in place.
  */
 export function AnswerCard({
   side,
@@ -88,15 +87,21 @@ export function AnswerCard({
       ) : open ? (
         <div className="space-y-2" data-keep-selection="">
           <p className="muted text-xs">
-            Spans of this answer found verbatim in the training corpus, on the answer&apos;s text as written.{" "}
-            {(100 * trace.coverage.shown).toFixed(0)}% of its characters, spaces included, are highlighted.
+            Spans of this answer found verbatim in the training corpus, highlighted in the answer as shown.{" "}
+            {(100 * trace.coverage.shown).toFixed(0)}% of the characters the model wrote (its Markdown, spaces
+            included) lie in a highlighted span.
           </p>
-          <HighlightedText
+          <AnswerText
             text={trace.response}
-            result={trace}
-            region={selection.region}
-            located={selection.located}
-            onRegion={selection.toggleRegion}
+            passageCount={passageCount}
+            onCite={onCite}
+            citeLabel={citeLabel}
+            trace={{
+              result: trace,
+              region: selection.region,
+              located: selection.located,
+              onRegion: selection.toggleRegion,
+            }}
             testId={`trace-${side}`}
           />
         </div>

@@ -15,3 +15,13 @@ export const answerSchema: Schema = {
     code: [["className", /^language-./, "math-inline", "math-display"]],
   },
 };
+
+/** The answer schema plus the marks of ./trace-regions.ts (a traced answer's highlights). */
+export const tracedAnswerSchema: Schema = {
+  ...answerSchema,
+  attributes: {
+    ...answerSchema.attributes,
+    span: [...(answerSchema.attributes?.span ?? []), "dataRegion", "dataFirst", "dataLocated"],
+    div: [...(answerSchema.attributes?.div ?? []), "dataRegion", "dataFirst"],
+  },
+};
