@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { DataRow, DataTable } from "../components/data-table";
 import { ApiKeyForm, RevokeKeyButton, UserActions } from "./admin-forms";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -55,57 +56,32 @@ export default async function AdminPage() {
         <h2 id="users-heading" className="text-lg font-semibold">
           Accounts <span className="muted text-sm font-normal">({userCount})</span>
         </h2>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 dark:bg-slate-900">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Email
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Role
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Status
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Joined
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Actions
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id} className="border-t border-slate-200 dark:border-slate-800">
-                  <td className="max-w-[16rem] truncate px-3 py-2" title={u.email}>
-                    {u.email}
-                    {u.name && <span className="muted block text-xs">{u.name}</span>}
-                  </td>
-                  <td className="px-3 py-2">{u.role}</td>
-                  <td className="px-3 py-2">
-                    {u.banned ? <span className="text-red-700 dark:text-red-400">banned</span> : "active"}
-                    {u.trusted && (
-                      <span className="ml-2 text-emerald-700 dark:text-emerald-400">trusted</span>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap">{u.createdAt.toISOString().slice(0, 10)}</td>
-                  <td className="px-3 py-2">
-                    <UserActions
-                      email={u.email}
-                      role={u.role}
-                      banned={u.banned}
-                      trusted={u.trusted}
-                      self={u.id === admin.id}
-                      hasPassword={u.passwordHash !== null}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Email", "Role", "Status", "Joined", "Actions"]}>
+          {users.map((u) => (
+            <DataRow key={u.id}>
+              <td className="max-w-[16rem] truncate px-3 py-2" title={u.email}>
+                {u.email}
+                {u.name && <span className="muted block text-xs">{u.name}</span>}
+              </td>
+              <td className="px-3 py-2">{u.role}</td>
+              <td className="px-3 py-2">
+                {u.banned ? <span className="text-red-700 dark:text-red-400">banned</span> : "active"}
+                {u.trusted && <span className="ml-2 text-emerald-700 dark:text-emerald-400">trusted</span>}
+              </td>
+              <td className="px-3 py-2 whitespace-nowrap">{u.createdAt.toISOString().slice(0, 10)}</td>
+              <td className="px-3 py-2">
+                <UserActions
+                  email={u.email}
+                  role={u.role}
+                  banned={u.banned}
+                  trusted={u.trusted}
+                  self={u.id === admin.id}
+                  hasPassword={u.passwordHash !== null}
+                />
+              </td>
+            </DataRow>
+          ))}
+        </DataTable>
       </section>
 
       <section aria-labelledby="keys-heading" className="space-y-3">

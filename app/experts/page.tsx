@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { type EvalReport, readEvaluation } from "@/lib/models/evaluation";
 import { expertRegistry, modelService } from "@/lib/models/flexolmo";
+import { DataRow, DataTable } from "../components/data-table";
 import { expertColor } from "../components/expert-colors";
 import { ModelUnavailable } from "../components/model-unavailable";
 
@@ -36,67 +37,59 @@ export default async function Page() {
         <h2 id="registry-heading" className="text-lg font-semibold">
           Registry
         </h2>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-          <table className="w-full min-w-[48rem] text-left text-sm">
-            <caption className="sr-only">Experts of the model and the data each saw</caption>
-            <thead className="bg-slate-50 dark:bg-slate-900">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Expert
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Data it saw
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Documents (train / held-out)
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Training steps
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Held-out bits/byte (public only → with expert)
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  SHA-256
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {experts.map((e, i) => (
-                <tr key={e.id} className="border-t border-slate-200 align-top dark:border-slate-800">
-                  <th scope="row" className="px-3 py-2 font-medium whitespace-nowrap">
-                    <span
-                      aria-hidden="true"
-                      className="mr-2 inline-block size-3 rounded-sm"
-                      style={{ backgroundColor: expertColor(i) }}
-                    />
-                    {e.domain}
-                    {e.alwaysOn && <span className="muted block text-xs font-normal">always on</span>}
-                  </th>
-                  <td className="px-3 py-2">{e.description}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">
-                    {e.documents.toLocaleString("en")} / {e.heldoutDocuments.toLocaleString("en")}
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">
-                    {e.trainingSteps.toLocaleString("en")}
-                    <span className="muted block text-xs">{(e.trainingTokens / 1e6).toFixed(2)} M bytes</span>
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
-                    {e.alwaysOn
-                      ? bpb(e.heldout.publicOnlyBitsPerByte)
-                      : `${bpb(e.heldout.publicOnlyBitsPerByte)} → ${bpb(e.heldout.withExpertBitsPerByte)}`}
-                  </td>
-                  <td className="px-3 py-2">
-                    <code title={e.sha256} className="text-xs">
-                      {e.sha256.slice(0, 12)}
-                    </code>
-                    <span className="muted block text-xs">{e.file}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[
+            "Expert",
+            "Data it saw",
+            {
+              key: "Documents (train / held-out)",
+              label: "Documents (train / held-out)",
+              className: "text-right",
+            },
+            { key: "Training steps", label: "Training steps", className: "text-right" },
+            {
+              key: "Held-out bits/byte (public only → with expert)",
+              label: "Held-out bits/byte (public only → with expert)",
+              className: "text-right",
+            },
+            "SHA-256",
+          ]}
+          caption="Experts of the model and the data each saw"
+          className="w-full min-w-[48rem] text-left text-sm"
+        >
+          {experts.map((e, i) => (
+            <DataRow key={e.id} className="align-top">
+              <th scope="row" className="px-3 py-2 font-medium whitespace-nowrap">
+                <span
+                  aria-hidden="true"
+                  className="mr-2 inline-block size-3 rounded-sm"
+                  style={{ backgroundColor: expertColor(i) }}
+                />
+                {e.domain}
+                {e.alwaysOn && <span className="muted block text-xs font-normal">always on</span>}
+              </th>
+              <td className="px-3 py-2">{e.description}</td>
+              <td className="px-3 py-2 text-right tabular-nums">
+                {e.documents.toLocaleString("en")} / {e.heldoutDocuments.toLocaleString("en")}
+              </td>
+              <td className="px-3 py-2 text-right tabular-nums">
+                {e.trainingSteps.toLocaleString("en")}
+                <span className="muted block text-xs">{(e.trainingTokens / 1e6).toFixed(2)} M bytes</span>
+              </td>
+              <td className="px-3 py-2 text-right tabular-nums whitespace-nowrap">
+                {e.alwaysOn
+                  ? bpb(e.heldout.publicOnlyBitsPerByte)
+                  : `${bpb(e.heldout.publicOnlyBitsPerByte)} → ${bpb(e.heldout.withExpertBitsPerByte)}`}
+              </td>
+              <td className="px-3 py-2">
+                <code title={e.sha256} className="text-xs">
+                  {e.sha256.slice(0, 12)}
+                </code>
+                <span className="muted block text-xs">{e.file}</span>
+              </td>
+            </DataRow>
+          ))}
+        </DataTable>
       </section>
 
       <section aria-labelledby="eval-heading" className="space-y-3">
@@ -143,48 +136,34 @@ function Evaluation({ report }: { report: EvalReport }) {
         {report.domains.map((d) => `${d} ${report.heldoutBytes[d]?.toLocaleString("en")}`).join(", ")}). Run{" "}
         {report.createdAt.slice(0, 10)}. The best value of each column is bold.
       </p>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-        <table className="w-full min-w-[40rem] text-sm">
-          <caption className="sr-only">Held-out bits per byte by configuration and domain</caption>
-          <thead className="bg-slate-50 dark:bg-slate-900">
-            <tr>
-              <th scope="col" className="px-3 py-2 text-left">
-                Configuration
-              </th>
-              {report.domains.map((d) => (
-                <th key={d} scope="col" className="px-3 py-2 text-right">
-                  {d}
-                </th>
-              ))}
-              <th scope="col" className="px-3 py-2 text-right">
-                mean
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.rows.map((r) => (
-              <tr key={r.name} className="border-t border-slate-200 dark:border-slate-800">
-                <th scope="row" className="px-3 py-1.5 text-left font-medium whitespace-nowrap">
-                  {r.name}
-                </th>
-                {report.domains.map((d) => (
-                  <td
-                    key={d}
-                    className={`px-3 py-1.5 text-right tabular-nums ${r.bitsPerByte[d] === best[d] ? "font-bold" : ""}`}
-                  >
-                    {bpb(r.bitsPerByte[d])}
-                  </td>
-                ))}
-                <td
-                  className={`px-3 py-1.5 text-right tabular-nums ${r.mean === best.mean ? "font-bold" : ""}`}
-                >
-                  {bpb(r.mean)}
-                </td>
-              </tr>
+      <DataTable
+        caption="Held-out bits per byte by configuration and domain"
+        className="w-full min-w-[40rem] text-sm"
+        columns={[
+          { key: "configuration", label: "Configuration", className: "text-left" },
+          ...report.domains.map((d) => ({ key: d, label: d, className: "text-right" })),
+          { key: "mean", label: "mean", className: "text-right" },
+        ]}
+      >
+        {report.rows.map((r) => (
+          <DataRow key={r.name}>
+            <th scope="row" className="px-3 py-1.5 text-left font-medium whitespace-nowrap">
+              {r.name}
+            </th>
+            {report.domains.map((d) => (
+              <td
+                key={d}
+                className={`px-3 py-1.5 text-right tabular-nums ${r.bitsPerByte[d] === best[d] ? "font-bold" : ""}`}
+              >
+                {bpb(r.bitsPerByte[d])}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </div>
+            <td className={`px-3 py-1.5 text-right tabular-nums ${r.mean === best.mean ? "font-bold" : ""}`}>
+              {bpb(r.mean)}
+            </td>
+          </DataRow>
+        ))}
+      </DataTable>
       <EvalChart report={report} />
       <RouterDiagnosis report={report} />
       <div>

@@ -1,5 +1,6 @@
 import type { SnapshotRow } from "@/lib/arena/ratings-snapshots";
 import { DEMO_LABEL } from "@/lib/providers/demo-models";
+import { DataRow, DataTable } from "../components/data-table";
 
 /** A model's name, with the demo label under it for the tiny demo model's configurations. */
 function ModelName({ model, demo }: { model: string; demo: ReadonlySet<string> }) {
@@ -28,62 +29,41 @@ export function RankedTable({
   demo: ReadonlySet<string>;
 }) {
   const wide = "hidden px-3 py-2 sm:table-cell";
+  const onWide = "hidden sm:table-cell";
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className="w-full text-left text-sm tabular-nums">
-        <thead className="bg-slate-50 dark:bg-slate-900">
-          <tr>
-            <th scope="col" className="px-3 py-2">
-              Rank
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Model
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Rating
-            </th>
-            <th scope="col" className={`${wide} whitespace-nowrap`}>
-              95% interval
-            </th>
-            <th scope="col" className={wide}>
-              Style-controlled
-            </th>
-            {showElo && (
-              <th scope="col" className="px-3 py-2">
-                Elo
-              </th>
-            )}
-            <th scope="col" className="px-3 py-2">
-              Battles
-            </th>
-            <th scope="col" className={`${wide} whitespace-nowrap`}>
-              Win rate
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.model} className="border-t border-slate-200 dark:border-slate-800">
-              <td className="px-3 py-2">{r.rank}</td>
-              <ModelName model={r.model} demo={demo} />
-              <td className="px-3 py-2">
-                <span data-testid={`rating-${r.model}`}>{fmt(r.bt)}</span>
-                <span className="muted block text-xs whitespace-nowrap sm:hidden">
-                  {fmt(r.ciLower)} to {fmt(r.ciUpper)}
-                </span>
-              </td>
-              <td className={`${wide} whitespace-nowrap`} data-testid={`interval-${r.model}`}>
-                {fmt(r.ciLower)} to {fmt(r.ciUpper)}
-              </td>
-              <td className={wide}>{r.styleBt === undefined ? "—" : fmt(r.styleBt)}</td>
-              {showElo && <td className="px-3 py-2">{fmt(r.elo)}</td>}
-              <td className="px-3 py-2">{r.battles}</td>
-              <td className={wide}>{pct(r.winRate)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="w-full text-left text-sm tabular-nums"
+      columns={[
+        "Rank",
+        "Model",
+        "Rating",
+        { key: "interval", label: "95% interval", className: `${onWide} whitespace-nowrap` },
+        { key: "style", label: "Style-controlled", className: onWide },
+        showElo && "Elo",
+        "Battles",
+        { key: "winrate", label: "Win rate", className: `${onWide} whitespace-nowrap` },
+      ]}
+    >
+      {rows.map((r) => (
+        <DataRow key={r.model}>
+          <td className="px-3 py-2">{r.rank}</td>
+          <ModelName model={r.model} demo={demo} />
+          <td className="px-3 py-2">
+            <span data-testid={`rating-${r.model}`}>{fmt(r.bt)}</span>
+            <span className="muted block text-xs whitespace-nowrap sm:hidden">
+              {fmt(r.ciLower)} to {fmt(r.ciUpper)}
+            </span>
+          </td>
+          <td className={`${wide} whitespace-nowrap`} data-testid={`interval-${r.model}`}>
+            {fmt(r.ciLower)} to {fmt(r.ciUpper)}
+          </td>
+          <td className={wide}>{r.styleBt === undefined ? "—" : fmt(r.styleBt)}</td>
+          {showElo && <td className="px-3 py-2">{fmt(r.elo)}</td>}
+          <td className="px-3 py-2">{r.battles}</td>
+          <td className={wide}>{pct(r.winRate)}</td>
+        </DataRow>
+      ))}
+    </DataTable>
   );
 }
 
@@ -101,33 +81,19 @@ export function PreliminaryTable({
   demo: ReadonlySet<string>;
 }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className="w-full text-left text-sm tabular-nums">
-        <thead className="bg-slate-50 dark:bg-slate-900">
-          <tr>
-            <th scope="col" className="px-3 py-2">
-              Model
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Battles
-            </th>
-            <th scope="col" className="px-3 py-2 whitespace-nowrap">
-              Win rate
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.model} className="border-t border-slate-200 dark:border-slate-800">
-              <ModelName model={r.model} demo={demo} />
-              <td className="px-3 py-2">
-                {r.battles} <span className="muted text-xs">of {minBattles}</span>
-              </td>
-              <td className="px-3 py-2">{pct(r.winRate)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={["Model", "Battles", { key: "Win rate", label: "Win rate", className: "whitespace-nowrap" }]}
+      className="w-full text-left text-sm tabular-nums"
+    >
+      {rows.map((r) => (
+        <DataRow key={r.model}>
+          <ModelName model={r.model} demo={demo} />
+          <td className="px-3 py-2">
+            {r.battles} <span className="muted text-xs">of {minBattles}</span>
+          </td>
+          <td className="px-3 py-2">{pct(r.winRate)}</td>
+        </DataRow>
+      ))}
+    </DataTable>
   );
 }

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { ExportEndChecker } from "@/lib/export/end";
+import { DataRow, DataTable } from "../../components/data-table";
 import { DatasetFromSliceForm } from "./slice-form";
 
 const FORMATS = [
@@ -234,38 +235,27 @@ export function ExportClient({ subjects, models }: { subjects: string[]; models:
           <p className="muted text-sm">No votes match these filters.</p>
         )}
         {summary.data && summary.data.preview.length > 0 && (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">First records of the export</caption>
-              <thead className="bg-slate-50 dark:bg-slate-900">
-                <tr>
-                  {["Question", "Model A", "Model B", "Vote", "Subject", "Type", "Voter", "Time"].map((h) => (
-                    <th key={h} scope="col" className="px-3 py-2">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {summary.data.preview.map((r) => (
-                  <tr key={r.id} className="border-t border-slate-200 dark:border-slate-800">
-                    <td className="max-w-[18rem] truncate px-3 py-2" title={r.question}>
-                      {r.question}
-                    </td>
-                    <td className="px-3 py-2">{r.modelA}</td>
-                    <td className="px-3 py-2">{r.modelB}</td>
-                    <td className="px-3 py-2">{r.vote}</td>
-                    <td className="px-3 py-2">{r.subject || "—"}</td>
-                    <td className="px-3 py-2">{r.question_type}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{r.voter.slice(0, 10)}…</td>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      {new Date(r.tstamp * 1000).toISOString().slice(0, 16).replace("T", " ")}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={["Question", "Model A", "Model B", "Vote", "Subject", "Type", "Voter", "Time"]}
+            caption="First records of the export"
+          >
+            {summary.data.preview.map((r) => (
+              <DataRow key={r.id}>
+                <td className="max-w-[18rem] truncate px-3 py-2" title={r.question}>
+                  {r.question}
+                </td>
+                <td className="px-3 py-2">{r.modelA}</td>
+                <td className="px-3 py-2">{r.modelB}</td>
+                <td className="px-3 py-2">{r.vote}</td>
+                <td className="px-3 py-2">{r.subject || "—"}</td>
+                <td className="px-3 py-2">{r.question_type}</td>
+                <td className="px-3 py-2 font-mono text-xs">{r.voter.slice(0, 10)}…</td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  {new Date(r.tstamp * 1000).toISOString().slice(0, 16).replace("T", " ")}
+                </td>
+              </DataRow>
+            ))}
+          </DataTable>
         )}
       </section>
 

@@ -5,6 +5,7 @@ import { dailyVoteCap } from "@/lib/arena/settings";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { DEMO_EXPLANATION, DEMO_LABEL, isDemoModel } from "@/lib/providers/demo-models";
+import { DataRow, DataTable } from "../../components/data-table";
 import {
   ImportPapersForm,
   LeaderboardToggleButton,
@@ -86,92 +87,80 @@ export default async function ModelsPage() {
         <h2 id="models-heading" className="text-lg font-semibold">
           Models <span className="muted text-sm font-normal">({models.length})</span>
         </h2>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-50 dark:bg-slate-900">
-              <tr>
-                {[
-                  "Name",
-                  "Kind",
-                  "Endpoint",
-                  "Limits",
-                  "Weight",
-                  "Battles",
-                  "Answers",
-                  "Status",
-                  "Actions",
-                ].map((h) => (
-                  <th key={h} scope="col" className="px-3 py-2">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {models.map((m) => (
-                <tr key={m.id} className="border-t border-slate-200 dark:border-slate-800">
-                  <th scope="row" className="px-3 py-2 font-medium">
-                    {m.name}
-                  </th>
-                  <td className="px-3 py-2">
-                    {KIND[m.kind] ?? m.kind}
-                    {isDemoModel(m.kind) && (
-                      <span className="muted block text-xs" title={DEMO_EXPLANATION}>
-                        {DEMO_LABEL}: unreadable answers
-                      </span>
-                    )}
-                  </td>
-                  <td className="max-w-[18rem] px-3 py-2 text-xs">
-                    {m.kind === "openai" ? (
-                      <>
-                        <span className="block truncate" title={m.baseUrl ?? ""}>
-                          {m.baseUrl}
-                        </span>
-                        <span className="muted">
-                          {m.modelName} · {m.apiKeyCipher ? "key stored (encrypted)" : "no key"}
-                        </span>
-                      </>
-                    ) : m.kind === "local" ? (
-                      <span className="muted">
-                        experts:{" "}
-                        {(JSON.parse(m.config ?? "{}") as { experts?: string[] }).experts?.join(", ")}
-                      </span>
-                    ) : (
-                      <span className="muted">quotes the retrieved passages</span>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 text-xs">
-                    {m.timeoutMs / 1000} s
-                    {m.kind === "openai" && <span className="muted block">{m.maxConcurrent} at a time</span>}
-                  </td>
-                  <td className="px-3 py-2">{m.weight}</td>
-                  <td className="px-3 py-2">{stats.get(m.id)?.battles ?? 0}</td>
-                  <td className="px-3 py-2 text-xs whitespace-nowrap">
-                    <AnswerFigures stats={stats.get(m.id)} />
-                  </td>
-                  <td className="px-3 py-2">
-                    {m.enabled ? (
-                      <span data-testid={`status-${m.name}`}>in battles</span>
-                    ) : (
-                      <span data-testid={`status-${m.name}`} className="text-amber-700 dark:text-amber-400">
-                        out of battles
-                      </span>
-                    )}
-                    <span className="muted block text-xs" data-testid={`board-${m.name}`}>
-                      {m.onLeaderboard ? "on the leaderboard" : "hidden from the leaderboard"}
+        <DataTable
+          columns={[
+            "Name",
+            "Kind",
+            "Endpoint",
+            "Limits",
+            "Weight",
+            "Battles",
+            "Answers",
+            "Status",
+            "Actions",
+          ]}
+        >
+          {models.map((m) => (
+            <DataRow key={m.id}>
+              <th scope="row" className="px-3 py-2 font-medium">
+                {m.name}
+              </th>
+              <td className="px-3 py-2">
+                {KIND[m.kind] ?? m.kind}
+                {isDemoModel(m.kind) && (
+                  <span className="muted block text-xs" title={DEMO_EXPLANATION}>
+                    {DEMO_LABEL}: unreadable answers
+                  </span>
+                )}
+              </td>
+              <td className="max-w-[18rem] px-3 py-2 text-xs">
+                {m.kind === "openai" ? (
+                  <>
+                    <span className="block truncate" title={m.baseUrl ?? ""}>
+                      {m.baseUrl}
                     </span>
-                  </td>
-                  <td className="px-3 py-2">
-                    <div className="flex flex-wrap gap-1">
-                      <ToggleModelButton id={m.id} name={m.name} enabled={m.enabled} />
-                      <LeaderboardToggleButton id={m.id} name={m.name} listed={m.onLeaderboard} />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                    <span className="muted">
+                      {m.modelName} · {m.apiKeyCipher ? "key stored (encrypted)" : "no key"}
+                    </span>
+                  </>
+                ) : m.kind === "local" ? (
+                  <span className="muted">
+                    experts: {(JSON.parse(m.config ?? "{}") as { experts?: string[] }).experts?.join(", ")}
+                  </span>
+                ) : (
+                  <span className="muted">quotes the retrieved passages</span>
+                )}
+              </td>
+              <td className="px-3 py-2 text-xs">
+                {m.timeoutMs / 1000} s
+                {m.kind === "openai" && <span className="muted block">{m.maxConcurrent} at a time</span>}
+              </td>
+              <td className="px-3 py-2">{m.weight}</td>
+              <td className="px-3 py-2">{stats.get(m.id)?.battles ?? 0}</td>
+              <td className="px-3 py-2 text-xs whitespace-nowrap">
+                <AnswerFigures stats={stats.get(m.id)} />
+              </td>
+              <td className="px-3 py-2">
+                {m.enabled ? (
+                  <span data-testid={`status-${m.name}`}>in battles</span>
+                ) : (
+                  <span data-testid={`status-${m.name}`} className="text-amber-700 dark:text-amber-400">
+                    out of battles
+                  </span>
+                )}
+                <span className="muted block text-xs" data-testid={`board-${m.name}`}>
+                  {m.onLeaderboard ? "on the leaderboard" : "hidden from the leaderboard"}
+                </span>
+              </td>
+              <td className="px-3 py-2">
+                <div className="flex flex-wrap gap-1">
+                  <ToggleModelButton id={m.id} name={m.name} enabled={m.enabled} />
+                  <LeaderboardToggleButton id={m.id} name={m.name} listed={m.onLeaderboard} />
+                </div>
+              </td>
+            </DataRow>
+          ))}
+        </DataTable>
       </section>
 
       <section aria-labelledby="register-heading" className="space-y-3">

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { voterReview } from "@/lib/arena/voters";
 import { requirePageUser } from "@/lib/auth/session";
+import { DataRow, DataTable } from "../../components/data-table";
 import { VoterButtons } from "./voter-buttons";
 
 export const metadata: Metadata = { title: "Voters" };
@@ -46,67 +47,53 @@ export default async function VotersPage() {
           <h2 id="voters-heading" className="text-lg font-semibold">
             Flagged and excluded voters
           </h2>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-            <table className="w-full text-left text-sm tabular-nums">
-              <thead className="bg-slate-50 dark:bg-slate-900">
-                <tr>
-                  {[
-                    "Voter",
-                    "Votes",
-                    "Comparable",
-                    "Log-likelihood (voter / consensus)",
-                    "z",
-                    "p-value",
-                    "Agrees with ratings",
-                    "Status",
-                    "Actions",
-                  ].map((h) => (
-                    <th key={h} scope="col" className="px-3 py-2">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.userId} className="border-t border-slate-200 dark:border-slate-800">
-                    <th scope="row" className="max-w-[16rem] truncate px-3 py-2 font-medium" title={r.email}>
-                      {r.email}
-                    </th>
-                    <td className="px-3 py-2">{r.totalVotes}</td>
-                    <td className="px-3 py-2">{r.check?.comparable ?? "—"}</td>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      {r.check
-                        ? `${r.check.meanLogLik.toFixed(3)} / ${r.check.nullMeanLogLik.toFixed(3)}`
-                        : "—"}
-                    </td>
-                    <td className="px-3 py-2">{r.check ? r.check.z.toFixed(1) : "—"}</td>
-                    <td className="px-3 py-2">{r.check ? p(r.check.pValue) : "—"}</td>
-                    <td className="px-3 py-2">{r.check ? `${Math.round(r.check.agreement * 100)}%` : "—"}</td>
-                    <td className="px-3 py-2">
-                      <ul className="space-y-0.5 text-xs">
-                        {r.check && <li className="text-amber-700 dark:text-amber-400">flagged</li>}
-                        {r.votesExcluded && (
-                          <li className="text-red-700 dark:text-red-400">votes excluded</li>
-                        )}
-                        {r.banned && <li className="text-red-700 dark:text-red-400">banned</li>}
-                        {r.trusted && <li className="text-emerald-700 dark:text-emerald-400">trusted</li>}
-                      </ul>
-                    </td>
-                    <td className="px-3 py-2">
-                      <VoterButtons
-                        userId={r.userId}
-                        email={r.email}
-                        votesExcluded={r.votesExcluded}
-                        banned={r.banned}
-                        self={r.userId === admin.id}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={[
+              "Voter",
+              "Votes",
+              "Comparable",
+              "Log-likelihood (voter / consensus)",
+              "z",
+              "p-value",
+              "Agrees with ratings",
+              "Status",
+              "Actions",
+            ]}
+            className="w-full text-left text-sm tabular-nums"
+          >
+            {rows.map((r) => (
+              <DataRow key={r.userId}>
+                <th scope="row" className="max-w-[16rem] truncate px-3 py-2 font-medium" title={r.email}>
+                  {r.email}
+                </th>
+                <td className="px-3 py-2">{r.totalVotes}</td>
+                <td className="px-3 py-2">{r.check?.comparable ?? "—"}</td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  {r.check ? `${r.check.meanLogLik.toFixed(3)} / ${r.check.nullMeanLogLik.toFixed(3)}` : "—"}
+                </td>
+                <td className="px-3 py-2">{r.check ? r.check.z.toFixed(1) : "—"}</td>
+                <td className="px-3 py-2">{r.check ? p(r.check.pValue) : "—"}</td>
+                <td className="px-3 py-2">{r.check ? `${Math.round(r.check.agreement * 100)}%` : "—"}</td>
+                <td className="px-3 py-2">
+                  <ul className="space-y-0.5 text-xs">
+                    {r.check && <li className="text-amber-700 dark:text-amber-400">flagged</li>}
+                    {r.votesExcluded && <li className="text-red-700 dark:text-red-400">votes excluded</li>}
+                    {r.banned && <li className="text-red-700 dark:text-red-400">banned</li>}
+                    {r.trusted && <li className="text-emerald-700 dark:text-emerald-400">trusted</li>}
+                  </ul>
+                </td>
+                <td className="px-3 py-2">
+                  <VoterButtons
+                    userId={r.userId}
+                    email={r.email}
+                    votesExcluded={r.votesExcluded}
+                    banned={r.banned}
+                    self={r.userId === admin.id}
+                  />
+                </td>
+              </DataRow>
+            ))}
+          </DataTable>
         </section>
       )}
     </div>
