@@ -6,7 +6,9 @@ import "server-only";
  *                    by another instance after a crash
  *   ratings-refresh  leaderboard snapshots after votes (lib/arena/ratings-refresh.ts)
  *   sweep            clean-up once a minute across the cluster (lib/sweeps.ts)
+ *   agreement-refresh  the admin agreement report after calibration data changed (lib/agreement/cached-report.ts)
  */
+import { AGREEMENT_QUEUE, refreshAgreement } from "./agreement/cached-report";
 import { RATINGS_QUEUE, runRatingsRefreshJob } from "./arena/ratings-refresh";
 import { db } from "./db/client";
 import { env } from "./env";
@@ -28,6 +30,9 @@ export function startBackgroundJobs(): Promise<void> {
     const store = jobs();
     await store.work(JUDGE_RUN_QUEUE, judgeRunHandler(db(), judgeForProvider), { releaseOnStop: true });
     await store.work(RATINGS_QUEUE, runRatingsRefreshJob);
+    await store.work(AGREEMENT_QUEUE, async () => {
+      await refreshAgreement(db());
+    });
     await store.work(SWEEP_QUEUE, async () => {
       const result = await sweep(db(), store, { traceRetentionDays: env().TRACE_RETENTION_DAYS });
       log("sweep").info(result, "sweep done");

@@ -5,6 +5,7 @@
  *   fm-service-worker.js  worker of createIndexService
  *   trace-worker.js       worker of createTraceService (engine/trace: whole traces off the main thread)
  *   ratings-worker.js     worker of the arena's leaderboard refresh (lib/arena/ratings-worker.ts; see lib/arena/ratings-thread.ts)
+ *   agreement-worker.js   worker of the admin agreement report's bootstrap (lib/agreement/agreement-worker.ts; see cached-report.ts)
  *   paper-import-worker.js  reads and prepares a paper import's batches (lib/retrieval/import-worker.ts; see import.ts)
  *   sais.wasm             the index build's suffix sorter (engine/fm/wasm/sais.as.ts, compiled by AssemblyScript;
  *                         the bundles load it from beside themselves, see engine/fm/sais-wasm.ts)
@@ -24,6 +25,7 @@ const entryPoints = {
   "fm-service-worker": "engine/fm/service-worker.ts",
   "trace-worker": "engine/trace/trace-worker.ts",
   "ratings-worker": "lib/arena/ratings-worker.ts",
+  "agreement-worker": "lib/agreement/agreement-worker.ts",
   "paper-import-worker": "lib/retrieval/import-worker.ts",
 };
 

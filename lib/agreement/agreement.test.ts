@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type Fixture, makeFixture } from "../export/test-fixtures";
+import type { JobStore } from "../jobs";
 import { createDataset, parseEvalFile } from "../judges/datasets";
+import { AGREEMENT_QUEUE, AGREEMENT_REPORT_KEY, readAgreement, refreshAgreement } from "./cached-report";
 import {
   agreementReport,
   castCalibrationVote,
@@ -163,4 +165,39 @@ test("a published dataset's pairs are voted on and compared with the file's labe
   assert.equal(await fx.db.calibrationItem.count({ where: { datasetId: ds.id, active: true } }), 0);
   assert.equal(labelChoice("Both-Bad"), "bothbad");
   assert.equal(labelChoice("A"), "a");
+});
+
+test("the page's report is computed once per change of the calibration data, in a job, and served stale until then", async () => {
+  const sent: string[] = [];
+  const store = {
+    send: async (name: string) => {
+      sent.push(name);
+      return "job";
+    },
+  } as unknown as JobStore;
+  await fx.db.setting.deleteMany({ where: { key: AGREEMENT_REPORT_KEY } });
+  // Nothing computed yet: no report, and a refresh is queued (the page never computes).
+  const first = await readAgreement(fx.db, store);
+  assert.deepEqual([first.report, first.stale, sent], [null, true, [AGREEMENT_QUEUE]]);
+  // The job computes and stores it; the page now reads it as it is, queueing nothing.
+  const stored = await refreshAgreement(fx.db);
+  const fresh = await readAgreement(fx.db, store);
+  assert.equal(fresh.stale, false);
+  assert.deepEqual(fresh.report, stored.report);
+  assert.deepEqual(fresh.report, await agreementReport(fx.db), "the same figures as computed in the request");
+  assert.equal(sent.length, 1);
+  // A calibration vote changes the data: the stored report is served, marked stale, and a refresh queued.
+  const marked = await fx.db.calibrationItem.findMany({ select: { battleId: true } });
+  const battle = await fx.db.battle.findFirst({
+    where: { vote: { isNot: null }, id: { notIn: marked.flatMap((m) => (m.battleId ? [m.battleId] : [])) } },
+    select: { id: true },
+  });
+  assert.ok(battle);
+  await markCalibration(fx.db, battle.id, fx.users.ada);
+  const afterMark = await readAgreement(fx.db, store);
+  assert.deepEqual([afterMark.stale, afterMark.report?.items], [true, stored.report.items]);
+  assert.equal(sent.length, 2);
+  const again = await refreshAgreement(fx.db);
+  assert.equal(again.report.items, stored.report.items + 1);
+  assert.equal((await readAgreement(fx.db, store)).stale, false);
 });

@@ -270,11 +270,101 @@ export interface AgreementReport {
 }
 
 /**
+ * The calibration state of some battles (the admin page's list): whether each is marked, and the other
+ * researchers' calibration votes on it (their swapped re-votes left out). One query; read live, so marking
+ * shows at once while the report (./cached-report.ts) catches up.
+ */
+export async function battlesCalibration(
+  db: Db,
+  battles: readonly { id: string; userId: string }[],
+): Promise<Map<string, { active: boolean; others: string[] }>> {
+  const owner = new Map(battles.map((b) => [b.id, b.userId]));
+  const items = await db.calibrationItem.findMany({
+    where: { battleId: { in: [...owner.keys()] } },
+    select: {
+      battleId: true,
+      active: true,
+      votes: { select: { userId: true, choice: true, swapped: true } },
+    },
+  });
+  return new Map(
+    items.map((i) => [
+      i.battleId ?? "",
+      {
+        active: i.active,
+        others: i.votes
+          .filter((v) => !v.swapped && v.userId !== owner.get(i.battleId ?? ""))
+          .map((v) => v.choice),
+      },
+    ]),
+  );
+}
+
+/**
  * Inter-annotator agreement over the calibration items: each item's ratings are its original vote (or a
  * dataset pair's human label) plus the other researchers' calibration votes; the voter's own swapped re-votes
  * count only for self-consistency.
  */
 export async function agreementReport(db: Db): Promise<AgreementReport> {
+  return computeAgreement(await readAgreementInput(db));
+}
+
+/**
+ * What the report is computed from, as plain data (sent to a worker thread by ./cached-report.ts): each
+ * multiply rated item's ratings, the (original, other) pairs, and everything else already tallied.
+ */
+export interface AgreementInput {
+  items: number;
+  ratings: number;
+  multiRated: string[][];
+  withOriginal: [string, string][];
+  selfConsistency: { userId: string; email: string; checks: number; consistent: number }[];
+  perItem: AgreementReport["perItem"];
+  datasets: {
+    datasetId: string;
+    name: string;
+    items: number;
+    ratedItems: number;
+    pairs: [string, string][];
+  }[];
+}
+
+/**
+ * The bootstrap intervals of the report (pure; the expensive part: O(rounds x items x labels), about
+ * 4 CPU-seconds at 60,000 rated items, see bench/README.md).
+ */
+export function computeAgreement(input: AgreementInput): AgreementReport {
+  return {
+    items: input.items,
+    ratedItems: input.multiRated.length,
+    ratings: input.ratings,
+    shareAgreeing: bootstrapEstimate(shareUnits(input.multiRated)),
+    fleissKappa: bootstrapEstimate(fleissUnits(input.multiRated)),
+    cohensKappa: bootstrapEstimate(cohenUnits(input.withOriginal)),
+    pairsWithOriginal: input.withOriginal.length,
+    selfConsistency: input.selfConsistency.map((s) => ({
+      ...s,
+      rate: shareEstimate(s.consistent, s.checks),
+    })),
+    perItem: input.perItem,
+    datasets: input.datasets.map((d) => {
+      const agreeing = d.pairs.filter(([x, y]) => x === y).length;
+      return {
+        datasetId: d.datasetId,
+        name: d.name,
+        items: d.items,
+        ratedItems: d.ratedItems,
+        votes: d.pairs.length,
+        agreeing,
+        agreement: shareEstimate(agreeing, d.pairs.length),
+        cohensKappa: bootstrapEstimate(cohenUnits(d.pairs)),
+      };
+    }),
+  };
+}
+
+/** Reads and tallies the calibration data (the report's database half). */
+export async function readAgreementInput(db: Db): Promise<AgreementInput> {
   const voteFields = { select: { userId: true, choice: true, swapped: true } };
   const [items, datasetItems] = await Promise.all([
     db.calibrationItem.findMany({
@@ -366,35 +456,19 @@ export async function agreementReport(db: Db): Promise<AgreementReport> {
       await db.user.findMany({ where: { id: { in: [...self.keys()] } }, select: { id: true, email: true } })
     ).map((u) => [u.id, u.email]),
   );
-  const multiRated = ratingsPerItem.filter((r) => r.length >= 2);
   return {
     items: perItem.length + datasetItems.length,
-    ratedItems: multiRated.length,
     ratings,
-    shareAgreeing: bootstrapEstimate(shareUnits(multiRated)),
-    fleissKappa: bootstrapEstimate(fleissUnits(multiRated)),
-    cohensKappa: bootstrapEstimate(cohenUnits(withOriginal)),
-    pairsWithOriginal: withOriginal.length,
-    selfConsistency: [...self].map(([userId, s]) => ({
-      userId,
-      email: users.get(userId) ?? userId,
-      checks: s.checks,
-      consistent: s.consistent,
-      rate: shareEstimate(s.consistent, s.checks),
-    })),
+    multiRated: ratingsPerItem.filter((r) => r.length >= 2),
+    withOriginal,
+    selfConsistency: [...self].map(([userId, s]) => ({ userId, email: users.get(userId) ?? userId, ...s })),
     perItem,
-    datasets: [...perDataset].map(([datasetId, a]) => {
-      const agreeing = a.pairs.filter(([x, y]) => x === y).length;
-      return {
-        datasetId,
-        name: names.get(datasetId) ?? "(removed dataset)",
-        items: a.items,
-        ratedItems: a.rated,
-        votes: a.pairs.length,
-        agreeing,
-        agreement: shareEstimate(agreeing, a.pairs.length),
-        cohensKappa: bootstrapEstimate(cohenUnits(a.pairs)),
-      };
-    }),
+    datasets: [...perDataset].map(([datasetId, a]) => ({
+      datasetId,
+      name: names.get(datasetId) ?? "(removed dataset)",
+      items: a.items,
+      ratedItems: a.rated,
+      pairs: a.pairs,
+    })),
   };
 }

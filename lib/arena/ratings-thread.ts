@@ -6,10 +6,10 @@
  * (e.g. before `npx tsx scripts/build-engine.ts`) or the worker cannot start. The entry is found by
  * engine/fm/worker-path.ts's `resolveWorker`, like every other worker.
  */
-import { resolveWorker, startWorker } from "../../engine/fm/worker-path";
+import { resolveWorker } from "../../engine/fm/worker-path";
 import { createSql } from "../db/sql";
 import type { DatabaseTarget } from "../db/target";
-import { log } from "../log";
+import { type RunMode, runWorkerJob } from "../worker-job";
 import type { AnomalyOptions } from "../ranking/anomaly";
 import { type ComputedRatings, computeRatings } from "../ranking/compute-ratings";
 import type { LeaderboardOptions } from "../ranking/leaderboard";
@@ -55,31 +55,11 @@ export function resolveRatingsWorker(): URL | null {
   return resolveWorker("ratings-worker", import.meta.url, "./ratings-worker.ts");
 }
 
-export type ComputedIn = "worker" | "in-process";
+/** Where a refresh was computed. */
+export type ComputedIn = RunMode;
 
-export async function computeRatingsOffThread(
+export function computeRatingsOffThread(
   job: RatingsRequest,
 ): Promise<{ result: RatingsResult; mode: ComputedIn }> {
-  const url = resolveRatingsWorker();
-  if (!url) return { result: await readAndComputeRatings(job), mode: "in-process" };
-  let worker: ReturnType<typeof startWorker>;
-  try {
-    worker = startWorker(url);
-  } catch (e) {
-    log("ratings").warn({ err: (e as Error).message }, "ratings worker did not start; computing in-process");
-    return { result: await readAndComputeRatings(job), mode: "in-process" };
-  }
-  try {
-    const result = await new Promise<RatingsResult>((resolve, reject) => {
-      worker.once("message", (m: { ok: true; result: RatingsResult } | { ok: false; error: string }) =>
-        m.ok ? resolve(m.result) : reject(new Error(m.error)),
-      );
-      worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`ratings worker exited with code ${code}`)));
-      worker.postMessage(job);
-    });
-    return { result, mode: "worker" };
-  } finally {
-    void worker.terminate();
-  }
+  return runWorkerJob("ratings", resolveRatingsWorker(), job, readAndComputeRatings);
 }

@@ -1,9 +1,13 @@
 import type { Metadata } from "next";
-import { agreementReport } from "@/lib/agreement/calibration";
+import { readAgreement } from "@/lib/agreement/cached-report";
+import { battlesCalibration } from "@/lib/agreement/calibration";
 import { requirePageUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { jobs } from "@/lib/jobs";
 import { listDatasets } from "@/lib/judges/datasets";
+import { CELL, DataRow, DataTable } from "../../components/data-table";
 import { EstimateValue } from "../../components/estimate-value";
+import { AutoRefresh } from "../../leaderboard/auto-refresh";
 import { MarkButton, PublishButton } from "./mark-button";
 
 export const metadata: Metadata = { title: "Annotator agreement" };
@@ -13,8 +17,8 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
   await requirePageUser("admin");
   // Admins find any voted battle by words of its question; without a search, the 30 most recent.
   const q = ((await searchParams).q ?? "").trim().slice(0, 200);
-  const [report, datasets, published, recent] = await Promise.all([
-    agreementReport(db()),
+  const [view, datasets, published, recent] = await Promise.all([
+    readAgreement(db(), jobs()),
     listDatasets(db()),
     db().calibrationItem.groupBy({
       by: ["datasetId"],
@@ -25,12 +29,20 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
       where: { vote: { isNot: null }, flagged: false, ...(q ? { question: { contains: q } } : {}) },
       orderBy: { votedAt: "desc" },
       take: 30,
-      select: { id: true, question: true, subject: true, votedAt: true, vote: { select: { choice: true } } },
+      select: {
+        id: true,
+        userId: true,
+        question: true,
+        subject: true,
+        votedAt: true,
+        vote: { select: { choice: true } },
+      },
     }),
   ]);
-  const marked = new Map(report.perItem.map((i) => [i.battleId, i]));
+  const marked = await battlesCalibration(db(), recent);
+  const report = view.report;
   const activeByDataset = new Map(published.map((p) => [p.datasetId, p._count._all]));
-  const agreementByDataset = new Map(report.datasets.map((d) => [d.datasetId, d]));
+  const agreementByDataset = new Map((report?.datasets ?? []).map((d) => [d.datasetId, d]));
   return (
     <div className="space-y-8">
       <div>
@@ -47,74 +59,79 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
         <h2 id="figures-heading" className="text-lg font-semibold">
           Agreement
         </h2>
-        <dl className="card grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
-          <div>
-            <dt className="muted text-xs">Calibration items</dt>
-            <dd className="text-lg font-semibold">{report.items}</dd>
-          </div>
-          <div>
-            <dt className="muted text-xs">Items with 2+ ratings</dt>
-            <dd className="text-lg font-semibold">{report.ratedItems}</dd>
-          </div>
-          <div>
-            <dt className="muted text-xs">Share of rating pairs agreeing</dt>
-            <dd className="text-lg">
-              <EstimateValue
-                estimate={report.shareAgreeing}
-                kind="share"
-                unit="items"
-                testId="share-agreeing"
-              />
-            </dd>
-          </div>
-          <div>
-            <dt className="muted text-xs">Fleiss&apos; kappa (all ratings)</dt>
-            <dd className="text-lg">
-              <EstimateValue estimate={report.fleissKappa} kind="kappa" unit="items" testId="fleiss-kappa" />
-            </dd>
-          </div>
-          <div>
-            <dt className="muted text-xs">Cohen&apos;s kappa vs original vote</dt>
-            <dd className="text-lg">
-              <EstimateValue estimate={report.cohensKappa} kind="kappa" unit="pairs" testId="cohens-kappa" />
-            </dd>
-          </div>
-        </dl>
+        {view.stale && <AutoRefresh seconds={3} />}
+        <p className="muted text-sm" data-testid="agreement-freshness" aria-live="polite">
+          {!report
+            ? "Computing the agreement figures in the background; this page updates when they are ready."
+            : `Computed ${view.computedAt?.toISOString().slice(0, 19).replace("T", " ")} UTC${view.stale ? "; the calibration data changed since, the figures are being recomputed." : " from all calibration data so far."}`}
+        </p>
+        {report && (
+          <dl className="card grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
+            <div>
+              <dt className="muted text-xs">Calibration items</dt>
+              <dd className="text-lg font-semibold">{report.items}</dd>
+            </div>
+            <div>
+              <dt className="muted text-xs">Items with 2+ ratings</dt>
+              <dd className="text-lg font-semibold">{report.ratedItems}</dd>
+            </div>
+            <div>
+              <dt className="muted text-xs">Share of rating pairs agreeing</dt>
+              <dd className="text-lg">
+                <EstimateValue
+                  estimate={report.shareAgreeing}
+                  kind="share"
+                  unit="items"
+                  testId="share-agreeing"
+                />
+              </dd>
+            </div>
+            <div>
+              <dt className="muted text-xs">Fleiss&apos; kappa (all ratings)</dt>
+              <dd className="text-lg">
+                <EstimateValue
+                  estimate={report.fleissKappa}
+                  kind="kappa"
+                  unit="items"
+                  testId="fleiss-kappa"
+                />
+              </dd>
+            </div>
+            <div>
+              <dt className="muted text-xs">Cohen&apos;s kappa vs original vote</dt>
+              <dd className="text-lg">
+                <EstimateValue
+                  estimate={report.cohensKappa}
+                  kind="kappa"
+                  unit="pairs"
+                  testId="cohens-kappa"
+                />
+              </dd>
+            </div>
+          </dl>
+        )}
       </section>
 
       <section aria-labelledby="self-heading" className="space-y-3">
         <h2 id="self-heading" className="text-lg font-semibold">
           Self-consistency per researcher
         </h2>
-        {report.selfConsistency.length === 0 ? (
-          <p className="muted text-sm">No researcher has re-rated one of their own battles yet.</p>
+        {!report || report.selfConsistency.length === 0 ? (
+          <p className="muted text-sm">
+            {report ? "No researcher has re-rated one of their own battles yet." : "Being computed."}
+          </p>
         ) : (
-          <table className="w-full text-left text-sm">
-            <thead>
-              <tr>
-                <th scope="col" className="py-1">
-                  Researcher
-                </th>
-                <th scope="col" className="py-1">
-                  Re-rated (swapped)
-                </th>
-                <th scope="col" className="py-1">
-                  Same verdict
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.selfConsistency.map((s) => (
-                <tr key={s.userId} className="border-t border-slate-200 dark:border-slate-800">
-                  <td className="py-1">{s.email}</td>
-                  <td className="py-1">{s.checks}</td>
-                  <td className="py-1">
-                    <EstimateValue estimate={s.rate} kind="share" unit="re-votes" />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable columns={["Researcher", "Re-rated (swapped)", "Same verdict"]}>
+            {report.selfConsistency.map((s) => (
+              <DataRow key={s.userId}>
+                <td className={CELL}>{s.email}</td>
+                <td className={CELL}>{s.checks}</td>
+                <td className={CELL}>
+                  <EstimateValue estimate={s.rate} kind="share" unit="re-votes" />
+                </td>
+              </DataRow>
+            ))}
+          </DataTable>
         )}
       </section>
 
@@ -129,45 +146,39 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
         {datasets.length === 0 ? (
           <p className="muted text-sm">No datasets yet; import a SciArena-Eval file on the Judges page.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-slate-50 dark:bg-slate-900">
-                <tr>
-                  {["Dataset", "Pairs", "Rated pairs", "Votes agreeing with label", "Cohen's kappa", ""].map(
-                    (h) => (
-                      <th key={h} scope="col" className="px-3 py-2">
-                        {h}
-                      </th>
-                    ),
-                  )}
-                </tr>
-              </thead>
-              <tbody>
-                {datasets.map((d) => {
-                  const a = agreementByDataset.get(d.id);
-                  const live = activeByDataset.get(d.id) ?? 0;
-                  return (
-                    <tr key={d.id} className="border-t border-slate-200 dark:border-slate-800">
-                      <td className="px-3 py-2">
-                        {d.name} <span className="muted text-xs">({d.source})</span>
-                      </td>
-                      <td className="px-3 py-2">{d.itemCount}</td>
-                      <td className="px-3 py-2">{a ? a.ratedItems : "—"}</td>
-                      <td className="px-3 py-2">
-                        {a ? <EstimateValue estimate={a.agreement} kind="share" unit="votes" /> : "—"}
-                      </td>
-                      <td className="px-3 py-2">
-                        {a ? <EstimateValue estimate={a.cohensKappa} kind="kappa" unit="votes" /> : "—"}
-                      </td>
-                      <td className="px-3 py-2">
-                        <MarkPublish id={d.id} live={live > 0} />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={[
+              "Dataset",
+              "Pairs",
+              "Rated pairs",
+              "Votes agreeing with label",
+              "Cohen's kappa",
+              { key: "actions", label: "" },
+            ]}
+          >
+            {datasets.map((d) => {
+              const a = agreementByDataset.get(d.id);
+              const live = activeByDataset.get(d.id) ?? 0;
+              return (
+                <DataRow key={d.id}>
+                  <td className={CELL}>
+                    {d.name} <span className="muted text-xs">({d.source})</span>
+                  </td>
+                  <td className={CELL}>{d.itemCount}</td>
+                  <td className={CELL}>{a ? a.ratedItems : "—"}</td>
+                  <td className={CELL}>
+                    {a ? <EstimateValue estimate={a.agreement} kind="share" unit="votes" /> : "—"}
+                  </td>
+                  <td className={CELL}>
+                    {a ? <EstimateValue estimate={a.cohensKappa} kind="kappa" unit="votes" /> : "—"}
+                  </td>
+                  <td className={CELL}>
+                    <MarkPublish id={d.id} live={live > 0} />
+                  </td>
+                </DataRow>
+              );
+            })}
+          </DataTable>
         )}
       </section>
 
@@ -191,41 +202,30 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
             {q ? "No voted battle has that in its question." : "No voted battles yet."}
           </p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-slate-50 dark:bg-slate-900">
-                <tr>
-                  {["Question", "Subject", "Vote", "Calibration ratings", ""].map((h) => (
-                    <th key={h} scope="col" className="px-3 py-2">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {recent.map((b) => {
-                  const item = marked.get(b.id);
-                  return (
-                    <tr key={b.id} className="border-t border-slate-200 dark:border-slate-800">
-                      <td className="max-w-[22rem] truncate px-3 py-2" title={b.question}>
-                        {b.question}
-                      </td>
-                      <td className="px-3 py-2">{b.subject ?? "—"}</td>
-                      <td className="px-3 py-2">{b.vote?.choice}</td>
-                      <td className="px-3 py-2">{item ? item.others.join(", ") || "none yet" : "—"}</td>
-                      <td className="px-3 py-2">
-                        {item?.active ? (
-                          <MarkButton battleId={b.id} active={false} label="Stop calibration" />
-                        ) : (
-                          <MarkButton battleId={b.id} active label="Mark for calibration" />
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={["Question", "Subject", "Vote", "Calibration ratings", { key: "actions", label: "" }]}
+          >
+            {recent.map((b) => {
+              const item = marked.get(b.id);
+              return (
+                <DataRow key={b.id}>
+                  <td className={`max-w-[22rem] truncate ${CELL}`} title={b.question}>
+                    {b.question}
+                  </td>
+                  <td className={CELL}>{b.subject ?? "—"}</td>
+                  <td className={CELL}>{b.vote?.choice}</td>
+                  <td className={CELL}>{item ? item.others.join(", ") || "none yet" : "—"}</td>
+                  <td className={CELL}>
+                    {item?.active ? (
+                      <MarkButton battleId={b.id} active={false} label="Stop calibration" />
+                    ) : (
+                      <MarkButton battleId={b.id} active label="Mark for calibration" />
+                    )}
+                  </td>
+                </DataRow>
+              );
+            })}
+          </DataTable>
         )}
       </section>
     </div>
