@@ -5,7 +5,7 @@
  * Setting table, so every instance and every restart shares it. A page whose version differs from the
  * stored one gets the stored report (marked stale) and queues a refresh: one leased job across all
  * instances (lib/jobs), whose bootstrap runs in a worker thread (./agreement-worker.ts), so the report at
- * 60,000 rated items (about 4 CPU-seconds) never holds a request or the event loop.
+ * 60,000 rated items (about 14 CPU-seconds) never holds a request or the event loop.
  */
 import { resolveWorker } from "../../engine/fm/worker-path";
 import type { Db } from "../db/create";

@@ -331,7 +331,7 @@ export interface AgreementInput {
 
 /**
  * The bootstrap intervals of the report (pure; the expensive part: O(rounds x items x labels), about
- * 4 CPU-seconds at 60,000 rated items, see bench/README.md).
+ * 14 CPU-seconds at 60,000 rated items, see bench/README.md).
  */
 export function computeAgreement(input: AgreementInput): AgreementReport {
   return {
