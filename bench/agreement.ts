@@ -106,10 +106,16 @@ console.log(
 // The page's read (after the change): the data's version and the stored report. The job refreshes it
 // once per change, its bootstrap in a worker thread (or in-process when dist/engine has no worker).
 const queued: string[] = [];
-const store = { send: async (name: string) => (queued.push(name), "job") } as unknown as JobStore;
+const store = {
+  send: async (name: string) => {
+    queued.push(name);
+    return "job";
+  },
+} as unknown as JobStore;
 t = performance.now();
 const cold = await readAgreement(db, store);
 const coldMs = performance.now() - t;
+if (cold.report !== null || !cold.stale) throw new Error("nothing should be stored yet");
 t = performance.now();
 c = process.cpuUsage();
 await refreshAgreement(db);

@@ -60,7 +60,8 @@ test("a region over Markdown is highlighted in the rendered text: emphasis rende
 });
 
 test("regions split at their source offsets; located spans are outlined inside them; lists and tables keep their shape", () => {
-  const src = "Some words:\n\n- first item here\n- second *item* here\n\n| a | b |\n|---|---|\n| cell one | two |";
+  const src =
+    "Some words:\n\n- first item here\n- second *item* here\n\n| a | b |\n|---|---|\n| cell one | two |";
   const html = render(src, {
     regions: [region(src, "first item", 1), region(src, "second *item* he", 2), region(src, "cell one", 3)],
     located: [region(src, "item* he", 9)],
@@ -75,7 +76,9 @@ test("regions split at their source offsets; located spans are outlined inside t
 
 test("atoms: math and code are wrapped whole when a region covers most of them, else left alone", () => {
   const src = "Before.\n\n$$\n\\frac{1}{2}\n$$\n\nAnd `short code` here.";
-  const whole = render(src, { regions: [region(src, "$$\n\\frac{1}{2}\n$$", 4), region(src, "`short code`", 5)] });
+  const whole = render(src, {
+    regions: [region(src, "$$\n\\frac{1}{2}\n$$", 4), region(src, "`short code`", 5)],
+  });
   assert.match(whole, /<div data-region="4" data-first=""><span class="katex-display">/);
   assert.match(whole, /<span data-region="5" data-first=""><code>short code<\/code><\/span>/);
   const little = render(src, { regions: [region(src, "`sh", 5)] });
@@ -83,7 +86,7 @@ test("atoms: math and code are wrapped whole when a region covers most of them, 
 });
 
 test("the highlights are sanitised like the answer: nothing else gets through", () => {
-  const src = "<span data-region=\"7\" onclick=\"x()\">hi</span> text [x](javascript:alert(1))";
+  const src = '<span data-region="7" onclick="x()">hi</span> text [x](javascript:alert(1))';
   const html = render(src, { regions: [region(src, "text", 0)] });
   assert.doesNotMatch(html, /data-region="7"|onclick|javascript:/);
   assert.match(html, /<span data-region="0" data-first="">text<\/span>/);

@@ -41,7 +41,7 @@ export class ThinkTagSplitter {
   /** Whether anything was given out as reasoning while assuming the stream starts inside. */
   private reasoned = false;
 
-  constructor(private readonly options: { startsInside?: boolean } = {}) {
+  constructor(options: { startsInside?: boolean } = {}) {
     this.inside = options.startsInside === true;
   }
 
