@@ -7,6 +7,8 @@
  * key is sent only in the Authorization header and is removed from every error message, so it cannot reach
  * a browser through a voided battle.
  */
+
+import { processSingleton, singletonKey } from "../process-singleton";
 import { readChatStream } from "./chat-stream";
 import { acquireSlot } from "./model-slots";
 import { chatMessages } from "./prompt";
@@ -108,9 +110,10 @@ class RetryableError extends Error {
  * Models seen to start their replies inside the reasoning (a bare `</think>`: the server strips the opening
  * tag), keyed by the model's slot key or URL and name; their next replies are read as reasoning from the
  * first token, so the reasoning never shows as answer. A reply that then ends without `</think>` forgets it.
- * Bounded: one entry per registered model.
+ * Bounded: one entry per registered model; one set per process (every bundle's copy of this module shares it).
  */
-const startsInside = new Set<string>();
+const STARTS_INSIDE = singletonKey<Set<string>>("reasoning-starts-inside");
+const startsInside = () => processSingleton(STARTS_INSIDE, () => new Set());
 
 /**
  * Answers arena questions with the arena's chat prompt (`answer`), and takes raw prompts for judges
@@ -219,12 +222,12 @@ export function openAiProvider(opts: OpenAiClientOptions): AnswerProvider {
       for (let attempt = 0; ; attempt++) {
         try {
           const res = await request(body, combined);
-          const inside = { startsInside: startsInside.has(modelKey) };
+          const inside = { startsInside: startsInside().has(modelKey) };
           for await (const piece of readChatStream(res, opts.label, redact, inside)) {
             if (typeof piece === "string" || "reasoning" in piece) tokens++;
             else if ("moved" in piece) {
-              if (piece.moved === "reasoning") startsInside.add(modelKey);
-              else startsInside.delete(modelKey);
+              if (piece.moved === "reasoning") startsInside().add(modelKey);
+              else startsInside().delete(modelKey);
             }
             yield piece;
           }
