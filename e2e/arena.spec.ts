@@ -81,7 +81,8 @@ test.describe("arena", () => {
   test("a researcher asks, reads two streamed cited answers, votes, sees the names and the leaderboard", async ({
     page,
   }) => {
-    test.setTimeout(120_000);
+    // Two traces, the rendered-Markdown checks and the leaderboard: longer than the default budget.
+    test.setTimeout(180_000);
     await signIn(page, ADMIN.email, ADMIN.password);
     await registerModel(page, "e2e-mock", "1000");
     await signOut(page, ADMIN.email);
