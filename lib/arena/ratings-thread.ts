@@ -9,10 +9,10 @@
 import { resolveWorker } from "../../engine/fm/worker-path";
 import { createSql } from "../db/sql";
 import type { DatabaseTarget } from "../db/target";
-import { type RunMode, runWorkerJob } from "../worker-job";
 import type { AnomalyOptions } from "../ranking/anomaly";
 import { type ComputedRatings, computeRatings } from "../ranking/compute-ratings";
 import type { LeaderboardOptions } from "../ranking/leaderboard";
+import { type RunMode, runWorkerJob } from "../worker-job";
 import type { LeaderboardFilter } from "./leaderboard-filter";
 import { readRatingsInput } from "./ratings-read";
 
