@@ -296,6 +296,7 @@ export class RrrVector {
    */
   locate(i: number): number {
     const blk = (i / RRR_BLOCK) >>> 0;
+    this.locatedBlock = blk;
     const dir = this.dir;
     const h = blk >>> HYPER_SHIFT;
     const e = dir[this.subBase + (blk >>> SUPER_SHIFT)];
@@ -303,8 +304,9 @@ export class RrrVector {
     return dir[2 * h + 1] + (e & REL_PTR_MASK);
   }
 
-  /** Set by locate: ones before the located superblock. */
+  /** Set by locate: ones before the located superblock, and the block holding the located bit. */
   locatedOnes = 0;
+  locatedBlock = 0;
 
   /**
    * rank1(a), with rank1(b) in `this.second`, sharing the scan when both fall in one superblock (as they
@@ -316,17 +318,25 @@ export class RrrVector {
     // Two independent chains of loads (directory, then stream): touch b's region first so that its
     // cache misses overlap with a's scan instead of following it.
     this.touched = this.stream[posB >>> 5];
+    const blkB = this.locatedBlock;
     const posA = this.locate(a);
-    return this.rankPairAt(a, b, posA, this.locatedOnes, posB, onesB);
+    return this.rankPairAt(a, b, this.locatedBlock, posA, this.locatedOnes, blkB, posB, onesB);
   }
 
   /**
-   * Second half of a split rank: rankPair(a, b) given what locate(a) and locate(b) returned (region
+   * Second half of a split rank: rankPair(a, b) given what locate(a) and locate(b) left (blocks, region
    * starts and ones before each superblock).
    */
-  rankPairAt(a: number, b: number, posA: number, onesA: number, posB: number, onesB: number): number {
-    const blkA = (a / RRR_BLOCK) >>> 0;
-    const blkB = (b / RRR_BLOCK) >>> 0;
+  rankPairAt(
+    a: number,
+    b: number,
+    blkA: number,
+    posA: number,
+    onesA: number,
+    blkB: number,
+    posB: number,
+    onesB: number,
+  ): number {
     this.scanOnes = onesA;
     this.scanPos = posA;
     this.scanSuper = blkA >>> SUPER_SHIFT;

@@ -261,7 +261,7 @@ export class FmShard {
         hi[x] = 0;
       }
     }
-    const { k: cur, end, pa, pb, posA, posB, onesA, onesB, pending } = st;
+    const { k: cur, end, pa, pb, posA, posB, onesA, onesB, blkA, blkB, pending } = st;
     let sink = 0;
     for (; j >= 0 && alive > 0; j--) {
       const c = pattern[j] + 2;
@@ -299,8 +299,10 @@ export class FmShard {
           const bits = sh.bits;
           posA[x] = bits.locate(a);
           onesA[x] = bits.locatedOnes;
+          blkA[x] = bits.locatedBlock;
           posB[x] = bits.locate(b);
           onesB[x] = bits.locatedOnes;
+          blkB[x] = bits.locatedBlock;
         }
         for (let q = 0; q < nPending; q++) {
           const x = pending[q];
@@ -314,7 +316,8 @@ export class FmShard {
           const bits = sh.bits;
           const k = cur[x];
           const before = sh.nodes[5 * sh.pathNode[k] + 2];
-          const onesLo = bits.rankPairAt(pa[x], pb[x], posA[x], onesA[x], posB[x], onesB[x]) - before;
+          const onesLo =
+            bits.rankPairAt(pa[x], pb[x], blkA[x], posA[x], onesA[x], blkB[x], posB[x], onesB[x]) - before;
           const onesHi = bits.second - before;
           let l = lo[x];
           let h = hi[x];
@@ -669,6 +672,8 @@ interface Lockstep {
   posB: Float64Array;
   onesA: Float64Array;
   onesB: Float64Array;
+  blkA: Int32Array;
+  blkB: Int32Array;
 }
 let lockstepState: Lockstep | null = null;
 
@@ -688,6 +693,8 @@ function lockstep(shards: number): Lockstep {
     posB: new Float64Array(n),
     onesA: new Float64Array(n),
     onesB: new Float64Array(n),
+    blkA: new Int32Array(n),
+    blkB: new Int32Array(n),
   };
   return lockstepState;
 }
