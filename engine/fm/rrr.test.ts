@@ -52,7 +52,17 @@ describe("RRR bitvector against a naive bitvector", () => {
         let block = 0;
         for (let i = 0; i < k; i++) block |= 1 << pos[i];
         block >>>= 0;
-        assert.equal(decodeBlock(k, encodeBlock(block, k)), block, `class ${k} block ${block.toString(2)}`);
+        const o = encodeBlock(block, k);
+        assert.equal(decodeBlock(k, o), block, `class ${k} block ${block.toString(2)}`);
+        // A partial decode (odd and even lengths) gives the block's first bits.
+        for (let limit = 0; limit <= RRR_BLOCK; limit++) {
+          const mask = limit === 32 ? -1 : (1 << limit) - 1;
+          assert.equal(
+            (decodeBlock(k, o, limit) & mask) >>> 0,
+            (block & mask) >>> 0,
+            `class ${k} block ${block.toString(2)} first ${limit} bits`,
+          );
+        }
       }
     }
   });
