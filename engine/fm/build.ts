@@ -300,7 +300,8 @@ interface ShardJob {
  * Peak memory about 5 bytes per byte of the largest shard a
  * worker builds (text n, SA 4n, kept for its next shards; 6n when a shard's bytes take more than 254
  * distinct values), times the number of workers, plus ~10 MB per worker and the reading thread's heap:
- * measured 333 MB (5.3x) for the 62.7 MB default corpus with 2 workers.
+ * measured 416 MB (6.6x) for the 62.9 MB default corpus with 2 workers (its email domain, 32.5 MB, is one
+ * shard; 323 MB with `--max-shard-mb 16`).
  */
 export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
