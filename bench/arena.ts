@@ -37,7 +37,7 @@ const { values } = parseArgs({
     battles: { type: "string", default: "4000" },
     connections: { type: "string", default: "50" },
     "leaderboard-votes": { type: "string", default: "1000000" },
-    "ttfb-requests": { type: "string", default: "20" },
+    "ttfb-requests": { type: "string", default: "100" },
     "ttfb-interval-ms": { type: "string", default: "100" },
     "refresh-timeout": { type: "string", default: "420" },
     keep: { type: "boolean", default: false },
