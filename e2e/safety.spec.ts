@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { expect, test } from "@playwright/test";
 import { chunkedPost } from "../lib/chunked-post";
-import { ADMIN, newEmail, signIn, signOut, signUp } from "./helpers";
+import { ADMIN, newEmail, shot, signIn, signOut, signUp } from "./helpers";
 
 test.describe("safety on the open internet", () => {
   test("five wrong passwords lock the account: the sixth attempt, even the right password, gets a 429 with a wait", async ({
@@ -80,6 +80,9 @@ test.describe("safety on the open internet", () => {
       "Too many sign-ups from this address",
     );
     await expect(page.getByRole("button", { name: "Create account" })).toBeEnabled();
+    await shot(page, "signup-throttled-1280");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, "signup-throttled-390");
     // Another address still signs up.
     await page.setExtraHTTPHeaders({});
     await signUp(page, newEmail("unthrottled"));
