@@ -17,6 +17,7 @@ const nextConfig = {
     "pg-boss",
     "pino",
     "@prisma/adapter-better-sqlite3",
+    "koffi",
   ],
   poweredByHeader: false,
   typescript: { ignoreBuildErrors: true }, // `npm test` runs tsc itself; not twice.
