@@ -157,7 +157,8 @@ export function ExportClient({ subjects, models }: { subjects: string[]; models:
   }
 
   const count = summary.data?.count ?? 0;
-  const expectedRows = progress?.format === "csv" ? count + 1 : count;
+  // Lines: the records, the end line and, in CSV, the header.
+  const expectedRows = progress?.format === "csv" ? count + 2 : count + 1;
   return (
     <div className="space-y-6">
       <form
