@@ -13,7 +13,6 @@ const nextConfig = {
     "better-sqlite3",
     "@node-rs/argon2",
     "onnxruntime-node",
-    "koffi",
     "pg",
     "pg-boss",
     "pino",
