@@ -36,7 +36,8 @@ test("a reader never sees the index path missing or half-replaced", async () => 
     const out = path.join(dir, "idx");
     // The first build: the path becomes a link.
     replaceDirAtomically(build(dir, 0), out);
-    // A reader in another process: opens the manifest, then the data, as fast as it can.
+    // A reader in another process: opens the manifest, then the data, as fast as it can, and reports the
+    // version of each whole load on its own line.
     const reader = spawn(
       process.execPath,
       [
@@ -44,25 +45,44 @@ test("a reader never sees the index path missing or half-replaced", async () => 
         // As loadIndexFiles does: resolve the link once, then read the manifest and the data from that version.
         `const fs=require("fs");let reads=0,bad=0,missing=0,first="";const end=Date.now()+1500;
          while(Date.now()<end){if(!fs.existsSync(${JSON.stringify(out)}+"/manifest.json"))missing++;try{const v=fs.realpathSync(${JSON.stringify(out)});const m=JSON.parse(fs.readFileSync(v+"/manifest.json","utf8"));
-         const d=fs.readFileSync(v+"/data.bin","utf8");if(d!==String(m.n).repeat(1000))bad++;reads++;}catch(e){bad++;first=first||String(e.message);}}
+         const d=fs.readFileSync(v+"/data.bin","utf8");if(d!==String(m.n).repeat(1000))bad++;reads++;fs.writeSync(1,m.n+"\\n");}catch(e){bad++;first=first||String(e.message);}}
          console.log(JSON.stringify({reads,bad,missing,first}));`,
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
     let text = "";
+    let onLine: (() => void) | null = null;
     reader.stdout.on("data", (c) => {
       text += c;
+      onLine?.();
     });
     const done = new Promise((r) => reader.once("exit", r));
+    /** Until the reader has finished a load of version n (so no load of an older version is in flight). */
+    const loaded = (n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          const lines = text.split("\n");
+          if (lines.slice(-3).includes(String(n)) || text.includes("{")) {
+            onLine = null;
+            resolve();
+          }
+        };
+        onLine = check;
+        check();
+      });
     let swaps = 0;
     const end = Date.now() + 1200;
     while (Date.now() < end) {
-      replaceDirAtomically(build(dir, (swaps % 9) + 1), out);
+      const n = (swaps % 9) + 1;
+      replaceDirAtomically(build(dir, n), out);
       swaps++;
-      // Rebuilds are minutes apart in use; 50 ms still gives each load (well under 1 ms here) a whole version.
-      await new Promise((r) => setTimeout(r, 50));
+      // The guarantee: a load that began before a replacement can finish before the next one (the previous
+      // version is kept). Rebuilds are minutes apart in use; here the next one waits for a load of this one,
+      // however slowly the reader is scheduled, and at least 50 ms.
+      await Promise.all([loaded(n), new Promise((r) => setTimeout(r, 50))]);
     }
     await done;
+    text = text.slice(text.indexOf("{"));
     const { reads, bad, missing, first } = JSON.parse(text) as {
       reads: number;
       bad: number;

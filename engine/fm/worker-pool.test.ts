@@ -13,7 +13,7 @@ class PoolError extends Error {
   }
 }
 
-function pool(size: number, opts: { timeoutMs?: number; maxPending?: number } = {}) {
+function pool(size: number, opts: { timeoutMs?: number; maxPending?: number; startupMs?: number } = {}) {
   return new WorkerPool(
     url,
     size,
@@ -44,13 +44,29 @@ test("a worker that dies fails its request and is replaced; later requests are a
 test("a request past its timeout fails, and its stuck worker is replaced", async () => {
   const p = pool(1, { timeoutMs: 500 });
   try {
+    // A worker that has replied once has started: from then on a request gets timeoutMs, no more.
+    assert.equal(await p.run({ op: "echo", value: 0 }), 0);
     const started = Date.now();
     await assert.rejects(
       p.run({ op: "spin" }),
       (e: unknown) => code("SERVICE_TIMEOUT")(e) && /500 ms/.test((e as Error).message),
     );
     assert.ok(Date.now() - started < 5_000);
+    // Its replacement may take longer than 500 ms to start on a busy machine; its first request waits.
     assert.equal(await p.run({ op: "echo", value: 7 }), 7);
+    assert.equal(p.replaced, 1);
+  } finally {
+    await p.close();
+  }
+});
+
+test("a worker that never starts answering is replaced once its startup allowance is spent too", async () => {
+  const p = pool(1, { timeoutMs: 200, startupMs: 300 });
+  try {
+    const started = Date.now();
+    await assert.rejects(p.run({ op: "spin" }), code("SERVICE_TIMEOUT"));
+    const took = Date.now() - started;
+    assert.ok(took >= 480 && took < 5_000, `${took} ms: timeoutMs + startupMs for a worker not yet started`);
     assert.equal(p.replaced, 1);
   } finally {
     await p.close();

@@ -9,7 +9,10 @@
  * - a worker that dies (crash, `process.exit`, an uncaught error) rejects its pending requests with
  *   WORKER_DIED and is replaced by a fresh one, so later requests never wait on a dead thread;
  * - every request has a timeout (`timeoutMs`): past it the request is rejected with SERVICE_TIMEOUT and its
- *   worker, stuck or overloaded, is terminated and replaced (its other requests get WORKER_DIED);
+ *   worker, stuck or overloaded, is terminated and replaced (its other requests get WORKER_DIED). A worker
+ *   that has not yet replied to anything is still starting (loading code and the index), which can take
+ *   seconds on a busy machine: its requests get `startupMs` more, so a slow start is not taken for a stuck
+ *   worker and restarted over and over;
  * - the queue is bounded (`maxPending` requests in flight in all): one more is refused at once with
  *   SERVICE_BUSY, which the web layer answers with 503;
  * - the threads are unref'd while nothing is pending, so an idle pool never keeps a process alive;
@@ -26,6 +29,8 @@ export interface WorkerPoolOptions {
   timeoutMs?: number;
   /** Most requests in flight across the pool (default 256); past it requests are refused. */
   maxPending?: number;
+  /** Extra wait for requests to a worker that has not replied to anything yet (default 30 s). */
+  startupMs?: number;
 }
 
 interface Pending {
@@ -38,11 +43,14 @@ interface Pending {
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly busy: number[] = [];
+  /** Whether each worker has replied at least once (it has started). */
+  private readonly started: boolean[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
   private readonly timeoutMs: number;
   private readonly maxPending: number;
+  private readonly startupMs: number;
   /** Workers started in place of dead or stuck ones (for health and tests). */
   replaced = 0;
 
@@ -60,15 +68,18 @@ export class WorkerPool {
   ) {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.maxPending = opts.maxPending ?? 256;
+    this.startupMs = opts.startupMs ?? 30_000;
     for (let i = 0; i < size; i++) {
       this.workers.push(this.start(i));
       this.busy.push(0);
+      this.started.push(false);
     }
   }
 
   private start(slot: number): Worker {
     const w = startWorker(this.url, { workerData: this.workerData });
     w.on("message", (msg: { id: number; ok: boolean; result?: unknown; error?: unknown }) => {
+      if (this.workers[slot] === w) this.started[slot] = true;
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.settle(msg.id, p);
@@ -96,6 +107,7 @@ export class WorkerPool {
     this.replaced++;
     this.workers[slot] = this.start(slot);
     this.busy[slot] = 0;
+    this.started[slot] = false;
     void old.terminate().catch(() => {});
   }
 
@@ -124,6 +136,7 @@ export class WorkerPool {
     let w = 0;
     for (let i = 1; i < this.workers.length; i++) if (this.busy[i] < this.busy[w]) w = i;
     const id = this.nextId++;
+    const wait = this.started[w] ? this.timeoutMs : this.timeoutMs + this.startupMs;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const p = this.pending.get(id);
@@ -132,7 +145,7 @@ export class WorkerPool {
         p.reject(this.failure("SERVICE_TIMEOUT", `the engine did not answer within ${this.timeoutMs} ms`));
         // A worker past the deadline may be stuck: replace it (its other requests fail with WORKER_DIED).
         this.replace(w, `a worker thread was restarted after a request took over ${this.timeoutMs} ms`);
-      }, this.timeoutMs);
+      }, wait);
       this.pending.set(id, { resolve, reject, worker: w, timer });
       this.busy[w]++;
       if (this.pending.size === 1) for (const x of this.workers) x.ref();
