@@ -55,21 +55,20 @@ async function build(docs: CorpusDoc[], maxShardBytes?: number, workers = 0) {
  * (those of the first domain, so one search mixes shards that start at different bytes), then in all.
  */
 function checkAgainstOracle(docs: CorpusDoc[], index: ReturnType<typeof openFmIndex>, queries: Uint8Array[]) {
-  const saved = FmShard.tripleTableAfter;
   try {
-    FmShard.tripleTableAfter = Number.POSITIVE_INFINITY;
+    index.setTableThreshold(Number.POSITIVE_INFINITY);
     checkQueries(docs, index, queries);
-    FmShard.tripleTableAfter = 0;
+    index.setTableThreshold(0);
     const first = index.domains[0];
     for (const q of queries) {
       if (q.length >= 3) index.count(q, { domains: [first] });
     }
-    FmShard.tripleTableAfter = Number.POSITIVE_INFINITY;
+    index.setTableThreshold(Number.POSITIVE_INFINITY);
     checkQueries(docs, index, queries);
-    FmShard.tripleTableAfter = 0;
+    index.setTableThreshold(0);
     checkQueries(docs, index, queries);
   } finally {
-    FmShard.tripleTableAfter = saved;
+    index.setTableThreshold(FmShard.TRIPLE_TABLE_AFTER);
   }
 }
 
@@ -192,8 +191,7 @@ describe("FM-index against naive counting", () => {
         () => [0x61, 0x62, 0x63, 0x20][Math.floor(rand() * 4)],
       ),
     );
-    const saved = FmShard.tripleTableAfter;
-    FmShard.tripleTableAfter = 10;
+    index.setTableThreshold(10);
     try {
       index.deferTableBuilds();
       for (const q of queries) assert.equal(index.countAll(q), naiveOccurrences(docs, q).length);
@@ -207,7 +205,7 @@ describe("FM-index against naive counting", () => {
       assert.ok(index.tableStates().every((b) => b));
       for (const q of queries) assert.equal(index.countAll(q), naiveOccurrences(docs, q).length);
     } finally {
-      FmShard.tripleTableAfter = saved;
+      index.setTableThreshold(FmShard.TRIPLE_TABLE_AFTER);
     }
   });
 

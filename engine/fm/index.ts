@@ -252,8 +252,8 @@ export class FmIndex {
   }
 
   /**
-   * Builds every shard's query tables now (see FmShard.tripleTableAfter: otherwise a shard builds them
-   * after its first searches). Returns the bytes of memory they take.
+   * Builds every shard's query tables now (see setTableThreshold: otherwise a shard builds them after its
+   * first searches). Returns the bytes of memory they take.
    */
   prepareTables(): number {
     return this.fm.reduce((sum, s) => sum + s.prepareTables(), 0);
@@ -273,6 +273,15 @@ export class FmIndex {
     if (!shard) return false;
     shard.prepareTables();
     return true;
+  }
+
+  /**
+   * Searches each shard answers before it builds (or, deferred, asks for) its triple table (default
+   * FmShard.TRIPLE_TABLE_AFTER);
+   * 0 builds it at the next search, Infinity never (the pair tables and plain steps answer alone).
+   */
+  setTableThreshold(searches: number): void {
+    for (const s of this.fm) s.tripleTableAfter = searches;
   }
 
   /** Per shard, whether its triple table is built (for tests and diagnostics). */

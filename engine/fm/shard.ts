@@ -161,9 +161,11 @@ export class FmShard {
   /**
    * Searches answered before the triple table is built (per shard). It costs tens to a few hundred ms
    * and about 12 bytes per distinct three-byte string, so a one-off query (the CLI) does not pay for it
-   * and a serving process has it after its first queries.
+   * and a serving process has it after its first queries. Its owner may change it
+   * (FmIndex.setTableThreshold).
    */
-  static tripleTableAfter = 64;
+  static readonly TRIPLE_TABLE_AFTER = 64;
+  tripleTableAfter = FmShard.TRIPLE_TABLE_AFTER;
 
   /**
    * When set (a serving thread: see FmIndex.deferTableBuilds), a search never builds the triple table
@@ -178,7 +180,7 @@ export class FmShard {
 
   /** Whether this shard has answered enough searches to want its triple table and does not have it. */
   get wantsTripleTable(): boolean {
-    return this.tripleTable === null && this.searches > FmShard.tripleTableAfter;
+    return this.tripleTable === null && this.searches > this.tripleTableAfter;
   }
 
   /**
@@ -203,10 +205,7 @@ export class FmShard {
       }
       return -1;
     }
-    if (
-      j >= 2 &&
-      (this.tripleTable || (++this.searches > FmShard.tripleTableAfter && !this.deferTripleTable))
-    ) {
+    if (j >= 2 && (this.tripleTable || (++this.searches > this.tripleTableAfter && !this.deferTripleTable))) {
       const triples = this.tripleTable ?? this.buildTripleTable();
       const c = pattern[j - 2];
       if (!triples.get((c << 16) | (pattern[j - 1] << 8) | pattern[j])) return j - 3;
