@@ -8,10 +8,11 @@ import path from "node:path";
 import pg from "pg";
 import { applyMigrations } from "../db/migrate";
 import { createSql, type SqlClient } from "../db/sql";
-import { databaseTarget } from "../db/target";
+import { type DatabaseTarget, databaseTarget } from "../db/target";
 
 export interface TestDatabase {
   sql: SqlClient;
+  target: DatabaseTarget;
   drop(): Promise<void>;
 }
 
@@ -24,6 +25,7 @@ async function sqlite(): Promise<TestDatabase> {
   const sql = createSql(target);
   return {
     sql,
+    target,
     drop: async () => {
       await sql.close();
       rmSync(dir, { recursive: true, force: true });
@@ -50,6 +52,7 @@ async function postgres(url: string): Promise<TestDatabase> {
   const sql = createSql(target);
   return {
     sql,
+    target,
     drop: async () => {
       await sql.close();
       await admin(`DROP DATABASE IF EXISTS ${name}`);
