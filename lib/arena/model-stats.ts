@@ -51,26 +51,29 @@ export async function modelAnswerStats(db: Db): Promise<Map<string, ModelAnswerS
   };
   for (const g of allA) get(g.modelAId).battles += g._count._all;
   for (const g of allB) get(g.modelBId).battles += g._count._all;
-  for (const g of statsA) {
-    const a = get(g.modelAId);
-    a.answers += g._count._all;
-    const sums = [g._sum.firstTokenMsA, g._sum.latencyMsA, g._sum.completionTokensA];
-    const counts = [g._count.firstTokenMsA, g._count.latencyMsA, g._count.completionTokensA];
+  /** One side's answers: their count and the sums and counts of first-token time, latency and tokens. */
+  const addAnswers = (model: string, answers: number, sums: (number | null)[], counts: number[]) => {
+    const a = get(model);
+    a.answers += answers;
     for (let k = 0; k < 3; k++) {
       a.sums[k] += sums[k] ?? 0;
       a.counts[k] += counts[k];
     }
-  }
-  for (const g of statsB) {
-    const a = get(g.modelBId);
-    a.answers += g._count._all;
-    const sums = [g._sum.firstTokenMsB, g._sum.latencyMsB, g._sum.completionTokensB];
-    const counts = [g._count.firstTokenMsB, g._count.latencyMsB, g._count.completionTokensB];
-    for (let k = 0; k < 3; k++) {
-      a.sums[k] += sums[k] ?? 0;
-      a.counts[k] += counts[k];
-    }
-  }
+  };
+  for (const g of statsA)
+    addAnswers(
+      g.modelAId,
+      g._count._all,
+      [g._sum.firstTokenMsA, g._sum.latencyMsA, g._sum.completionTokensA],
+      [g._count.firstTokenMsA, g._count.latencyMsA, g._count.completionTokensA],
+    );
+  for (const g of statsB)
+    addAnswers(
+      g.modelBId,
+      g._count._all,
+      [g._sum.firstTokenMsB, g._sum.latencyMsB, g._sum.completionTokensB],
+      [g._count.firstTokenMsB, g._count.latencyMsB, g._count.completionTokensB],
+    );
   const mean = (a: Acc, k: number) => (a.counts[k] > 0 ? a.sums[k] / a.counts[k] : null);
   return new Map(
     [...acc].map(([id, a]) => [

@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { STARTUP_LOCKS, withStartupLock } from "./startup-lock";
 import type { DatabaseTarget } from "./target";
 
 export type MigrationResult = { applied: string[]; alreadyApplied: number };
@@ -50,8 +51,9 @@ export async function applyMigrations(
   root = process.cwd(),
 ): Promise<MigrationResult> {
   const migrations = readMigrations(migrationsDir(target.provider, root));
+  // One migrator at a time: several app instances may start together against one database.
   return target.provider === "postgresql"
-    ? applyPostgres(target.url, migrations)
+    ? withStartupLock(target, STARTUP_LOCKS.migrations, () => applyPostgres(target.url, migrations))
     : applySqlite(target.file, migrations);
 }
 
@@ -102,8 +104,6 @@ async function applyPostgres(url: string, migrations: Migration[]): Promise<Migr
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    // One migrator at a time: several app instances may start together against one database.
-    await client.query("SELECT pg_advisory_lock(827364501)");
     await client.query(
       "CREATE TABLE IF NOT EXISTS _app_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)",
     );
@@ -131,7 +131,6 @@ async function applyPostgres(url: string, migrations: Migration[]): Promise<Migr
     }
     return { applied: done, alreadyApplied: applied.size };
   } finally {
-    await client.query("SELECT pg_advisory_unlock(827364501)").catch(() => {});
     await client.end();
   }
 }

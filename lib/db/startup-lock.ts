@@ -1,5 +1,5 @@
 /**
- * One instance at a time for start-up work that checks and then writes (seeding the arena): several app
+ * One instance at a time for start-up work that checks and then writes (migrations, seeding the arena): several app
  * instances started together against one PostgreSQL would otherwise all see an empty table and insert the same
  * rows, and all but one fail on a unique key. A session-level advisory lock on a connection of its own, held
  * for the work and released after it (also when the work fails or the connection drops, by PostgreSQL).
@@ -7,8 +7,8 @@
  */
 import type { DatabaseTarget } from "./target";
 
-/** Advisory lock keys: one per kind of start-up work (migrations hold 827364501 in migrate.ts). */
-export const STARTUP_LOCKS = { arenaSeed: 827364502 } as const;
+/** Advisory lock keys: one per kind of start-up work. */
+export const STARTUP_LOCKS = { migrations: 827364501, arenaSeed: 827364502 } as const;
 
 export async function withStartupLock<T>(
   target: DatabaseTarget,

@@ -13,22 +13,13 @@
  * kept as written, for the renderer.
  */
 import { z } from "zod";
+import type { PaperMeta } from "./search";
 
 export type PaperFormat = "jsonl" | "arxiv" | "openalex";
 export const PAPER_FORMATS: readonly PaperFormat[] = ["jsonl", "arxiv", "openalex"];
 
-/** A validated paper. */
-export interface Paper {
-  id: string;
-  title: string;
-  authors: string[];
-  year: number;
-  venue?: string;
-  url?: string;
-  /** arXiv identifier without version ("2401.01234", "hep-th/9901001"). */
-  arxivId?: string;
-  /** DOI in lower case without resolver ("10.1000/xyz"). */
-  doi?: string;
+/** A validated paper: the metadata a citation shows, and what is searched. */
+export interface Paper extends PaperMeta {
   /** Space-separated subject categories. */
   categories?: string;
   abstract: string;

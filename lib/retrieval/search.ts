@@ -39,7 +39,9 @@ export interface PaperMeta {
   venue?: string;
   /** Where a citation of this paper links: arXiv's abstract page, the DOI, or the URL given on import. */
   url?: string;
+  /** arXiv identifier without version ("2401.01234", "hep-th/9901001"). */
   arxivId?: string;
+  /** DOI in lower case without resolver ("10.1000/xyz"). */
   doi?: string;
 }
 
