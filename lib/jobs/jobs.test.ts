@@ -43,10 +43,14 @@ function suite(kind: string, open: () => Promise<() => LeasedJobStore>, opts: { 
       make = await open();
       const [a, b] = [store(), store()];
       const runs = new Map<number, string[]>();
+      let started = 0;
       const handler =
         (who: string) =>
         async ({ data }: { data: { n: number } }) => {
           runs.set(data.n, [...(runs.get(data.n) ?? []), who]);
+          // The first jobs wait (up to 10 s) until four are running: one process holds at most two (its
+          // concurrency), so the other must fetch too, however late its first poll comes on a busy machine.
+          if (++started <= 4) await until("four jobs running", () => started >= 4, 10_000).catch(() => {});
           await sleep(20);
         };
       await a.work("once", handler("a"), { concurrency: 2 });
