@@ -63,7 +63,8 @@ browser_data() {
 }
 unit_tests() {
   mapfile -t UNIT < <(find app lib engine server scripts bench -name '*.test.ts' -not -path '*/node_modules/*' 2>/dev/null | sort)
-  node --import tsx --test --test-concurrency=2 --test-reporter=spec "${UNIT[@]}"
+  # A test that hangs fails after 5 minutes, and a handle a failed test left open does not keep its file running.
+  node --import tsx --test --test-concurrency=2 --test-timeout=300000 --test-force-exit --test-reporter=spec "${UNIT[@]}"
 }
 cluster_test() {
   npx tsx scripts/cluster-test.ts

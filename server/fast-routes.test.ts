@@ -28,6 +28,7 @@ import {
   refuseOversizedBody,
   SECURITY_HEADERS,
 } from "./fast-routes";
+import { lingerOnClose } from "./lingering-close";
 
 const secret = "fast-route-test-secret-0123456789abcdef";
 const dir = mkdtempSync(path.join(tmpdir(), "fast-routes-"));
@@ -70,6 +71,7 @@ before(async () => {
     req.on("end", () => res.writeHead(200).end(String(Buffer.concat(chunks).length)));
     req.on("error", () => {});
   });
+  lingerOnClose(server); // as the production server (server/http-server.ts) does
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });

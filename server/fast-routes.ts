@@ -139,7 +139,8 @@ export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse): 
  * Counts a request body's bytes where Node's HTTP parser hands them to the request stream (`push`), before
  * any reader sees them, so a reader that buffers the whole body (Next.js reading a server action) never gets
  * more than `limit`. Past it: the bytes are dropped, the socket stops being read (`push` returns false), the
- * request is answered 413 naming the limit and the connection closes; the reader's body never completes.
+ * request is answered 413 naming the limit and the connection closes (with a lingering close, so a client
+ * still sending reads the 413: ./lingering-close.ts); the reader's body never completes.
  * Memory stays at what the reader holds (at most `limit`).
  */
 export function limitStreamedBody(req: IncomingMessage, res: ServerResponse, limit: number): void {
@@ -205,7 +206,10 @@ async function answer(res: ServerResponse, fn: (setCookie: (c: SessionCookie) =>
   }
 }
 
-/** Sends a JSON answer; `close` (or a 413) ends the connection after it, leaving any unread body unread. */
+/**
+ * Sends a JSON answer; `close` (or a 413) ends the connection after it, leaving any unread body unread (the
+ * server's lingering close lets a client still sending read the answer first).
+ */
 function send(
   res: ServerResponse,
   status: number,

@@ -7,12 +7,17 @@
  * they end or `graceMs` passes, and any answer sent meanwhile carries `Connection: close`. Then the
  * remaining connections are cut. The caller then releases job leases and closes the database pools.
  *
+ * A connection the server ends after an answer while the client may still be sending (a 413 for a body over
+ * its limit) closes with a lingering close (./lingering-close.ts), so the client reads the answer instead of
+ * a connection reset.
+ *
  * Request logs are written here rather than with pino-http because pino-http logs request and response
  * headers by default (session cookies, API keys); these five fields are all the lines need.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { lingerOnClose } from "./lingering-close";
 
 export interface AppServer {
   server: Server;
@@ -62,6 +67,8 @@ export function createAppServer(
     res.once("close", done);
     handle(req, res);
   });
+  // A connection ended after its answer (a 413, `Connection: close`) stays open for the client to read it.
+  lingerOnClose(server);
 
   return {
     server,

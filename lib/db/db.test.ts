@@ -282,6 +282,7 @@ describe("SQLite", () => {
     const db = createDb(target);
     await db.setting.findMany(); // connected
     const other = new Database(target.file); // e.g. `npm run admin` while the server runs
+    let timer: NodeJS.Timeout | undefined;
     try {
       other.exec("BEGIN IMMEDIATE");
       other
@@ -291,7 +292,7 @@ describe("SQLite", () => {
         .run();
       let last = performance.now();
       let maxGap = 0;
-      const timer = setInterval(() => {
+      timer = setInterval(() => {
         const now = performance.now();
         maxGap = Math.max(maxGap, now - last);
         last = now;
@@ -313,6 +314,7 @@ describe("SQLite", () => {
         ["cli", "server"],
       );
     } finally {
+      clearInterval(timer);
       other.close();
       await db.$disconnect();
     }
@@ -326,10 +328,11 @@ describe("SQLite", () => {
     const other = new Database(target.file);
     const sql = createSql(target);
     const impatient = createSql(target, { busyWaitMs: 100 });
+    let timer: NodeJS.Timeout | undefined;
     try {
       other.exec("BEGIN IMMEDIATE");
       let ticks = 0;
-      const timer = setInterval(() => ticks++, 10);
+      timer = setInterval(() => ticks++, 10);
       const write = sql.transaction((tx) =>
         tx.run(`INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES (?, ?, ?)`, [
           "k",
@@ -350,6 +353,7 @@ describe("SQLite", () => {
         { value: "v" },
       ]);
     } finally {
+      clearInterval(timer);
       other.close();
       await sql.close();
       await impatient.close();
