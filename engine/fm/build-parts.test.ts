@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { mulberry32 as rng } from "../random";
-import { buildFmIndex, type CorpusDoc } from "./build";
+import { buildFmIndex } from "./build";
 import { mergeIndexParts, parsePart } from "./build-parts";
 import { FmError } from "./errors";
 import { openFmIndex } from "./index";
+import type { CorpusDoc } from "./text-collection";
 
 const tmp = mkdtempSync(join(tmpdir(), "fm-parts-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -22,9 +22,9 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { Manifest, ManifestShard } from "./build";
 import { FmIndexFileError, FmUsageError } from "./errors";
 import { FORMAT_VERSION } from "./format";
+import { indexManifest, type Manifest, type ManifestShard } from "./manifest";
 import { replaceDirAtomically } from "./replace-dir";
 
 export interface PartManifest {
@@ -82,26 +82,6 @@ export function partManifest(
     maxShardBytes,
     plan,
     shards: manifest.shards,
-  };
-}
-
-/** The manifest of a whole index from its shards (the one shape a build and a merge both write). */
-export function indexManifest(
-  source: Manifest["source"],
-  saRate: number,
-  isaRate: number,
-  shards: ManifestShard[],
-): Manifest {
-  return {
-    format: "flexmix-fm-index",
-    version: FORMAT_VERSION,
-    source,
-    totalDocs: shards.reduce((s, x) => s + x.docs, 0),
-    totalBytes: shards.reduce((s, x) => s + x.bytes, 0),
-    indexBytes: shards.reduce((s, x) => s + x.fileBytes, 0),
-    saRate,
-    isaRate,
-    shards,
   };
 }
 

@@ -83,8 +83,8 @@ export interface ShardScratch {
 }
 
 /**
- * Reads (and deletes) a shard's text file written by build.ts, into `scratch.text` when it is large
- * enough. A plain Uint8Array, not a Buffer: the suffix sorter specialises its code by array type.
+ * Reads (and deletes) a shard's text file written by text-collection.ts, into `scratch.text` when it is
+ * large enough. A plain Uint8Array, not a Buffer: the suffix sorter specialises its code by array type.
  */
 export function readShardText(file: string, scratch: ShardScratch = {}): Uint8Array {
   const fd = openSync(file, "r");

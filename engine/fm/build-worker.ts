@@ -1,4 +1,4 @@
-/** Worker-thread entry that builds one shard per message and writes its file (see build.ts). */
+/** Worker-thread entry that builds one shard per message and writes its file (see build-workers.ts). */
 
 import { parentPort } from "node:worker_threads";
 import { buildShardFile, readShardText, type ShardInput, type ShardScratch } from "./build-shard";

@@ -2,48 +2,34 @@
  * buildFmIndex: JSONL files or in-memory documents -> an index folder (one shard per domain, large domains
  * split by size, plus manifest.json), written to a temporary folder beside the target and renamed into
  * place, so an interrupted build leaves the previous index intact.
+ *
+ * This file orders the steps; each has its own file: text collection (./text-collection.ts), the shard size
+ * from the memory budget (./memory-budget.ts), suffix sorting in worker threads (./build-workers.ts), one
+ * shard's construction and file (./build-shard.ts), the manifest (./manifest.ts), parts (./build-parts.ts).
  */
 
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-  writevSync,
-} from "node:fs";
-import { totalmem } from "node:os";
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
-import { indexManifest, partManifest, partShards, shardFileName } from "./build-parts";
+import { partManifest, partShards, shardFileName } from "./build-parts";
 import {
   buildShardFile,
   DEFAULT_ISA_RATE,
   DEFAULT_SA_RATE,
-  MAX_SHARD_BYTES,
   readShardText,
   type ShardInput,
   type ShardMeta,
   type ShardScratch,
   type WrittenShard,
 } from "./build-shard";
-import { FmInputError, FmUsageError } from "./errors";
+import { BuildWorkerPool, bundledWorkerSource } from "./build-workers";
+import { FmInputError } from "./errors";
 import { readJsonl } from "./jsonl";
+import { indexManifest, type Manifest, type ManifestShard } from "./manifest";
+import { shardPlan } from "./memory-budget";
 import { replaceDirAtomically } from "./replace-dir";
-import { resolveWorker, startWorker } from "./worker-path";
-
-/** One corpus document. `text` may be raw bytes (any byte values) when built through the library. */
-export interface CorpusDoc {
-  id: string;
-  domain: string;
-  text: string | Uint8Array;
-  meta?: Record<string, unknown>;
-}
+import { type CorpusDoc, parseRecord, ShardAccumulator } from "./text-collection";
+import { resolveWorker } from "./worker-path";
 
 export interface BuildProgress {
   stage: "read" | "suffix-array" | "bwt" | "wavelet-tree" | "write" | "done";
@@ -90,30 +76,6 @@ export interface BuildOptions {
   onProgress?: (p: BuildProgress) => void;
 }
 
-export interface ManifestShard {
-  name: string;
-  file: string;
-  domain: string;
-  docs: number;
-  /** Document text bytes. */
-  bytes: number;
-  fileBytes: number;
-  sha256: string;
-}
-
-export interface Manifest {
-  format: "flexmix-fm-index";
-  version: number;
-  /** Fingerprint of the input (JSONL bytes, or the in-memory documents), for up-to-date checks. */
-  source: { sha256: string; bytes: number };
-  totalDocs: number;
-  totalBytes: number;
-  indexBytes: number;
-  saRate: number;
-  isaRate: number;
-  shards: ManifestShard[];
-}
-
 export interface BuildResult {
   manifest: Manifest;
   /** The shard size limit used (chosen from the memory budget unless given). */
@@ -124,161 +86,7 @@ export interface BuildResult {
   elapsedMs: number;
 }
 
-const MiB = 1024 * 1024;
-/** The smallest shard size chooseShardBytes picks; sizes are multiples of it. */
-export const MIN_SHARD_BYTES = 16 * MiB;
-/**
- * Peak memory of a build worker per byte of the largest shard it builds: the text (n) and SA (4n) during
- * suffix sorting (measured 5.3x for the default corpus, worker's heap included), with room for a shard whose
- * bytes need two bytes per symbol.
- */
-export const WORKER_BYTES_PER_SHARD_BYTE = 6;
-/** Memory of the reading thread (Node.js, lines being parsed, document metadata), set aside from the budget. */
-export const READER_RESERVE_BYTES = 512 * MiB;
-
-/** The default memory budget of a build: a quarter of the machine's memory. */
-export function defaultMemoryBudget(): number {
-  return Math.floor(totalmem() / 4);
-}
-
-/**
- * The shard size for a memory budget: every worker may hold a shard's working memory at once
- * (WORKER_BYTES_PER_SHARD_BYTE per byte) besides the reading thread (READER_RESERVE_BYTES), rounded down to
- * a multiple of 16 MiB, at most MAX_SHARD_BYTES. Throws FmUsageError when not even 16 MiB shards fit.
- */
-export function chooseShardBytes(memoryBytes: number, workers: number): number {
-  const builders = Math.max(1, workers);
-  const per = (memoryBytes - READER_RESERVE_BYTES) / (builders * WORKER_BYTES_PER_SHARD_BYTE);
-  const size = Math.min(MAX_SHARD_BYTES, Math.floor(per / MIN_SHARD_BYTES) * MIN_SHARD_BYTES);
-  if (!(size >= MIN_SHARD_BYTES)) {
-    const need = READER_RESERVE_BYTES + builders * WORKER_BYTES_PER_SHARD_BYTE * MIN_SHARD_BYTES;
-    throw new FmUsageError(
-      `a memory budget of ${(memoryBytes / 2 ** 30).toFixed(2)} GiB is too small for ${builders} build worker(s): ` +
-        `shards of at least 16 MiB need ${(need / 2 ** 30).toFixed(2)} GiB; give more memory or fewer workers`,
-    );
-  }
-  return size;
-}
-
-/**
- * The shard size limit and memory budget of a build from its options (see BuildOptions): the budget's
- * choice, or the given limit, checked against the budget when both are given.
- */
-export function shardPlan(opts: Pick<BuildOptions, "maxShardBytes" | "memoryBytes" | "workers">): {
-  shardBytes: number;
-  memoryBytes: number | null;
-} {
-  const workers = Math.max(0, opts.workers ?? 2);
-  if (opts.maxShardBytes !== undefined) {
-    if (!(opts.maxShardBytes >= 1)) throw new FmUsageError("the shard size must be at least 1 byte");
-    const shardBytes = Math.min(opts.maxShardBytes, MAX_SHARD_BYTES);
-    if (opts.memoryBytes !== undefined) {
-      const need = READER_RESERVE_BYTES + Math.max(1, workers) * WORKER_BYTES_PER_SHARD_BYTE * shardBytes;
-      if (need > opts.memoryBytes) {
-        throw new FmUsageError(
-          `shards of ${(shardBytes / MiB).toFixed(0)} MiB with ${Math.max(1, workers)} worker(s) need about ` +
-            `${(need / 2 ** 30).toFixed(2)} GiB, more than the memory budget of ${(opts.memoryBytes / 2 ** 30).toFixed(2)} GiB`,
-        );
-      }
-    }
-    return { shardBytes, memoryBytes: opts.memoryBytes ?? null };
-  }
-  if (opts.memoryBytes !== undefined) {
-    return { shardBytes: chooseShardBytes(opts.memoryBytes, workers), memoryBytes: opts.memoryBytes };
-  }
-  // The default budget of a small machine may not fit 16 MiB shards: build them anyway.
-  const memoryBytes = defaultMemoryBudget();
-  let shardBytes = MIN_SHARD_BYTES;
-  try {
-    shardBytes = chooseShardBytes(memoryBytes, workers);
-  } catch {}
-  return { shardBytes, memoryBytes };
-}
-
-/** The free slot written after each document (its separator) and at the end (the sentinel). */
-const SLOT = new Uint8Array(1);
-
-/**
- * Accumulates one shard's documents: the text goes straight to a file in the suffix sorter's layout (each
- * document followed by a free slot for its separator, then a slot for the sentinel; see ShardInput.text),
- * which the builder reads back. So the reading thread holds no shard text: the text costs page cache, not
- * memory of this process, and leaves nothing behind for the garbage collector. Metadata stays in memory.
- */
-class ShardAccumulator {
-  /** Document bytes added so far (without the separator slots). */
-  bytes = 0;
-  lengths: number[] = [];
-  meta: Uint8Array[] = [];
-  metaLen = 0;
-  private fd: number | null;
-  constructor(
-    readonly domain: string,
-    readonly file: string,
-  ) {
-    this.fd = openSync(file, "w");
-  }
-  add(bytes: Uint8Array, metaJson: Uint8Array): void {
-    writevSync(this.fd!, [bytes, SLOT]);
-    this.bytes += bytes.length;
-    this.lengths.push(bytes.length);
-    this.meta.push(metaJson);
-    this.metaLen += metaJson.length;
-  }
-  /** Closes the file (idempotent); used on failure too. */
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
-  }
-  /** The shard, with an empty `text`: the builder reads it from `file`. */
-  toInput(name: string, saRate: number, isaRate: number): ShardInput {
-    writeSync(this.fd!, SLOT);
-    this.close();
-    const metaJson = new Uint8Array(this.metaLen);
-    const metaOffsets = new Uint32Array(this.meta.length + 1);
-    let off = 0;
-    this.meta.forEach((m, i) => {
-      metaOffsets[i] = off;
-      metaJson.set(m, off);
-      off += m.length;
-    });
-    metaOffsets[this.meta.length] = off;
-    return {
-      name,
-      domain: this.domain,
-      text: new Uint8Array(0),
-      docLengths: Uint32Array.from(this.lengths),
-      metaJson,
-      metaOffsets,
-      saRate,
-      isaRate,
-    };
-  }
-}
-
 const encoder = new TextEncoder();
-
-/** Validates one JSONL record into a document; throws a message (the caller adds file and line). */
-export function parseRecord(value: unknown, fallbackId: string): CorpusDoc {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new Error("record is not an object");
-  const r = value as Record<string, unknown>;
-  if (typeof r.text !== "string") throw new Error('field "text" must be a string');
-  if (r.domain !== undefined && (typeof r.domain !== "string" || r.domain === "")) {
-    throw new Error('field "domain" must be a non-empty string');
-  }
-  if (r.id !== undefined && typeof r.id !== "string" && typeof r.id !== "number") {
-    throw new Error('field "id" must be a string or number');
-  }
-  if (r.meta !== undefined && (typeof r.meta !== "object" || r.meta === null || Array.isArray(r.meta))) {
-    throw new Error('field "meta" must be an object');
-  }
-  return {
-    id: r.id === undefined ? fallbackId : String(r.id),
-    domain: (r.domain as string | undefined) ?? "default",
-    text: r.text,
-    meta: r.meta as Record<string, unknown> | undefined,
-  };
-}
 
 /** A shard handed to the builders: its result is written to `part-<job>.fmi` and renamed at the end. */
 interface ShardJob {
@@ -525,125 +333,5 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
     throw e;
   } finally {
     pool?.close();
-  }
-}
-
-/**
- * When the build runs from TypeScript sources (under tsx), its worker would load tsx's loader in each
- * thread: about 19 MB of memory per worker and a slower start. Instead the worker entry is bundled here
- * with esbuild (which tsx itself runs on) into one plain script, in ~0.1 s. Returns null when the worker is
- * already plain JS (a bundled engine) or esbuild is not available; the worker is then started from its URL.
- */
-async function bundledWorkerSource(url: URL): Promise<string | null> {
-  if (!url.pathname.endsWith(".ts")) return null;
-  try {
-    // Bundlers of the engine (Next.js's Turbopack, esbuild) must not try to bundle esbuild itself: a
-    // computed specifier is constant-folded by Turbopack, so it is told to ignore the import as well.
-    const specifier = "esbuild";
-    const esbuild = (await import(
-      /* turbopackIgnore: true */ /* webpackIgnore: true */ specifier
-    )) as typeof import("esbuild");
-    const out = await esbuild.build({
-      entryPoints: [fileURLToPath(url)],
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: "node20",
-      write: false,
-      logLevel: "silent",
-    });
-    return out.outputFiles[0].text;
-  } catch {
-    return null;
-  }
-}
-
-interface WorkerReply {
-  id: number;
-  type: string;
-  stage?: string;
-  doneBytes?: number;
-  written?: WrittenShard;
-  message?: string;
-}
-
-/**
- * Up to `size` worker threads, started on demand, each building one shard at a time; jobs wait in
- * submission order. A job's text is in a file, which the worker reads (and deletes); the worker writes the
- * shard's file itself and answers with its size and hash. Not ./worker-pool.ts's WorkerPool (the query pool):
- * a build's workers start lazily from a bundled source, stream progress and must never be timed out.
- */
-class BuildWorkerPool {
-  private idle: Worker[] = [];
-  private all: Worker[] = [];
-  private queue: { id: number; input: ShardInput; file: string; out: string }[] = [];
-  private waiting = new Map<
-    number,
-    { resolve: (r: WrittenShard) => void; reject: (e: Error) => void; name: string }
-  >();
-  /** Set once the pool is closed: by the first failure, or when the build ends. */
-  private stopped: Error | null = null;
-
-  constructor(
-    private readonly url: URL,
-    /** The worker as one plain-JS script (see bundledWorkerSource), or null to start it from `url`. */
-    private readonly source: string | null,
-    private readonly size: number,
-    private readonly progressOf: (job: number, stage: BuildProgress["stage"], bytes: number) => void,
-  ) {}
-
-  run(id: number, input: ShardInput, file: string, out: string): Promise<WrittenShard> {
-    return new Promise((resolvePromise, reject) => {
-      if (this.stopped) {
-        reject(this.stopped);
-        return;
-      }
-      this.waiting.set(id, { resolve: resolvePromise, reject, name: input.name });
-      this.queue.push({ id, input, file, out });
-      this.dispatch();
-    });
-  }
-
-  /** Starts all workers ahead of the first job. */
-  warm(): void {
-    while (this.all.length < this.size) this.idle.push(this.start());
-  }
-
-  close(err = new Error("build stopped")): void {
-    this.stopped ??= err;
-    for (const w of this.all) void w.terminate();
-    for (const [, job] of this.waiting) job.reject(this.stopped);
-    this.waiting.clear();
-    this.queue = [];
-  }
-
-  private dispatch(): void {
-    while (this.queue.length > 0 && !this.stopped) {
-      let w = this.idle.pop();
-      if (!w) {
-        if (this.all.length >= this.size) return;
-        w = this.start();
-      }
-      w.postMessage(this.queue.shift()!);
-    }
-  }
-
-  private start(): Worker {
-    const w = this.source !== null ? new Worker(this.source, { eval: true }) : startWorker(this.url);
-    this.all.push(w);
-    w.on("message", (msg: WorkerReply) => {
-      const job = this.waiting.get(msg.id);
-      if (msg.type === "progress")
-        this.progressOf(msg.id, msg.stage as BuildProgress["stage"], msg.doneBytes ?? 0);
-      else if (msg.type === "error") this.close(new Error(`building shard ${job?.name}: ${msg.message}`));
-      else if (msg.type === "done") {
-        this.waiting.delete(msg.id);
-        this.idle.push(w);
-        this.dispatch();
-        job?.resolve(msg.written!);
-      }
-    });
-    w.on("error", (e) => this.close(e));
-    return w;
   }
 }

@@ -5,8 +5,8 @@
  *   1. under tsx (running from .ts sources): the AssemblyScript source beside this file, compiled once per
  *      source text and compiler version into node_modules/.cache/lmr-sais/sais-<hash>.wasm (by asc's JS API,
  *      in a child process because the build is synchronous; temporary file, then rename, so that two
- *      processes compiling at once are harmless). A build worker bundled on the fly (see build.ts) cannot
- *      see its own file name: the path reaches it through FM_SAIS_SOURCE, set when this module is loaded
+ *      processes compiling at once are harmless). A build worker bundled on the fly (see build-workers.ts)
+ *      cannot see its own file name: the path reaches it through FM_SAIS_SOURCE, set when this module is loaded
  *      from source, or is taken from the working directory.
  *   2. from a bundle (dist/engine/*.js): `sais.wasm` beside the bundle, else <cwd>/dist/engine/sais.wasm,
  *      which `npx tsx scripts/build-engine.ts` writes.

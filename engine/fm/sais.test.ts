@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { mulberry32 as rng } from "../random";
-import { buildFmIndex, type CorpusDoc } from "./build";
+import { buildFmIndex } from "./build";
 import { buildShard, type ShardInput, type ShardScratch } from "./build-shard";
 import { suffixArray } from "./sais";
 import { SaisArena, suffixArrayWasm } from "./sais-wasm";
+import type { CorpusDoc } from "./text-collection";
 
 // The WebAssembly sorter must be used by everything below, including build workers (which inherit the
 // environment): a fallback to the JavaScript sorter is then an error instead of a silent slowdown.

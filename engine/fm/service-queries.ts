@@ -1,6 +1,8 @@
 /** The queries the index service runs, as plain messages (shared by the service and its workers). */
 
-import type { ContaminationEntry, FmIndex, QueryOptions, RankRange } from "./index";
+import type { ContaminationEntry } from "./contamination";
+import type { FmIndex, QueryOptions } from "./fm-index";
+import type { RankRange } from "./shard";
 
 export type ServiceQuery =
   | { op: "count"; query: string | Uint8Array; opts?: QueryOptions }

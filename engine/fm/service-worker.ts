@@ -5,9 +5,9 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import { lowerThreadPriority } from "../thread-priority";
-import type { Manifest } from "./build";
 import { serializeError } from "./errors";
-import { FmIndex } from "./index";
+import { FmIndex } from "./fm-index";
+import type { Manifest } from "./manifest";
 import { runQuery, type ServiceQuery } from "./service-queries";
 
 // Below the request thread: a busy pool must not slow votes and pages (engine/thread-priority.ts).

@@ -13,26 +13,23 @@
  * calling thread (still behind the same async methods).
  */
 
-import type { Manifest } from "./build";
+import type { ContaminationEntry, ContaminationResult } from "./contamination";
+import type { DocumentResult, DocWindow } from "./documents";
 import { deserializeError, FmError, type SerializedFmError } from "./errors";
 import {
-  type ContaminationEntry,
-  type ContaminationResult,
   type CountResult,
   DEFAULT_MAX_QUERY_BYTES,
-  type DocumentResult,
-  type DocWindow,
   type FindResult,
   FmIndex,
-  type LoadedIndex,
   type Located,
-  loadIndexFiles,
   type QueryOptions,
-  type RankRange,
   type ShardInfo,
   type ShardRef,
-} from "./index";
+} from "./fm-index";
+import { type LoadedIndex, loadIndexFiles } from "./load";
+import type { Manifest } from "./manifest";
 import { runQuery, type ServiceQuery } from "./service-queries";
+import type { RankRange } from "./shard";
 import { resolveWorker } from "./worker-path";
 import { runSoon, WorkerPool } from "./worker-pool";
 

@@ -7,7 +7,6 @@
  * same algorithms with the index access sent to the servers.
  */
 
-import type { Manifest } from "../fm/build";
 import { FmError, FmQueryError, FmUnavailableError } from "../fm/errors";
 import {
   type ContaminationEntry,
@@ -25,6 +24,7 @@ import {
   type ShardInfo,
   type ShardRef,
 } from "../fm/index";
+import type { Manifest } from "../fm/manifest";
 import type { IndexBackend } from "../fm/service";
 import type { ServiceQuery } from "../fm/service-queries";
 import { deserializeTraceError } from "../trace/errors";

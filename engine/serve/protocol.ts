@@ -10,7 +10,7 @@
  */
 
 import { createHash } from "node:crypto";
-import type { Manifest } from "../fm/build";
+import type { Manifest } from "../fm/manifest";
 import type { SerializedTraceError } from "../trace/errors";
 
 /** Bumped when the ops or the trace's stage algorithm change; client and servers must agree. */

@@ -12,8 +12,8 @@
  * `npm run build:engine`). With `workers: 0`, or no worker entry, traces run on the calling thread.
  */
 
-import type { Manifest } from "../fm/build";
 import { FmIndex, type LoadedIndex, loadIndexFiles, type ShardInfo } from "../fm/index";
+import type { Manifest } from "../fm/manifest";
 import { resolveWorker } from "../fm/worker-path";
 import { runSoon, WorkerPool } from "../fm/worker-pool";
 import { deserializeTraceError, TraceError } from "./errors";

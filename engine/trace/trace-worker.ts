@@ -5,8 +5,8 @@
  */
 
 import { parentPort, workerData } from "node:worker_threads";
-import type { Manifest } from "../fm/build";
 import { FmIndex } from "../fm/index";
+import type { Manifest } from "../fm/manifest";
 import { lowerThreadPriority } from "../thread-priority";
 import { serializeTraceError } from "./errors";
 import { runTraceJob, type TraceJob } from "./jobs";
