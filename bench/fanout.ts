@@ -12,7 +12,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { readManifest } from "../engine/fm/index";
-import { createIndexService } from "../engine/fm/service";
+import { createIndexService } from "../engine/fm/index-service";
 import { mulberry32 } from "../engine/random";
 import { connectShardServers } from "../engine/serve/client";
 import { createTraceService } from "../engine/trace/trace-service";

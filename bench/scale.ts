@@ -36,8 +36,8 @@ import {
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { openFmIndex } from "../engine/fm/index";
+import { createIndexService } from "../engine/fm/index-service";
 import { readJsonl } from "../engine/fm/jsonl";
-import { createIndexService } from "../engine/fm/service";
 import { parseRecord } from "../engine/fm/text-collection";
 import { mulberry32 as rng } from "../engine/random";
 import { DEFAULT_PASSAGES, pickPassages, runTraceBench } from "./trace";

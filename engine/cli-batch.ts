@@ -7,8 +7,8 @@
 
 import { FmInputError } from "./fm/errors";
 import type { QueryOptions } from "./fm/index";
+import type { IndexBackend } from "./fm/index-service";
 import { readJsonl } from "./fm/jsonl";
-import type { IndexBackend } from "./fm/service";
 import type { TraceInput } from "./trace/trace";
 import type { TraceBackend } from "./trace/trace-service";
 

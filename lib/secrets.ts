@@ -6,7 +6,7 @@
  * with a key id (the first 8 hex digits of the key's SHA-256), so a value can say which key made it:
  *   - "session"           signs and encrypts the next-auth session cookies (as next-auth's `secret`);
  *   - "provider-keys"     seals the API keys of registered model endpoints (lib/providers/secret-box.ts);
- *   - "export-voter"      the HMAC behind voter pseudonyms in exports (lib/export/service.ts).
+ *   - "export-voter"      the HMAC behind voter pseudonyms in exports (lib/export/from-database.ts).
  *
  * Rotation (`npm run admin -- rotate-secret`, README "Rotating the secret"): the new secret becomes current
  * and the old one previous (NEXTAUTH_SECRET_PREVIOUS, or data/auth-secret.previous). The previous secret is

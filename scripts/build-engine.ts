@@ -2,7 +2,7 @@
  * Bundles the engine's plain-JS entry points with esbuild into dist/engine/:
  *   cli.js                the engine CLI (node dist/engine/cli.js <command>)
  *   fm-build-worker.js    worker of buildFmIndex (parallel shard builds)
- *   fm-service-worker.js  worker of createIndexService
+ *   fm-index-service-worker.js  worker of createIndexService
  *   trace-worker.js       worker of createTraceService (engine/trace: whole traces off the main thread)
  *   ratings-worker.js     worker of the arena's leaderboard refresh (lib/arena/ratings-worker.ts; see lib/arena/ratings-thread.ts)
  *   agreement-worker.js   worker of the admin agreement report's bootstrap (lib/agreement/agreement-worker.ts; see cached-report.ts)
@@ -22,7 +22,7 @@ import { compiledSaisWasm, saisSourcePath } from "../engine/fm/sais-wasm";
 const entryPoints = {
   cli: "engine/cli.ts",
   "fm-build-worker": "engine/fm/build-worker.ts",
-  "fm-service-worker": "engine/fm/service-worker.ts",
+  "fm-index-service-worker": "engine/fm/index-service-worker.ts",
   "trace-worker": "engine/trace/trace-worker.ts",
   "ratings-worker": "lib/arena/ratings-worker.ts",
   "agreement-worker": "lib/agreement/agreement-worker.ts",

@@ -20,7 +20,7 @@ import {
   shardPlan,
   WORKER_BYTES_PER_SHARD_BYTE,
 } from "./index";
-import { createIndexService } from "./service";
+import { createIndexService } from "./index-service";
 import { FmShard } from "./shard";
 
 const tmp = mkdtempSync(join(tmpdir(), "fm-test-"));

@@ -16,9 +16,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
 /**
- * @param name    the bundle's base name in dist/engine (`fm-service-worker`, `trace-worker`, ...)
+ * @param name    the bundle's base name in dist/engine (`fm-index-service-worker`, `trace-worker`, ...)
  * @param caller  the calling module's `import.meta.url`
- * @param source  the worker's TypeScript source, relative to the caller (`./service-worker.ts`)
+ * @param source  the worker's TypeScript source, relative to the caller (`./index-service-worker.ts`)
  */
 export function resolveWorker(name: string, caller: string, source: string): URL | null {
   const dir = process.env.FM_WORKER_DIR;

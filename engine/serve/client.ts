@@ -24,9 +24,9 @@ import {
   type ShardInfo,
   type ShardRef,
 } from "../fm/index";
+import type { IndexBackend } from "../fm/index-service";
+import type { ServiceQuery } from "../fm/index-service-queries";
 import type { Manifest } from "../fm/manifest";
-import type { IndexBackend } from "../fm/service";
-import type { ServiceQuery } from "../fm/service-queries";
 import { deserializeTraceError } from "../trace/errors";
 import type { LocatedRow, SpanPart, StageAnswer, TraceStage } from "../trace/stages";
 import { runStages } from "../trace/stages";

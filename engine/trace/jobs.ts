@@ -1,7 +1,7 @@
 /** The jobs the trace service runs, as plain messages (shared by the service and its workers). */
 
 import type { FmIndex } from "../fm/index";
-import { runQuery, type ServiceQuery } from "../fm/service-queries";
+import { runQuery, type ServiceQuery } from "../fm/index-service-queries";
 import { type SerializedTraceError, serializeTraceError } from "./errors";
 import { runStage, type TraceStage } from "./stages";
 import { type ContextRequest, documentContext, type TraceInput, traceText } from "./trace";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { FmError } from "../fm/errors";
 import { buildFmIndex, type CorpusDoc, type FmIndex, loadIndexFiles, openFmIndex } from "../fm/index";
-import { createIndexService } from "../fm/service";
+import { createIndexService } from "../fm/index-service";
 import { mulberry32 as rng } from "../random";
 import { bm25Scores, corpusIdf, normalizeRelevance, relevanceLevel } from "./bm25";
 import { TraceError } from "./errors";

@@ -2,7 +2,7 @@ import "server-only";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type LoadedIndex, loadIndexFiles } from "@/engine/fm/index";
-import { createIndexService, type IndexBackend } from "@/engine/fm/service";
+import { createIndexService, type IndexBackend } from "@/engine/fm/index-service";
 import {
   connectShardServers,
   type RemoteIndex,
@@ -17,7 +17,7 @@ import { processSingleton, processSingletonAsync, singletonKey } from "../proces
 /**
  * The process-wide FM-index over the default corpus (or INDEX_DIR), or over the shard servers of
  * ENGINE_URLS (`npm run -s engine -- serve`). Route handlers and server actions call `indexService()` and
- * get an IndexBackend either way (engine/fm/service.ts): locally, worker threads that share one copy of
+ * get an IndexBackend either way (engine/fm/index-service.ts): locally, worker threads that share one copy of
  * the index; remotely, a client that sends each stage of work to the servers in one request each. A
  * missing index is a 503 with the command that builds it; unreachable servers are a 503 naming them.
  */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildFmIndex, type CorpusDoc } from "@/engine/fm/index";
-import { createIndexService, type IndexService } from "@/engine/fm/service";
+import { createIndexService, type IndexService } from "@/engine/fm/index-service";
 import { errorBody, HttpError } from "../http-error";
 import {
   byteTokens,

@@ -4,7 +4,7 @@
  */
 
 import type { DocWindow, FindResult } from "@/engine/fm/index";
-import type { IndexBackend } from "@/engine/fm/service";
+import type { IndexBackend } from "@/engine/fm/index-service";
 import { HttpError } from "../http-error";
 import {
   byteTokens,

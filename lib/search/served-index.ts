@@ -1,6 +1,6 @@
 import "server-only";
 import { DEFAULT_MAX_QUERY_BYTES } from "@/engine/fm/index";
-import type { IndexBackend } from "@/engine/fm/service";
+import type { IndexBackend } from "@/engine/fm/index-service";
 import { indexName, indexService } from "../engine/fm";
 import type { IndexInfo } from "./infini-gram";
 

@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authedAction } from "@/lib/actions";
 import { db } from "@/lib/db/client";
+import { exportSlice } from "@/lib/export/from-database";
 import { parseExportQuery } from "@/lib/export/query";
-import { exportSlice } from "@/lib/export/service";
 import { HttpError } from "@/lib/http-error";
 import { DatasetImportError, datasetFromRecords, datasetNameSchema } from "@/lib/judges/datasets";
 

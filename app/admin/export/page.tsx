@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/lib/auth/session";
-import { exportFacets } from "@/lib/export/service";
+import { exportFacets } from "@/lib/export/from-database";
 import { ExportClient } from "./export-client";
 
 export const metadata: Metadata = { title: "Export" };

@@ -1,6 +1,6 @@
 import { FORMAT_INFO } from "@/lib/export/formats";
+import { exportSummary, streamExport } from "@/lib/export/from-database";
 import { exportFileName, parseExportQuery } from "@/lib/export/query";
-import { exportSummary, streamExport } from "@/lib/export/service";
 import { handler, json } from "@/lib/http";
 
 export const dynamic = "force-dynamic";

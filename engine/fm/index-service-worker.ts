@@ -7,8 +7,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { lowerThreadPriority } from "../thread-priority";
 import { serializeError } from "./errors";
 import { FmIndex } from "./fm-index";
+import { runQuery, type ServiceQuery } from "./index-service-queries";
 import type { Manifest } from "./manifest";
-import { runQuery, type ServiceQuery } from "./service-queries";
 
 // Below the request thread: a busy pool must not slow votes and pages (engine/thread-priority.ts).
 lowerThreadPriority();

@@ -1,3 +1,7 @@
+/**
+ * Exports of the app's own database: the reads of ./query.ts bound to `db()`, with voters named by a
+ * pseudonym (an HMAC under the export's purpose key) instead of their ids. Route handlers and pages call these.
+ */
 import "server-only";
 import { db } from "../db/client";
 import { pseudonym } from "../secrets";

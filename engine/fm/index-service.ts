@@ -8,7 +8,7 @@
  *   await service.batch([{ op: "countAll", query: "a b" }, { op: "countAll", query: "b c" }]);
  *   await service.close();
  *
- * Worker entry: see worker-path.ts (tsx source under tsx, else dist/engine/fm-service-worker.js from
+ * Worker entry: see worker-path.ts (tsx source under tsx, else dist/engine/fm-index-service-worker.js from
  * `npx tsx scripts/build-engine.ts`). With `workers: 0`, or when no worker entry exists, queries run on the
  * calling thread (still behind the same async methods).
  */
@@ -26,14 +26,14 @@ import {
   type ShardInfo,
   type ShardRef,
 } from "./fm-index";
+import { runQuery, type ServiceQuery } from "./index-service-queries";
 import { type LoadedIndex, loadIndexFiles } from "./load";
 import type { Manifest } from "./manifest";
-import { runQuery, type ServiceQuery } from "./service-queries";
 import type { RankRange } from "./shard";
 import { resolveWorker } from "./worker-path";
 import { runSoon, WorkerPool } from "./worker-pool";
 
-export type { ServiceQuery } from "./service-queries";
+export type { ServiceQuery } from "./index-service-queries";
 
 export interface IndexServiceOptions {
   dir: string;
@@ -216,6 +216,8 @@ export async function createIndexService(opts: IndexServiceOptions): Promise<Ind
   const maxQueryBytes = opts.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES;
   index.maxQueryBytes = maxQueryBytes;
   const url =
-    nWorkers > 0 ? resolveWorker("fm-service-worker", import.meta.url, "./service-worker.ts") : null;
+    nWorkers > 0
+      ? resolveWorker("fm-index-service-worker", import.meta.url, "./index-service-worker.ts")
+      : null;
   return new IndexService(index, files, url, nWorkers, maxQueryBytes);
 }
