@@ -1,12 +1,13 @@
 /**
  * Line-by-line reading of JSONL files (plain or gzip, detected by the `.gz` suffix or the gzip magic bytes),
- * with errors that name the file and the 1-based line.
+ * with errors that name the file and the 1-based line. Lines are split by ../lines.ts.
  */
 
 import type { createHash } from "node:crypto";
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { DEFAULT_MAX_LINE_BYTES, lines } from "../lines";
 import { FmInputError } from "./errors";
 
 function isGzip(path: string): boolean {
@@ -35,65 +36,6 @@ export interface ReadJsonlOptions {
   hash?: ReturnType<typeof createHash>;
   /** Longest line accepted (default DEFAULT_MAX_LINE_BYTES); a longer one is an error, or skipped. */
   maxLineBytes?: number;
-}
-
-/**
- * The longest line read by default: a document a quarter of V8's largest string, so that decoding and
- * parsing it cannot fail for size; a longer line is reported (or skipped) without being held in memory.
- */
-export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
-
-/**
- * Splits a byte stream into lines at "\n", "\r\n" or a lone "\r" (as readline does), decoding each as UTF-8.
- * Works on the raw chunks with Buffer.indexOf, about 3x less CPU than readline for large files; a line
- * spanning chunks is assembled once from its pieces (linear even for very long lines). A line longer than
- * `maxLineBytes` comes as null and its bytes are dropped as they arrive, so memory stays O(maxLineBytes).
- */
-export async function* lines(
-  stream: AsyncIterable<Buffer>,
-  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
-): AsyncGenerator<string | null> {
-  const pieces: Buffer[] = [];
-  let pending = 0; // bytes in pieces
-  let overlong = false; // the current line passed maxLineBytes: its bytes are dropped
-  let skipLf = false; // the previous chunk ended in "\r": a leading "\n" belongs to that break
-  for await (const chunk of stream) {
-    let start = 0;
-    if (skipLf && chunk.length > 0 && chunk[0] === 0x0a) start = 1;
-    skipLf = false;
-    for (;;) {
-      let end = chunk.indexOf(0x0a, start);
-      const cr = chunk.indexOf(0x0d, start);
-      if (cr !== -1 && (end === -1 || cr < end)) end = cr;
-      if (end === -1) break;
-      if (overlong || pending + (end - start) > maxLineBytes) yield null;
-      else if (pieces.length > 0) {
-        pieces.push(chunk.subarray(start, end));
-        yield Buffer.concat(pieces).toString("utf8");
-      } else yield chunk.toString("utf8", start, end);
-      pieces.length = 0;
-      pending = 0;
-      overlong = false;
-      start = end + 1;
-      if (chunk[end] === 0x0d) {
-        if (start < chunk.length) {
-          if (chunk[start] === 0x0a) start++;
-        } else skipLf = true;
-      }
-    }
-    if (start < chunk.length && !overlong) {
-      if (pending + (chunk.length - start) > maxLineBytes) {
-        overlong = true;
-        pieces.length = 0;
-        pending = 0;
-      } else {
-        pieces.push(chunk.subarray(start));
-        pending += chunk.length - start;
-      }
-    }
-  }
-  if (overlong) yield null;
-  else if (pieces.length > 0) yield Buffer.concat(pieces).toString("utf8");
 }
 
 /**
@@ -132,7 +74,7 @@ export async function* readJsonl(path: string, opts: ReadJsonlOptions = {}): Asy
   let line = 0;
   try {
     const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    for await (const text of lines(stream as AsyncIterable<Buffer>, max)) {
+    for await (const { text } of lines(stream as AsyncIterable<Buffer>, { maxLineBytes: max })) {
       line++;
       if (text === null) {
         const msg = `line longer than ${max} bytes (the limit: split the document)`;

@@ -5,7 +5,7 @@
  */
 import { createReadStream, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { lines } from "../lines";
 import { fnv1a, type Rng } from "./prng";
 
 export interface CorpusDoc {
@@ -40,13 +40,10 @@ export interface DomainSplit {
 
 export async function readCorpus(path: string): Promise<CorpusDoc[]> {
   const docs: CorpusDoc[] = [];
-  const lines = createInterface({
-    input: createReadStream(path, "utf8"),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
   let lineNo = 0;
-  for await (const line of lines) {
+  for await (const { text: line } of lines(createReadStream(path))) {
     lineNo++;
+    if (line === null) throw new Error(`${path}:${lineNo}: line too long to read as one document`);
     if (!line.trim()) continue;
     const rec = JSON.parse(line) as Partial<CorpusDoc> & { meta?: Record<string, unknown> };
     if (typeof rec.id !== "string" || typeof rec.domain !== "string" || typeof rec.text !== "string") {

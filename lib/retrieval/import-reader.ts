@@ -6,6 +6,7 @@
  */
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
+import { lines } from "../../engine/lines";
 import { type Paper, type PaperFormat, PaperImportError, recordParser } from "./papers";
 import { type BatchTermCounts, countBatchTerms, type PreparedPaper, preparePaper } from "./store";
 
@@ -35,59 +36,6 @@ export interface ReadBatch {
   termCounts?: BatchTermCounts;
 }
 
-/** Lines of a byte stream with the offset just past each, from `skip` bytes on; overlong lines come as null. */
-export async function* lines(
-  stream: AsyncIterable<Buffer>,
-  skip: number,
-  maxLineBytes: number,
-): AsyncGenerator<{ line: string | null; end: number }> {
-  let offset = 0; // bytes of the stream consumed before `pending`
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let overlong = false;
-  for await (const chunk of stream) {
-    let start = 0;
-    if (offset + chunk.length <= skip) {
-      offset += chunk.length;
-      continue;
-    }
-    if (offset < skip) {
-      start = skip - offset;
-    }
-    const base = offset; // stream offset of chunk[0]
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl < 0) break;
-      const end = base + nl + 1;
-      if (overlong || pendingBytes + (nl - start) > maxLineBytes) {
-        yield { line: null, end };
-      } else if (pendingBytes > 0) {
-        pending.push(chunk.subarray(start, nl));
-        yield { line: Buffer.concat(pending).toString("utf8"), end };
-      } else {
-        yield { line: chunk.toString("utf8", start, nl), end };
-      }
-      pending = [];
-      pendingBytes = 0;
-      overlong = false;
-      start = nl + 1;
-    }
-    if (start < chunk.length) {
-      if (!overlong && pendingBytes + (chunk.length - start) <= maxLineBytes) {
-        pending.push(Buffer.from(chunk.subarray(start)));
-        pendingBytes += chunk.length - start;
-      } else {
-        overlong = true;
-        pending = [];
-        pendingBytes = 0;
-      }
-    }
-    offset += chunk.length;
-  }
-  if (overlong) yield { line: null, end: offset };
-  else if (pendingBytes > 0) yield { line: Buffer.concat(pending).toString("utf8"), end: offset };
-}
-
 /**
  * Batches of prepared papers from `position` on; the last batch may hold no papers (lines after the last
  * paper). Throws PaperImportError at the first bad line in strict mode.
@@ -103,7 +51,8 @@ export async function* readBatches(o: ReadOptions): AsyncGenerator<ReadBatch> {
   let batch: ReadBatch = { papers: [], position: at, lines: lineNo, skipped: [] };
   let yieldedLines = o.lines;
   try {
-    for await (const { line, end } of lines(source, o.gzip ? o.position : 0, o.maxLineBytes)) {
+    const split = lines(source, { skip: o.gzip ? o.position : 0, maxLineBytes: o.maxLineBytes });
+    for await (const { text: line, end } of split) {
       at = base + end;
       lineNo++;
       let paper: Paper | null = null;
