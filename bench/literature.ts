@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/literature-corpus.ts --out /tmp/papers.jsonl --count 1000000     # once (~5 min)
  *   npx tsx bench/literature.ts --file /tmp/papers.jsonl [--db file:/tmp/lit.db | --db postgresql://...]
- *        [--skip-import] [--questions 300] [--budget POSTINGS] [--batch PAPERS]
+ *        [--skip-import | --import-only] [--questions 300] [--budget POSTINGS] [--batch PAPERS]
  *
  * Import: the file goes through `importPapersFile` (the CLI's and the admin page's importer) into a fresh
  * database; printed: abstracts per second of wall time and of this process's CPU time, and the process's
@@ -14,6 +14,7 @@
  * ones retrieved anything (those a relevance floor should reject; bench/literature-questions.ts). The machine's
  * load average is printed too: the figures are wall-clock times on a shared machine.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { applyMigrations } from "../lib/db/migrate";
@@ -28,6 +29,29 @@ import {
   RESEARCH_QUESTIONS,
 } from "./literature-questions";
 
+/**
+ * CPU seconds of each thread of this process so far (Linux: /proc/self/task/TID/stat, user + system), by
+ * thread id; empty elsewhere. A thread that has ended is missing, so the import samples it while it runs.
+ */
+function threadCpu(): Map<number, number> {
+  const out = new Map<number, number>();
+  if (process.platform !== "linux") return out;
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        out.set(Number(tid), (Number(f[11]) + Number(f[12])) / 100); // clock ticks (USER_HZ = 100)
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return out;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -38,6 +62,7 @@ async function main() {
       file: { type: "string" },
       db: { type: "string", default: "file:/tmp/lmr-literature-bench.db" },
       "skip-import": { type: "boolean", default: false },
+      "import-only": { type: "boolean", default: false },
       questions: { type: "string", default: "300" },
       seed: { type: "string", default: "7" },
       budget: { type: "string" },
@@ -59,8 +84,14 @@ async function main() {
       const marks: string[] = [];
       let nextMark = 0.1;
       let peak = 0;
+      const threads0 = threadCpu();
+      const threads = new Map<number, number>();
+      const sampleThreads = () => {
+        for (const [tid, s] of threadCpu()) threads.set(tid, s - (threads0.get(tid) ?? 0));
+      };
       const sampler = setInterval(() => {
         peak = Math.max(peak, process.memoryUsage().rss);
+        sampleThreads();
       }, 200);
       const r = await importPapersFile(sql, values.file, {
         format: "arxiv",
@@ -78,6 +109,7 @@ async function main() {
         },
       });
       clearInterval(sampler);
+      sampleThreads();
       const cpu = process.cpuUsage(cpu0);
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       console.log(
@@ -87,8 +119,22 @@ async function main() {
             .map((x) => x.toFixed(1))
             .join(" ")}`,
       );
+      if (threads.size > 0 && r.added > 0) {
+        // The main thread writes; the reading worker is the busiest other thread; the rest are V8's
+        // garbage-collection helpers and libuv's pool.
+        const main = threads.get(process.pid) ?? 0;
+        const others = [...threads].filter(([tid]) => tid !== process.pid).map(([, s]) => s);
+        const reader = Math.max(0, ...others);
+        const rest = others.reduce((a, b) => a + b, 0) - reader;
+        const us = (s: number) => `${Math.round((s * 1e6) / r.added)} us`;
+        console.log(
+          `import CPU per abstract by thread: writing (main) ${us(main)}, reading (worker) ${us(reader)}, ` +
+            `other threads ${us(rest)}`,
+        );
+      }
     }
 
+    if (values["import-only"]) return;
     const generated = generatedQuestions(process.cwd(), Number(values.questions), Number(values.seed));
     const questions = [...RESEARCH_QUESTIONS, ...generated];
     const opts = values.budget ? { postingBudget: Number(values.budget) } : {};

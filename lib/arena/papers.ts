@@ -4,7 +4,7 @@
  */
 import type { SqlClient } from "../db/sql";
 import type { ArenaPassage } from "../providers/types";
-import { type Paper, type PaperFormat, preparePaper, searchPapers, writeBatch } from "../retrieval";
+import { type Paper, type PaperFormat, PaperPreparer, searchPapers, writeBatch } from "../retrieval";
 import { type LiveSource, searchLive } from "../retrieval/live";
 
 /** Passages given to both models per question. */
@@ -50,11 +50,10 @@ export async function importPaperList(
   source: PaperFormat = "jsonl",
 ): Promise<{ added: number; updated: number; unchanged: number }> {
   const total = { added: 0, updated: 0, unchanged: 0 };
+  const preparer = new PaperPreparer(source, sql.provider);
   for (let i = 0; i < papers.length; i += 2000) {
-    const r = await writeBatch(
-      sql,
-      papers.slice(i, i + 2000).map((p) => preparePaper(p, source, sql.provider)),
-    );
+    const batch = papers.slice(i, i + 2000).map((p) => preparer.prepare(p));
+    const r = await writeBatch(sql, batch, undefined, undefined, preparer.takeCounts());
     total.added += r.added;
     total.updated += r.updated;
     total.unchanged += r.unchanged + r.duplicates;

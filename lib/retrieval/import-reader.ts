@@ -8,7 +8,7 @@ import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { lines } from "../../engine/lines";
 import { type Paper, type PaperFormat, PaperImportError, recordParser } from "./papers";
-import { type BatchTermCounts, countBatchTerms, type PreparedPaper, preparePaper } from "./store";
+import { type BatchTermCounts, PaperPreparer, type PreparedPaper } from "./store";
 
 export interface ReadOptions {
   file: string;
@@ -32,7 +32,7 @@ export interface ReadBatch {
   lines: number;
   /** Lines skipped in this batch, with their reasons ("line N: ..."). */
   skipped: string[];
-  /** The papers' document-frequency increments (`countBatchTerms`), summed here rather than by the writer. */
+  /** The papers' document-frequency increments (`PaperPreparer.takeCounts`), summed here rather than by the writer. */
   termCounts?: BatchTermCounts;
 }
 
@@ -42,6 +42,7 @@ export interface ReadBatch {
  */
 export async function* readBatches(o: ReadOptions): AsyncGenerator<ReadBatch> {
   const parse = recordParser(o.format);
+  const preparer = new PaperPreparer(o.format, o.provider);
   const raw = createReadStream(o.file, { start: o.gzip ? 0 : o.position, highWaterMark: 1 << 20 });
   const source: AsyncIterable<Buffer> = o.gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
   // Plain files are read from the committed offset; gzip is decompressed from the start and skipped.
@@ -72,18 +73,18 @@ export async function* readBatches(o: ReadOptions): AsyncGenerator<ReadBatch> {
         if (o.strict) throw new PaperImportError(lineNo, reason.replace(/^line \d+: /, ""));
         batch.skipped.push(reason);
       }
-      if (paper) batch.papers.push(preparePaper(paper, o.format, o.provider));
+      if (paper) batch.papers.push(preparer.prepare(paper));
       batch.position = at;
       batch.lines = lineNo;
       if (batch.papers.length >= o.batchSize) {
-        batch.termCounts = countBatchTerms(batch.papers);
+        batch.termCounts = preparer.takeCounts();
         yield batch;
         yieldedLines = lineNo;
         batch = { papers: [], position: at, lines: lineNo, skipped: [] };
       }
     }
     if (batch.lines > yieldedLines) {
-      batch.termCounts = countBatchTerms(batch.papers);
+      batch.termCounts = preparer.takeCounts();
       yield batch;
     }
   } finally {

@@ -51,5 +51,11 @@ export {
   type SearchResult,
   searchPapers,
 } from "./search";
-export { indexUnindexedPassages, type PreparedPaper, preparePaper, writeBatch } from "./store";
+export {
+  indexUnindexedPassages,
+  PaperPreparer,
+  type PreparedPaper,
+  preparePaper,
+  writeBatch,
+} from "./store";
 export { countWords, ENGLISH_STOPWORDS, splitSentences, tokenize } from "./tokenize";

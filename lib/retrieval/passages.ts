@@ -1,6 +1,6 @@
 /** Splitting papers into retrievable passages. */
 import type { Paper } from "./papers";
-import { countWords, splitSentences } from "./tokenize";
+import { collapseWhitespace, countWords, splitSentences } from "./tokenize";
 
 export interface Passage {
   /** `${paperId}#${index}`. */
@@ -36,7 +36,7 @@ export function splitIntoPassages(paper: Paper, options: SplitOptions = {}): Pas
   let current: { sentences: string[]; words: number } = { sentences: [], words: 0 };
   // Paragraph breaks are kept as sentence boundaries.
   for (const paragraph of paper.text.split(/\n\s*\n/)) {
-    for (const sentence of splitSentences(paragraph.replace(/\s+/g, " "))) {
+    for (const sentence of splitSentences(collapseWhitespace(paragraph))) {
       const w = countWords(sentence);
       if (current.words > 0 && current.words + w > maxWords && current.words >= minWords) {
         chunks.push(current);

@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import {
   abstractFromInvertedIndex,
+  arxivSchema,
+  checkArxivRecordFast,
   normalizeArxivId,
   normalizeDoi,
   type Paper,
@@ -12,8 +14,8 @@ import {
   parsePapersJsonl,
 } from "./papers";
 import { splitIntoPassages } from "./passages";
-import { tsvectorLiteral } from "./store";
-import { countWords, splitSentences, tokenize } from "./tokenize";
+import { indexTerms, PaperPreparer, preparePassageIndex, tsvectorLiteral } from "./store";
+import { collapseWhitespace, countWords, indexWords, splitSentences, tokenize } from "./tokenize";
 
 const readSamplePapers = () =>
   parsePapersJsonl(readFileSync(new URL("./sample-papers.jsonl", import.meta.url), "utf8"));
@@ -33,6 +35,39 @@ describe("tokenize", () => {
     assert.deepEqual(tokenize("Ünïcode naïve état"), ["ünïcode", "naïv", "état"]);
     assert.deepEqual(tokenize("深度学习模型"), ["深度", "学习", "模型"]);
     assert.deepEqual(tokenize("the of and"), []);
+  });
+
+  it("finds the same words in ASCII text as the Unicode word pattern does", () => {
+    const WORD = /[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}\p{N}]+)*/gu;
+    const alphabet = "aZ9 '-_.\n\t$\\{}x'";
+    let seed = 1;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    for (let i = 0; i < 2_000; i++) {
+      const s = Array.from({ length: next() % 40 }, () => alphabet[next() % alphabet.length]).join("");
+      assert.deepEqual(indexWords(s), s.toLowerCase().match(WORD) ?? [], JSON.stringify(s));
+    }
+    assert.deepEqual(indexWords("Don't O'Neil's 'quoted' x''y GPT-4o"), [
+      "don't",
+      "o'neil's",
+      "quoted",
+      "x",
+      "y",
+      "gpt",
+      "4o",
+    ]);
+  });
+
+  it("collapses whitespace as /\\s+/ does", () => {
+    const spaces = " \t\n\v\f\r\u00a0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+    for (const a of spaces)
+      for (const b of ["", ...spaces]) {
+        const s = `x${a}${b}y${a} z${b}`;
+        assert.equal(collapseWhitespace(s), s.replace(/\s+/g, " "), JSON.stringify(s));
+      }
+    assert.equal(collapseWhitespace("  a  b\n"), " a b ");
   });
 
   it("splits sentences without breaking after common abbreviations", () => {
@@ -245,7 +280,67 @@ describe("arXiv metadata snapshot records", () => {
     assert.equal(p.doi, undefined);
   });
 
+  it("takes the same records as the schema and reads them the same way (the import's hand-written fast path)", () => {
+    const long = (n: number) => "x".repeat(n);
+    const variants: unknown[] = [
+      record,
+      { ...record, authors_parsed: null, authors: null, doi: null, "journal-ref": null, categories: null },
+      { ...record, authors_parsed: undefined, versions: undefined, update_date: undefined, categories: "  " },
+      { ...record, title: " \t\u00a0Spaced\u2003 title\r\n ", abstract: "a\u2028b\u00a0 c  " },
+      { ...record, versions: [{ created: null }, { version: "v2" }], id: "hep-th/9901001v3" },
+      { ...record, authors_parsed: [["Only"], [null, "A."], []] },
+      // Bad records, each failing one check of the schema.
+      null,
+      [record],
+      "a string",
+      { ...record, id: 704.0001 },
+      { ...record, id: "nope" },
+      { ...record, title: " \n " },
+      { ...record, title: long(2_001) },
+      { ...record, title: undefined },
+      { ...record, abstract: long(100_001) },
+      { ...record, abstract: 5 },
+      { ...record, authors: long(100_001) },
+      { ...record, authors: ["A"] },
+      { ...record, authors_parsed: "Balázs" },
+      { ...record, authors_parsed: [["Balázs", 1]] },
+      { ...record, authors_parsed: ["Balázs"] },
+      { ...record, authors_parsed: Array.from({ length: 5_001 }, () => ["A"]) },
+      { ...record, categories: 3 },
+      { ...record, doi: { doi: "10.1/x" } },
+      { ...record, "journal-ref": false },
+      { ...record, versions: {} },
+      { ...record, versions: [null] },
+      { ...record, versions: [["v1"]] },
+      { ...record, versions: [{ created: 5 }] },
+      { ...record, update_date: 2008 },
+    ];
+    let accepted = 0;
+    for (const [i, v] of variants.entries()) {
+      const fast = checkArxivRecordFast(v);
+      const schema = arxivSchema.safeParse(v);
+      if (fast === null) continue; // declined: the schema decides (and names what is wrong)
+      accepted++;
+      assert.ok(schema.success, `variant ${i}: the fast path accepted what the schema refuses`);
+      const { versions: fv, ...fastRest } = fast;
+      const { versions: sv, ...schemaRest } = schema.data;
+      assert.deepEqual(fastRest, schemaRest, `variant ${i}`);
+      assert.deepEqual(
+        fv?.map((x) => x.created),
+        sv?.map((x) => x.created),
+        `variant ${i}`,
+      );
+    }
+    assert.equal(accepted, 6, "the valid variants take the fast path");
+    for (const v of variants.slice(6)) assert.equal(arxivSchema.safeParse(v).success, false);
+  });
+
   it("names the line and the field of a bad record", () => {
+    assert.throws(
+      () => parseArxivRecord({ ...record, authors_parsed: [["A", 1]] }, 4),
+      /line 4: authors_parsed\.0\.1: /,
+    );
+    assert.throws(() => parseArxivRecord({ ...record, title: undefined }, 3), /line 3: title: /);
     assert.throws(
       () => parseArxivRecord({ ...record, id: "nope" }, 5),
       /line 5: id: not an arXiv identifier/,
@@ -314,6 +409,58 @@ describe("OpenAlex works", () => {
 });
 
 describe("index terms", () => {
+  it("are the same from a PaperPreparer as from indexTerms, with the batch's document frequencies", () => {
+    const papers: Paper[] = [
+      ...readSamplePapers(),
+      paper({
+        id: "u1",
+        title: "Ünïcode naïve état",
+        abstract: "深度学习模型 and FlexOlmo’s routing; it's naïve.",
+      }),
+      paper({
+        id: "u2",
+        title: "Indexes",
+        abstract: "indexes index INDEXED the of and",
+        text: "Body one. Body two!",
+      }),
+      paper({ id: "u3", title: "the", abstract: "of and" }),
+    ];
+    for (const provider of ["sqlite", "postgresql"] as const) {
+      // maxWords 5: the preparer forgets its words after each batch, which must not change a term or a count.
+      for (const preparer of [
+        new PaperPreparer("jsonl", provider),
+        new PaperPreparer("jsonl", provider, 5),
+      ]) {
+        for (const batch of [papers.slice(0, 7), papers.slice(7), papers]) {
+          const df = new Map<string, number>();
+          let passages = 0;
+          let tokens = 0;
+          for (const p of batch) {
+            const prepared = preparer.prepare(p);
+            assert.equal(prepared.passages.length, splitIntoPassages(p).length);
+            for (const pp of prepared.passages) {
+              const terms = indexTerms(p.title, pp.text);
+              const expected = preparePassageIndex(terms, provider);
+              assert.deepEqual(
+                { indexed: pp.indexed, distinct: pp.distinct, length: pp.length },
+                expected,
+                `${p.id} #${pp.position}`,
+              );
+              passages++;
+              tokens += terms.length;
+              for (const t of new Set(terms)) df.set(t, (df.get(t) ?? 0) + 1);
+            }
+          }
+          const counts = preparer.takeCounts();
+          assert.deepEqual([counts.passages, counts.tokens], [passages, tokens]);
+          const terms = counts.terms ? counts.terms.split(" ") : [];
+          assert.deepEqual(new Map(terms.map((t, i) => [t, counts.counts[i]])), df);
+          assert.equal(terms.length, df.size, "each term once");
+        }
+      }
+    }
+  });
+
   it("write a stripped tsvector literal: each term once, without positions", () => {
     assert.equal(tsvectorLiteral(["a", "b", "a"]), "'a' 'b'");
     assert.equal(tsvectorLiteral(Array.from({ length: 300 }, () => "x")), "'x'");

@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import type { SqlClient, SqlRunner, SqlValue } from "../db/sql";
 import type { Paper, PaperFormat } from "./papers";
 import { splitIntoPassages } from "./passages";
-import { tokenize } from "./tokenize";
+import { indexWords, termOfWord, tokenize } from "./tokenize";
 
 /** Reserved PaperTerm rows ('#' never occurs in a term): passage count and total index terms. */
 export const PASSAGES_KEY = "#passages";
@@ -64,12 +64,9 @@ export interface PreparedPaper {
   passages: PreparedPassage[];
 }
 
-export function preparePaper(
-  paper: Paper,
-  source: PaperFormat = "jsonl",
-  provider: SqlClient["provider"] = "sqlite",
-): PreparedPaper {
-  const hash = createHash("sha256")
+/** SHA-256 of the fields a paper is stored with: an identical record met again is skipped. */
+function paperHash(paper: Paper): string {
+  return createHash("sha256")
     .update(
       JSON.stringify([
         paper.id,
@@ -86,13 +83,124 @@ export function preparePaper(
       ]),
     )
     .digest("base64url");
-  const passages = splitIntoPassages(paper).map((p) => ({
-    position: p.index,
-    section: p.section,
-    text: p.text,
-    ...preparePassageIndex(indexTerms(paper.title, p.text), provider),
-  }));
-  return { paper, source, hash, passages };
+}
+
+/** A term met by a `PaperPreparer`: shared by every word that stems to it. */
+interface TermEntry {
+  term: string;
+  /** The last passage that held it (its serial number), and the batch whose count `df` is. */
+  passage: number;
+  batch: number;
+  /** Passages of that batch holding it. */
+  df: number;
+}
+
+/** Words a `PaperPreparer` remembers before it starts afresh (between two batches): some tens of MB. */
+const PREPARER_WORDS_MAX = 200_000;
+
+/**
+ * Prepares the papers of an import (passages split, index rows made) and counts their terms batch by batch.
+ * The terms are `indexTerms`' (tokenize.ts's `indexWords` and `termOfWord`), made for bulk work with one
+ * hash lookup per word: a raw word leads to its term's entry, whose stamps tell whether the passage and the
+ * batch already hold the term, in place of a Set per passage and a Map per batch (the reading thread spent
+ * a third of its time in those three lookups per word). Words are remembered across papers (the vocabulary
+ * is Zipfian, so most hit); past PREPARER_WORDS_MAX the memory is dropped when a batch ends.
+ */
+export class PaperPreparer {
+  private readonly byWord = new Map<string, TermEntry | null>();
+  private readonly byTerm = new Map<string, TermEntry>();
+  private passageNo = 0;
+  private batchNo = 1;
+  private batchTerms: TermEntry[] = [];
+  private passages = 0;
+  private tokens = 0;
+
+  /** `maxWords`: how many words it remembers before starting afresh at the end of a batch. */
+  constructor(
+    private readonly source: PaperFormat = "jsonl",
+    private readonly provider: SqlClient["provider"] = "sqlite",
+    private readonly maxWords = PREPARER_WORDS_MAX,
+  ) {}
+
+  prepare(paper: Paper): PreparedPaper {
+    const passages = splitIntoPassages(paper).map((p) => ({
+      position: p.index,
+      section: p.section,
+      text: p.text,
+      ...this.passageIndex(paper.title, p.text),
+    }));
+    return { paper, source: this.source, hash: paperHash(paper), passages };
+  }
+
+  /** `preparePassageIndex(indexTerms(title, text))`, counting the passage's terms into the batch. */
+  private passageIndex(
+    title: string,
+    text: string,
+  ): Pick<PreparedPassage, "indexed" | "distinct" | "length"> {
+    const serial = ++this.passageNo;
+    const terms: string[] = [];
+    const distinct: string[] = [];
+    for (const word of indexWords(`${title}\n${text}`)) {
+      let e = this.byWord.get(word);
+      if (e === undefined) {
+        const term = termOfWord(word);
+        e = term === "" ? null : (this.byTerm.get(term) ?? null);
+        if (term !== "" && e === null) {
+          e = { term, passage: 0, batch: 0, df: 0 };
+          this.byTerm.set(term, e);
+        }
+        this.byWord.set(word, e);
+      }
+      if (e === null) continue;
+      terms.push(e.term);
+      if (e.passage !== serial) {
+        e.passage = serial;
+        distinct.push(e.term);
+        if (e.batch !== this.batchNo) {
+          e.batch = this.batchNo;
+          e.df = 0;
+          this.batchTerms.push(e);
+        }
+        e.df++;
+      }
+    }
+    this.passages++;
+    this.tokens += terms.length;
+    return {
+      indexed: this.provider === "postgresql" ? tsvectorLiteral(distinct) : terms.join(" "),
+      distinct: distinct.join(" "),
+      length: terms.length,
+    };
+  }
+
+  /** The document-frequency increments of the papers prepared since the last call; a new batch starts. */
+  takeCounts(): BatchTermCounts {
+    const entries = this.batchTerms;
+    const counts: BatchTermCounts = {
+      terms: entries.map((e) => e.term).join(" "),
+      counts: Int32Array.from(entries, (e) => e.df),
+      passages: this.passages,
+      tokens: this.tokens,
+    };
+    this.batchTerms = [];
+    this.batchNo++;
+    this.passages = 0;
+    this.tokens = 0;
+    if (this.byWord.size > this.maxWords) {
+      this.byWord.clear();
+      this.byTerm.clear();
+    }
+    return counts;
+  }
+}
+
+/** One paper ready to store (a fresh `PaperPreparer`; an import keeps one for all its papers). */
+export function preparePaper(
+  paper: Paper,
+  source: PaperFormat = "jsonl",
+  provider: SqlClient["provider"] = "sqlite",
+): PreparedPaper {
+  return new PaperPreparer(source, provider).prepare(paper);
 }
 
 export interface BatchCounts {
@@ -212,19 +320,6 @@ export interface BatchTermCounts {
   tokens: number;
 }
 
-export function countBatchTerms(batch: readonly PreparedPaper[]): BatchTermCounts {
-  const df = new Map<string, number>();
-  let passages = 0;
-  let tokens = 0;
-  for (const p of batch)
-    for (const pp of p.passages) {
-      passages++;
-      tokens += pp.length;
-      if (pp.distinct) for (const t of pp.distinct.split(" ")) df.set(t, (df.get(t) ?? 0) + 1);
-    }
-  return { terms: [...df.keys()].join(" "), counts: Int32Array.from(df.values()), passages, tokens };
-}
-
 /**
  * tsvector literal of a passage's terms: each distinct term once, without positions (a "stripped" tsvector).
  * Nothing reads positions (candidates are matched by terms and ranked by idf-weighted coverage, the BM25 score
@@ -240,8 +335,8 @@ export function tsvectorLiteral(terms: Iterable<string>): string {
  * Stores a batch in one transaction: new papers are added, changed ones replaced (their old passages
  * leave the index and the statistics), unchanged ones skipped; the import's progress is committed with
  * them. Papers are matched by arXiv id, then DOI, then id; a matched paper keeps its id and gains the
- * identifiers it lacked (unless another paper holds them). `termCounts`, when given, is
- * `countBatchTerms(batch)` made ahead (by the import's reading thread).
+ * identifiers it lacked (unless another paper holds them). `termCounts`, when given, is the batch's
+ * `PaperPreparer.takeCounts()`, made ahead (by the import's reading thread).
  */
 export async function writeBatch(
   sql: SqlClient,
