@@ -110,6 +110,15 @@ test("two models on a local OpenAI-compatible server, one reasoning: readable st
   await page.goto("/admin/models");
   await registerModel(page, REASONER);
   await registerModel(page, PLAIN);
+  // An admin can tell the app that a model's replies start inside <think> (the app also learns it), and undo it.
+  await page
+    .getByRole("button", { name: `${REASONER.name}: read replies as reasoning until </think>` })
+    .click();
+  await expect(page.getByTestId(`reasoning-${REASONER.name}`)).toHaveText("replies start inside <think>");
+  await page
+    .getByRole("button", { name: `${REASONER.name}: read replies as answer unless they open with <think>` })
+    .click();
+  await expect(page.getByTestId(`reasoning-${REASONER.name}`)).toHaveCount(0);
   await page.goto("/arena");
   await expect(page.getByRole("region", { name: "No real language model has been added yet" })).toHaveCount(
     0,

@@ -14,7 +14,7 @@ import { createSql, type SqlClient } from "../db/sql";
 import { type DatabaseTarget, databaseTarget } from "../db/target";
 import { readRecording, startFakeOpenAiServer } from "../providers/fake-openai-server";
 import { openAiProvider } from "../providers/openai-client";
-import { registerOpenAiProvider, seedDefaultProviders } from "../providers/registry";
+import { providerFor, registerOpenAiProvider, seedDefaultProviders } from "../providers/registry";
 import { openSecret } from "../providers/secret-box";
 import { type AnswerProvider, type ArenaPassage, ProviderError } from "../providers/types";
 import { parsePapersJsonl } from "../retrieval";
@@ -400,13 +400,35 @@ test("a reasoning model's reasoning stays out of the streamed answer and is reve
   }
 });
 
-test("a reasoning model whose server strips the opening <think>: its reasoning is taken back from the page at </think>, stored apart, and never shown as answer again", async () => {
+test("a reasoning model whose server strips the opening <think>: its reasoning is taken back from the page at </think>, stored apart, and the habit is remembered on the model's row, so no later reply (on any instance, after a restart) shows it", async () => {
   const fake = await startFakeOpenAiServer({
     models: { r1: { recording: "vllm-think-open-stripped" }, llama: { recording: "ollama" } },
   });
   const r1 = readRecording("vllm-think-open-stripped").info;
+  const key = [{ id: "0badc0de", key: randomBytes(32) }];
+  const register = async (name: string, modelName: string, reasoningStartsInside?: boolean) =>
+    (
+      await registerOpenAiProvider(
+        db,
+        {
+          name,
+          baseUrl: fake.url,
+          modelName,
+          apiKey: "",
+          timeoutSeconds: 10,
+          weight: 1,
+          reasoningStartsInside,
+        },
+        key,
+      )
+    ).id;
+  const r1Id = await register("r1-stripped", "r1");
+  const llamaId = await register("llama-plain", "llama");
+  // The same model registered by an admin who ticked "replies start inside": right from its first reply.
+  const r1KnownId = await register("r1-known", "r1", true);
+  const loadModel = () => Promise.reject(new Error("no local model in this test"));
   try {
-    const battle = async () => {
+    const battle = async (modelAId: string) => {
       const b = await createBattle(db, {
         userId: bob,
         question: "How do experts opt out?",
@@ -414,13 +436,15 @@ test("a reasoning model whose server strips the opening <think>: its reasoning i
         candidates: models.map((id) => ({ id, weight: 1 })),
       });
       const events: BattleEvent[] = [];
-      const make = (modelName: string, label: string) =>
-        openAiProvider({ baseUrl: fake.url, modelName, timeoutMs: 10_000, label });
+      // As the app does for each battle: the rows as they are now, the habit remembered in the database.
+      const row = async (id: string) => db.modelProvider.findUniqueOrThrow({ where: { id } });
+      const make = async (id: string, label: string) =>
+        providerFor(await row(id), { key, loadModel, label, db });
       const status = await runBattle(db, {
         battleId: b.id,
         question: "How do experts opt out?",
         passages,
-        providers: [make("r1", "Model A"), make("llama", "Model B")],
+        providers: [await make(modelAId, "Model A"), await make(llamaId, "Model B")],
         names: [],
         signal: new AbortController().signal,
         emit: (e) => events.push(e),
@@ -435,29 +459,39 @@ test("a reasoning model whose server strips the opening <think>: its reasoning i
         everShown.push(shown);
       }
       assert.equal(shown, r1.answer);
-      const row = await db.battle.findUniqueOrThrow({ where: { id: b.id } });
-      assert.equal(row.answerA, r1.answer);
-      assert.equal(row.reasoningA, r1.reasoning);
+      const stored = await db.battle.findUniqueOrThrow({ where: { id: b.id } });
+      assert.equal(stored.answerA, r1.answer);
+      assert.equal(stored.reasoningA, r1.reasoning);
       const vote = await castVote(sqlc, { battleId: b.id, userId: bob, choice: "b" });
       assert.equal(vote.reasoningA, r1.reasoning);
       return { events, everShown };
     };
+    const habit = async (id: string) =>
+      (await db.modelProvider.findUniqueOrThrow({ where: { id } })).reasoningStartsInside;
+    assert.equal(await habit(r1Id), false);
     // First reply: nothing says it is reasoning until </think>; then the page is told to take it back.
-    const first = await battle();
+    const first = await battle(r1Id);
     assert.ok(first.everShown.some((s) => s.startsWith("Okay, so")));
     assert.deepEqual(
       first.events.filter((e) => e.type === "retracted"),
       [{ type: "retracted", side: "a" }],
     );
-    // The client has learnt the model's habit: the next reply is reasoning from its first token.
-    const second = await battle();
-    assert.ok(!second.everShown.some((s) => s.includes("Okay, so")), "no reasoning reaches the page");
-    assert.equal(second.events.filter((e) => e.type === "retracted").length, 0);
-    assert.deepEqual(
-      second.events.filter((e) => e.type === "thinking"),
-      [{ type: "thinking", side: "a" }],
-    );
+    // The habit is stored on the model's row (the write is not awaited by the stream: wait for it).
+    for (let i = 0; i < 100 && !(await habit(r1Id)); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await habit(r1Id), true, "the model's row remembers that its replies start inside");
+    assert.equal(await habit(llamaId), false, "the plain model is left as it was");
+    // The next reply, through a provider built afresh from the row: reasoning from its first token.
+    for (const id of [r1Id, r1KnownId]) {
+      const next = await battle(id);
+      assert.ok(!next.everShown.some((s) => s.includes("Okay, so")), "no reasoning reaches the page");
+      assert.equal(next.events.filter((e) => e.type === "retracted").length, 0);
+      assert.deepEqual(
+        next.events.filter((e) => e.type === "thinking"),
+        [{ type: "thinking", side: "a" }],
+      );
+    }
   } finally {
+    await db.modelProvider.deleteMany({ where: { id: { in: [r1Id, llamaId, r1KnownId] } } });
     await fake.close();
   }
 });

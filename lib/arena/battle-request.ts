@@ -100,8 +100,8 @@ export async function streamBattle(
     question: started.question,
     passages: started.passages,
     providers: [
-      providerFor(started.rowA, { key, loadModel: modelService, label: "Model A" }),
-      providerFor(started.rowB, { key, loadModel: modelService, label: "Model B" }),
+      providerFor(started.rowA, { key, loadModel: modelService, label: "Model A", db: db() }),
+      providerFor(started.rowB, { key, loadModel: modelService, label: "Model B", db: db() }),
     ],
     names,
     signal,

@@ -5,7 +5,9 @@
  * streamed reply is read up to MAX_REPLY_CHARS (enough to hold a verdict) and then stopped. A provider
  * without `complete` falls back to its answer path with the prompt as the question and no passages.
  */
+
 import type { FlexOlmo } from "../../engine/moe";
+import type { Db } from "../db/create";
 import { type ProviderRow, providerFor } from "../providers/registry";
 import type { SecretKey } from "../secrets";
 import { extractiveJudge } from "./extractive-judge";
@@ -22,7 +24,7 @@ const REASONING_KEPT = 160;
 
 export function judgeFromProvider(
   row: ProviderRow,
-  opts: { key: SecretKey[]; loadModel: () => Promise<FlexOlmo>; fetch?: typeof fetch },
+  opts: { key: SecretKey[]; loadModel: () => Promise<FlexOlmo>; fetch?: typeof fetch; db?: Db },
 ): JudgeFn {
   if (row.kind === "extractive") return async ({ item, swapped }) => extractiveJudge(item, swapped);
   const provider = providerFor(row, { ...opts, label: `Judge ${row.name}` });

@@ -8,7 +8,6 @@
  * a browser through a voided battle.
  */
 
-import { processSingleton, singletonKey } from "../process-singleton";
 import { readChatStream } from "./chat-stream";
 import { acquireSlot } from "./model-slots";
 import { chatMessages } from "./prompt";
@@ -47,6 +46,16 @@ export interface OpenAiClientOptions {
   /** Waits between retries (tests pass a fake clock). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
+  /**
+   * The model's replies start inside the reasoning (its chat template opens `<think>` in the prompt, so only
+   * `</think>` appears): read as reasoning from the first token, so it never shows as answer.
+   */
+  reasoningStartsInside?: boolean;
+  /**
+   * Called when a reply shows the model's habit differs from `reasoningStartsInside` (a bare `</think>` came
+   * first, or a reply assumed to start inside ended without one), so the caller can remember it.
+   */
+  onReasoningStartLearned?: (startsInside: boolean) => void;
 }
 
 export function chatCompletionsUrl(baseUrl: string): string {
@@ -107,15 +116,6 @@ class RetryableError extends Error {
 }
 
 /**
- * Models seen to start their replies inside the reasoning (a bare `</think>`: the server strips the opening
- * tag), keyed by the model's slot key or URL and name; their next replies are read as reasoning from the
- * first token, so the reasoning never shows as answer. A reply that then ends without `</think>` forgets it.
- * Bounded: one entry per registered model; one set per process (every bundle's copy of this module shares it).
- */
-const STARTS_INSIDE = singletonKey<Set<string>>("reasoning-starts-inside");
-const startsInside = () => processSingleton(STARTS_INSIDE, () => new Set());
-
-/**
  * Answers arena questions with the arena's chat prompt (`answer`), and takes raw prompts for judges
  * (`complete`: the system and user messages exactly as given, temperature 0).
  */
@@ -124,7 +124,7 @@ export function openAiProvider(opts: OpenAiClientOptions): AnswerProvider {
   const sleep = opts.sleep ?? sleepFor;
   const policy = opts.retry ?? DEFAULT_RETRY;
   const redact = (s: string) => (opts.apiKey ? s.split(opts.apiKey).join("[redacted]") : s);
-  const modelKey = opts.concurrency?.key ?? `${opts.baseUrl}\n${opts.modelName}`;
+  let startsInside = opts.reasoningStartsInside === true;
   return {
     answer: ({ question, passages, signal }: AnswerRequest) =>
       stream(chatMessages(question, passages), signal, 0.7, opts.maxTokens ?? 1024),
@@ -222,12 +222,11 @@ export function openAiProvider(opts: OpenAiClientOptions): AnswerProvider {
       for (let attempt = 0; ; attempt++) {
         try {
           const res = await request(body, combined);
-          const inside = { startsInside: startsInside().has(modelKey) };
-          for await (const piece of readChatStream(res, opts.label, redact, inside)) {
+          for await (const piece of readChatStream(res, opts.label, redact, { startsInside })) {
             if (typeof piece === "string" || "reasoning" in piece) tokens++;
             else if ("moved" in piece) {
-              if (piece.moved === "reasoning") startsInside().add(modelKey);
-              else startsInside().delete(modelKey);
+              startsInside = piece.moved === "reasoning";
+              opts.onReasoningStartLearned?.(startsInside);
             }
             yield piece;
           }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { FlexOlmo } from "../../engine/moe";
 import type { Db } from "../db/create";
+import { log } from "../log";
 import type { SecretKey } from "../secrets";
 import { extractiveProvider } from "./extractive";
 import { flexOlmoProvider, seededConfigurations } from "./flexolmo";
@@ -30,6 +31,20 @@ export interface ProviderRow {
   enabled: boolean;
   weight: number;
   config: string | null;
+  /** Replies start inside the reasoning (only `</think>` appears); learned or set by an admin. */
+  reasoningStartsInside?: boolean;
+}
+
+/**
+ * Stores whether a model's replies start inside the reasoning, so every instance reads its next replies right
+ * from the first token (also after a restart). A failure to store is logged, not thrown: the reply is fine.
+ */
+export async function rememberReasoningStart(db: Db, id: string, startsInside: boolean): Promise<void> {
+  try {
+    await db.modelProvider.update({ where: { id }, data: { reasoningStartsInside: startsInside } });
+  } catch (e) {
+    log("providers").warn({ id, err: (e as Error).message }, "could not store the model's reasoning habit");
+  }
 }
 
 /** Builds the answer provider of a row. `label` names the side in messages ("Model A"). */
@@ -41,6 +56,8 @@ export function providerFor(
     label: string;
     fetch?: typeof fetch;
     retry?: RetryPolicy;
+    /** Where a model's learned habits are kept (its row): given, a reply's habit is remembered there. */
+    db?: Db;
   },
 ): AnswerProvider {
   if (row.kind === "extractive") return extractiveProvider();
@@ -56,6 +73,10 @@ export function providerFor(
       concurrency: { key: row.id, limit: row.maxConcurrent ?? 4 },
       fetch: opts.fetch,
       retry: opts.retry,
+      reasoningStartsInside: row.reasoningStartsInside,
+      onReasoningStartLearned: opts.db
+        ? (startsInside) => void rememberReasoningStart(opts.db!, row.id, startsInside)
+        : undefined,
     });
   }
   if (row.kind === "local") {
@@ -129,6 +150,11 @@ export const newProviderSchema = z.object({
     .number({ message: "Enter a number" })
     .gt(0, "The weight must be above 0")
     .max(1000, "The weight is at most 1000"),
+  /** A checkbox: the model's chat template opens `<think>` in the prompt (replies start inside the reasoning). */
+  reasoningStartsInside: z
+    .enum(["on"])
+    .optional()
+    .transform((v) => v === "on"),
 });
 export type NewProvider = z.infer<typeof newProviderSchema>;
 
@@ -143,7 +169,10 @@ export class ProviderNameTakenError extends Error {
 /** `keys[0]` (the current provider key) seals the API key. */
 export async function registerOpenAiProvider(
   db: Db,
-  input: Omit<NewProvider, "maxConcurrent"> & { maxConcurrent?: number },
+  input: Omit<NewProvider, "maxConcurrent" | "reasoningStartsInside"> & {
+    maxConcurrent?: number;
+    reasoningStartsInside?: boolean;
+  },
   keys: SecretKey[],
 ) {
   const key = keys[0];
@@ -159,6 +188,7 @@ export async function registerOpenAiProvider(
         maxConcurrent: input.maxConcurrent ?? 4,
         weight: input.weight,
         enabled: true,
+        reasoningStartsInside: input.reasoningStartsInside === true,
       },
       select: { id: true, name: true },
     });

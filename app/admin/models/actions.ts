@@ -56,6 +56,26 @@ export const toggleLeaderboardAction = authedAction(
   },
 );
 
+export const setReasoningStartAction = authedAction(
+  {
+    role: "admin",
+    schema: z.object({ id: z.string().min(1).max(40), startsInside: z.enum(["true", "false"]) }),
+  },
+  async ({ id, startsInside }) => {
+    const row = await db().modelProvider.update({
+      where: { id },
+      data: { reasoningStartsInside: startsInside === "true" },
+    });
+    revalidatePath("/admin/models");
+    return {
+      ok: true,
+      message: row.reasoningStartsInside
+        ? `${row.name}'s replies are read as reasoning until its </think>.`
+        : `${row.name}'s replies are read as answer unless they open with <think>.`,
+    };
+  },
+);
+
 export const setVoteCapAction = authedAction(
   {
     role: "admin",

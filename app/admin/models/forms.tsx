@@ -6,6 +6,7 @@ import { Field } from "../../components/field";
 import {
   importPapersAction,
   registerModelAction,
+  setReasoningStartAction,
   setVoteCapAction,
   toggleLeaderboardAction,
   toggleModelAction,
@@ -94,6 +95,21 @@ export function RegisterModelForm() {
         required
         error={e.weight}
       />
+      <div className="sm:col-span-2">
+        <label className="flex items-start gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="reasoningStartsInside"
+            className="mt-1"
+            aria-describedby="reasoningStartsInside-hint"
+          />
+          <span>Replies start inside the reasoning (only &lt;/think&gt; appears)</span>
+        </label>
+        <p id="reasoningStartsInside-hint" className="muted mt-1 text-xs">
+          For a reasoning model whose chat template opens &lt;think&gt; in the prompt, such as DeepSeek-R1 on
+          vLLM without --reasoning-parser. Left unticked, the app learns it from the model's first such reply.
+        </p>
+      </div>
       <div className="flex flex-wrap items-center gap-3 sm:col-span-2">
         <button type="submit" className="btn-primary" disabled={pending}>
           Register model
@@ -123,6 +139,30 @@ export function LeaderboardToggleButton({ id, name, listed }: { id: string; name
       fields={{ id, listed: listed ? "false" : "true" }}
       label={listed ? "Hide from leaderboard" : "Show on leaderboard"}
       ariaLabel={`${listed ? "Hide" : "Show"} ${name} ${listed ? "from" : "on"} the leaderboard`}
+      variant="secondary"
+    />
+  );
+}
+
+export function ReasoningStartButton({
+  id,
+  name,
+  startsInside,
+}: {
+  id: string;
+  name: string;
+  startsInside: boolean;
+}) {
+  return (
+    <ActionButton
+      action={setReasoningStartAction}
+      fields={{ id, startsInside: startsInside ? "false" : "true" }}
+      label={startsInside ? "Replies open <think>" : "Replies start inside <think>"}
+      ariaLabel={
+        startsInside
+          ? `${name}: read replies as answer unless they open with <think>`
+          : `${name}: read replies as reasoning until </think>`
+      }
       variant="secondary"
     />
   );

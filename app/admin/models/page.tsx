@@ -9,6 +9,7 @@ import { DataRow, DataTable } from "../../components/data-table";
 import {
   ImportPapersForm,
   LeaderboardToggleButton,
+  ReasoningStartButton,
   RegisterModelForm,
   ToggleModelButton,
   VoteCapForm,
@@ -61,6 +62,7 @@ export default async function ModelsPage() {
         onLeaderboard: true,
         weight: true,
         config: true,
+        reasoningStartsInside: true,
       },
     }),
     modelAnswerStats(db()),
@@ -122,6 +124,11 @@ export default async function ModelsPage() {
                     <span className="muted">
                       {m.modelName} · {m.apiKeyCipher ? "key stored (encrypted)" : "no key"}
                     </span>
+                    {m.reasoningStartsInside && (
+                      <span className="muted block" data-testid={`reasoning-${m.name}`}>
+                        replies start inside &lt;think&gt;
+                      </span>
+                    )}
                   </>
                 ) : m.kind === "local" ? (
                   <span className="muted">
@@ -156,6 +163,9 @@ export default async function ModelsPage() {
                 <div className="flex flex-wrap gap-1">
                   <ToggleModelButton id={m.id} name={m.name} enabled={m.enabled} />
                   <LeaderboardToggleButton id={m.id} name={m.name} listed={m.onLeaderboard} />
+                  {m.kind === "openai" && (
+                    <ReasoningStartButton id={m.id} name={m.name} startsInside={m.reasoningStartsInside} />
+                  )}
                 </div>
               </td>
             </DataRow>

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ModelProvider" ADD COLUMN     "reasoningStartsInside" BOOLEAN NOT NULL DEFAULT false;
+
