@@ -115,6 +115,7 @@ test("two models on a local OpenAI-compatible server, one reasoning: readable st
     .getByRole("button", { name: `${REASONER.name}: read replies as reasoning until </think>` })
     .click();
   await expect(page.getByTestId(`reasoning-${REASONER.name}`)).toHaveText("replies start inside <think>");
+  await shoot(page, "admin-starts-inside");
   await page
     .getByRole("button", { name: `${REASONER.name}: read replies as answer unless they open with <think>` })
     .click();

@@ -185,14 +185,45 @@ function startApp(app: App, databaseUrl: string) {
   app.exit = new Promise((resolve) => proc.once("exit", (code) => resolve(code)));
 }
 
-/** A fetch that settles within `ms` whatever happens (a plain timer as well as the abort signal). */
-async function get(url: string, init: RequestInit = {}, ms = 10_000) {
+/**
+ * A fetch, body included, that settles within `ms` whatever happens (a plain timer as well as the abort
+ * signal): the body is read inside the race, since a body read can outlive an aborted fetch on a busy machine.
+ */
+async function get(url: string, init: RequestInit = {}, ms = 10_000): Promise<Response> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const whole = async () => {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(ms), redirect: "manual" });
+    const body = await res.arrayBuffer();
+    const noBody = [101, 204, 205, 304].includes(res.status);
+    return new Response(noBody ? null : body, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
+  };
+  try {
+    return await Promise.race([
+      whole(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from ${url} within ${ms} ms`)), ms + 1000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A fetch whose headers arrive within `ms`, its body left to stream (the caller reads it as it comes; the
+ * abort signal ends the stream at `ms` too).
+ */
+async function getStreamed(url: string, init: RequestInit, ms: number): Promise<Response> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
       fetch(url, { ...init, signal: AbortSignal.timeout(ms), redirect: "manual" }),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer from ${url} within ${ms} ms`)), ms + 1000);
+        timer = setTimeout(() => reject(new Error(`no answer from ${url} within ${ms} ms`)), ms);
       }),
     ]);
   } finally {
@@ -603,7 +634,7 @@ async function main() {
       data: { enabled: true },
     });
     const target = alive().at(-1)!;
-    const r = await get(
+    const r = await getStreamed(
       `${target.url}/api/arena/battles`,
       {
         method: "POST",

@@ -92,7 +92,9 @@ before(async () => {
     await serve(dir, third(n, 1)),
     await serve(dir, third(n, 2)),
   ];
-  ({ index, trace } = await connectShardServers({ urls: three.map((s) => s.url), timeoutMs: 5000 }));
+  // Answers, not speed, are checked here (timeouts have tests of their own below): a generous timeout, so a
+  // worker thread starting on a busy machine is not taken for a server that is down.
+  ({ index, trace } = await connectShardServers({ urls: three.map((s) => s.url), timeoutMs: 30_000 }));
 });
 
 const bytesOf = (d: CorpusDoc) => (typeof d.text === "string" ? new TextEncoder().encode(d.text) : d.text);
