@@ -189,12 +189,26 @@ test("an admin exports in every format, re-imports the JSONL and runs the extrac
   const datasetSelect = main.getByLabel("Dataset", { exact: true });
   const value = await datasetSelect.locator("option", { hasText: datasetName }).getAttribute("value");
   await datasetSelect.selectOption(value ?? "");
+  // A prompt without the placeholders is refused with the server's reason for that field; Reset brings it back.
+  const startForm = main.getByRole("form", { name: "Start a judge run" });
+  await startForm.getByLabel("Prompt").fill("Which answer is better?");
+  await startForm.getByRole("button", { name: "Start run" }).click();
+  await expect(startForm.getByRole("alert")).toHaveText(
+    "The prompt must contain {question}, {responseA} and {responseB}",
+  );
+  await startForm.getByRole("button", { name: "Reset prompt" }).click();
+  await expect(startForm.getByLabel("Prompt")).toHaveValue(/\{question\}/);
   await main.getByRole("button", { name: "Start run" }).click();
   const run = main.getByRole("listitem", { name: `Run of extractive-baseline on ${datasetName}` });
   await expect(run.getByText("Status: done")).toBeVisible({ timeout: 30_000 });
   // Eight pairs at most: the accuracy comes with its n and is marked too few.
   await expect(run.getByTestId("accuracy")).toHaveText(/^too few\d+% on [1-8] pairs?; 10 needed$/);
-  await shot(page, "judges-page");
+  await run.getByText("Breakdown and prompt").click();
+  await expect(run.getByRole("table", { name: "By subject" })).toBeVisible();
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await shot(page, `judges-page-${width}`);
+  }
 
   await page
     .getByRole("navigation", { name: "Admin sections" })
@@ -203,5 +217,8 @@ test("an admin exports in every format, re-imports the JSONL and runs the extrac
   await expect(page.getByRole("heading", { name: "Annotator agreement" })).toBeVisible();
   await main.getByRole("button", { name: "Mark for calibration" }).first().click();
   await expect(main.getByRole("button", { name: "Stop calibration" }).first()).toBeVisible();
-  await shot(page, "agreement-page");
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await shot(page, `agreement-page-${width}`);
+  }
 });

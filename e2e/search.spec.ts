@@ -105,7 +105,10 @@ test.describe("corpus search page", () => {
     await expect(row("moby").getByTestId("contamination-label")).toHaveText("dirty");
     await expect(row("made-up").getByTestId("contamination-label")).toHaveText("clean");
     await expect(main.getByText("2 entries: 1 dirty, 0 suspicious, 1 clean")).toBeVisible();
-    await shot(page, "contamination");
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await shot(page, `contamination-${width}`);
+    }
   });
 
   test("the contamination form reads an uploaded .jsonl file and names bad lines", async ({ page }) => {

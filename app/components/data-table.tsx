@@ -9,22 +9,25 @@ export const CELL = "px-3 py-2";
 /**
  * The app's table of records: a bordered box that scrolls sideways on its own when the table is wider than
  * the screen (the page never does), a tinted header row of column headings, and the rows given as children
- * (DataRow). `columns` may hold false for a column shown only sometimes; `caption` is for screen readers.
+ * (DataRow). `columns` may hold false for a column shown only sometimes; `caption` is for screen readers, or
+ * `labelledBy` names the id of a visible heading that titles the table.
  */
 export function DataTable({
   columns,
   caption,
+  labelledBy,
   className = "w-full text-left text-sm",
   children,
 }: {
   columns: readonly (Column | false)[];
   caption?: string;
+  labelledBy?: string;
   className?: string;
   children: ReactNode;
 }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className={className}>
+      <table className={className} aria-labelledby={labelledBy}>
         {caption && <caption className="sr-only">{caption}</caption>}
         <thead className="bg-slate-50 dark:bg-slate-900">
           <tr>

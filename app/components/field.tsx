@@ -39,3 +39,22 @@ export function Field({
     </div>
   );
 }
+
+/** A labelled select; its options are the children. */
+export function SelectField({
+  id,
+  label,
+  children,
+  ...select
+}: { id: string; label: string; children: React.ReactNode } & React.SelectHTMLAttributes<HTMLSelectElement>) {
+  return (
+    <div>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium">
+        {label}
+      </label>
+      <select id={id} name={id} className="input" {...select}>
+        {children}
+      </select>
+    </div>
+  );
+}

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { type ChangeEvent, type FormEvent, useState } from "react";
 import type { ContaminationLabel } from "@/engine/fm/index";
 import { CONTAMINATION_LIMITS, parseEntriesText } from "@/lib/search/contamination";
+import { CELL, DataRow, DataTable } from "../components/data-table";
 import { postJson } from "../components/post-json";
 import type { ContaminationAnswer } from "./api";
 
@@ -122,61 +123,46 @@ export function ContaminationForm({ domains }: { domains: string[] }) {
         </p>
       )}
       {data && (
-        <div className="card space-y-3 overflow-x-auto">
+        <div className="card space-y-3">
           <p className="text-sm" role="status">
             {data.summary.entries} {data.summary.entries === 1 ? "entry" : "entries"}:{" "}
             <strong>{data.summary.dirty} dirty</strong>, {data.summary.suspicious} suspicious,{" "}
             {data.summary.clean} clean <span className="muted text-xs">({data.latency.toFixed(0)} ms)</span>
           </p>
-          <table className="w-full min-w-[36rem] text-sm">
-            <caption className="sr-only">Contamination per entry</caption>
-            <thead>
-              <tr className="muted text-left text-xs uppercase tracking-wide">
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  Entry
+          <DataTable
+            caption="Contamination per entry"
+            className="w-full min-w-[36rem] text-left text-sm"
+            columns={[
+              "Entry",
+              "Text",
+              { key: "found", label: "Found", className: "text-right" },
+              { key: "share", label: "Share", className: "text-right" },
+              "Label",
+            ]}
+          >
+            {data.results.map((r, i) => (
+              <DataRow key={`${r.id}-${i}`} className="align-top">
+                <th scope="row" className={`max-w-32 break-all font-medium ${CELL}`}>
+                  {r.id}
                 </th>
-                <th scope="col" className="py-1 pr-3 font-medium">
-                  Text
-                </th>
-                <th scope="col" className="py-1 pr-3 text-right font-medium">
-                  Found
-                </th>
-                <th scope="col" className="py-1 pr-3 text-right font-medium">
-                  Share
-                </th>
-                <th scope="col" className="py-1 font-medium">
-                  Label
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.results.map((r, i) => (
-                <tr
-                  key={`${r.id}-${i}`}
-                  className="border-t border-slate-100 align-top dark:border-slate-800"
-                >
-                  <th scope="row" className="max-w-32 break-all py-1.5 pr-3 text-left font-medium">
-                    {r.id}
-                  </th>
-                  <td className="max-w-md py-1.5 pr-3">
-                    <span className="line-clamp-2 break-words">{texts.get(r.id) ?? ""}</span>
-                  </td>
-                  <td className="py-1.5 pr-3 text-right tabular-nums whitespace-nowrap">
-                    {r.found} / {r.probes}
-                  </td>
-                  <td className="py-1.5 pr-3 text-right tabular-nums">{(100 * r.share).toFixed(0)}%</td>
-                  <td className="py-1.5">
-                    <span
-                      className={`rounded px-2 py-0.5 text-xs font-semibold ${LABEL_STYLE[r.label]}`}
-                      data-testid="contamination-label"
-                    >
-                      {r.label}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                <td className={`max-w-md ${CELL}`}>
+                  <span className="line-clamp-2 break-words">{texts.get(r.id) ?? ""}</span>
+                </td>
+                <td className={`text-right tabular-nums whitespace-nowrap ${CELL}`}>
+                  {r.found} / {r.probes}
+                </td>
+                <td className={`text-right tabular-nums ${CELL}`}>{(100 * r.share).toFixed(0)}%</td>
+                <td className={CELL}>
+                  <span
+                    className={`rounded px-2 py-0.5 text-xs font-semibold ${LABEL_STYLE[r.label]}`}
+                    data-testid="contamination-label"
+                  >
+                    {r.label}
+                  </span>
+                </td>
+              </DataRow>
+            ))}
+          </DataTable>
         </div>
       )}
     </section>

@@ -3,6 +3,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import type { InfiniGramDocument } from "@/lib/search/infini-gram";
+import { CELL, DataRow, DataTable } from "../components/data-table";
 import { Field } from "../components/field";
 import { postJson } from "../components/post-json";
 import type { CountAnswer, SearchDocsAnswer } from "./api";
@@ -217,43 +218,34 @@ function CountTable({ answer, domains, query }: { answer: CountAnswer; domains: 
         <q className="break-all font-mono text-sm">{query}</q>
         <span className="muted ml-2 text-xs">({answer.latency.toFixed(1)} ms)</span>
       </p>
-      <table className="w-full text-sm">
-        <caption className="sr-only">Occurrences per domain</caption>
-        <thead>
-          <tr className="muted text-left text-xs uppercase tracking-wide">
-            <th scope="col" className="w-28 py-1 pr-3 font-medium">
-              Domain
-            </th>
-            <th scope="col" className="w-28 py-1 pr-3 text-right font-medium">
-              Occurrences
-            </th>
-            <th scope="col" className="py-1 font-medium">
-              <span className="sr-only">Share</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {domains.map((d) => {
-            const n = answer.count_by_domain[d] ?? 0;
-            return (
-              <tr key={d} className="border-t border-slate-100 dark:border-slate-800">
-                <th scope="row" className="py-1.5 pr-3 text-left font-medium">
-                  {d}
-                </th>
-                <td className="py-1.5 pr-3 text-right tabular-nums">{n.toLocaleString("en")}</td>
-                <td className="py-1.5" aria-hidden="true">
-                  <div className="h-2.5 w-full rounded bg-slate-100 dark:bg-slate-800">
-                    <div
-                      className="h-2.5 rounded bg-sky-600 dark:bg-sky-500"
-                      style={{ width: `${n === 0 ? 0 : Math.max(1, (100 * n) / max)}%` }}
-                    />
-                  </div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        caption="Occurrences per domain"
+        columns={[
+          { key: "domain", label: "Domain", className: "w-28" },
+          { key: "count", label: "Occurrences", className: "w-28 text-right" },
+          { key: "share", label: <span className="sr-only">Share</span> },
+        ]}
+      >
+        {domains.map((d) => {
+          const n = answer.count_by_domain[d] ?? 0;
+          return (
+            <DataRow key={d}>
+              <th scope="row" className={`font-medium ${CELL}`}>
+                {d}
+              </th>
+              <td className={`text-right tabular-nums ${CELL}`}>{n.toLocaleString("en")}</td>
+              <td className={CELL} aria-hidden="true">
+                <div className="h-2.5 w-full rounded bg-slate-100 dark:bg-slate-800">
+                  <div
+                    className="h-2.5 rounded bg-sky-600 dark:bg-sky-500"
+                    style={{ width: `${n === 0 ? 0 : Math.max(1, (100 * n) / max)}%` }}
+                  />
+                </div>
+              </td>
+            </DataRow>
+          );
+        })}
+      </DataTable>
     </section>
   );
 }

@@ -7,8 +7,9 @@ import { jobs } from "@/lib/jobs";
 import { listDatasets } from "@/lib/judges/datasets";
 import { CELL, DataRow, DataTable } from "../../components/data-table";
 import { EstimateValue } from "../../components/estimate-value";
+import { Stat } from "../../components/stat";
 import { AutoRefresh } from "../../leaderboard/auto-refresh";
-import { MarkButton, PublishButton } from "./mark-button";
+import { CalibrationToggle } from "./calibration-toggle";
 
 export const metadata: Metadata = { title: "Annotator agreement" };
 export const dynamic = "force-dynamic";
@@ -67,47 +68,26 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
         </p>
         {report && (
           <dl className="card grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
-            <div>
-              <dt className="muted text-xs">Calibration items</dt>
-              <dd className="text-lg font-semibold">{report.items}</dd>
-            </div>
-            <div>
-              <dt className="muted text-xs">Items with 2+ ratings</dt>
-              <dd className="text-lg font-semibold">{report.ratedItems}</dd>
-            </div>
-            <div>
-              <dt className="muted text-xs">Share of rating pairs agreeing</dt>
-              <dd className="text-lg">
-                <EstimateValue
-                  estimate={report.shareAgreeing}
-                  kind="share"
-                  unit="items"
-                  testId="share-agreeing"
-                />
-              </dd>
-            </div>
-            <div>
-              <dt className="muted text-xs">Fleiss&apos; kappa (all ratings)</dt>
-              <dd className="text-lg">
-                <EstimateValue
-                  estimate={report.fleissKappa}
-                  kind="kappa"
-                  unit="items"
-                  testId="fleiss-kappa"
-                />
-              </dd>
-            </div>
-            <div>
-              <dt className="muted text-xs">Cohen&apos;s kappa vs original vote</dt>
-              <dd className="text-lg">
-                <EstimateValue
-                  estimate={report.cohensKappa}
-                  kind="kappa"
-                  unit="pairs"
-                  testId="cohens-kappa"
-                />
-              </dd>
-            </div>
+            <Stat label="Calibration items" bold>
+              {report.items}
+            </Stat>
+            <Stat label="Items with 2+ ratings" bold>
+              {report.ratedItems}
+            </Stat>
+            <Stat label="Share of rating pairs agreeing">
+              <EstimateValue
+                estimate={report.shareAgreeing}
+                kind="share"
+                unit="items"
+                testId="share-agreeing"
+              />
+            </Stat>
+            <Stat label="Fleiss' kappa (all ratings)">
+              <EstimateValue estimate={report.fleissKappa} kind="kappa" unit="items" testId="fleiss-kappa" />
+            </Stat>
+            <Stat label="Cohen's kappa vs original vote">
+              <EstimateValue estimate={report.cohensKappa} kind="kappa" unit="pairs" testId="cohens-kappa" />
+            </Stat>
           </dl>
         )}
       </section>
@@ -173,7 +153,7 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
                     {a ? <EstimateValue estimate={a.cohensKappa} kind="kappa" unit="votes" /> : "—"}
                   </td>
                   <td className={CELL}>
-                    <MarkPublish id={d.id} live={live > 0} />
+                    <CalibrationToggle target={{ datasetId: d.id }} on={live > 0} />
                   </td>
                 </DataRow>
               );
@@ -216,11 +196,7 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
                   <td className={CELL}>{b.vote?.choice}</td>
                   <td className={CELL}>{item ? item.others.join(", ") || "none yet" : "—"}</td>
                   <td className={CELL}>
-                    {item?.active ? (
-                      <MarkButton battleId={b.id} active={false} label="Stop calibration" />
-                    ) : (
-                      <MarkButton battleId={b.id} active label="Mark for calibration" />
-                    )}
+                    <CalibrationToggle target={{ battleId: b.id }} on={item?.active === true} />
                   </td>
                 </DataRow>
               );
@@ -229,13 +205,5 @@ export default async function AgreementPage({ searchParams }: { searchParams: Pr
         )}
       </section>
     </div>
-  );
-}
-
-function MarkPublish({ id, live }: { id: string; live: boolean }) {
-  return live ? (
-    <PublishButton datasetId={id} active={false} label="Withdraw from calibration" />
-  ) : (
-    <PublishButton datasetId={id} active label="Publish for calibration" />
   );
 }

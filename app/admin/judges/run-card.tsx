@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { accuracyEstimate, consistencyEstimate } from "@/lib/judges/metrics";
 import { EstimateValue } from "../../components/estimate-value";
+import { Stat } from "../../components/stat";
 import { Breakdown } from "./breakdown";
 import { isLive, type Run } from "./types";
 import { Unparseable } from "./unparseable";
@@ -65,38 +66,23 @@ export function RunCard({ run }: { run: Run }) {
       )}
       {s && (
         <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-5">
-          <div>
-            <dt className="muted text-xs">Accuracy</dt>
-            <dd className="text-lg">
-              {s.accuracy === null && s.pairs > 0 ? (
-                <span data-testid="accuracy" className="font-semibold">
-                  no verdicts
-                </span>
-              ) : (
-                <EstimateValue estimate={accuracyEstimate(s)} kind="share" unit="pairs" testId="accuracy" />
-              )}
-            </dd>
-          </div>
-          <div>
-            <dt className="muted text-xs">Swapped-order accuracy</dt>
-            <dd className="text-lg">{pct(s.swappedAccuracy)}</dd>
-          </div>
-          <div>
-            <dt className="muted text-xs">Position consistency</dt>
-            <dd className="text-lg">
-              <EstimateValue estimate={consistencyEstimate(s)} kind="share" unit="pairs" />
-            </dd>
-          </div>
-          <div>
-            <dt className="muted text-xs">Pairs (agree / disagree)</dt>
-            <dd className="text-lg">
-              {s.pairs} ({s.agreements} / {s.disagreements})
-            </dd>
-          </div>
-          <div>
-            <dt className="muted text-xs">Unparseable replies</dt>
-            <dd className="text-lg">{s.unparseableReplies}</dd>
-          </div>
+          <Stat label="Accuracy">
+            {s.accuracy === null && s.pairs > 0 ? (
+              <span data-testid="accuracy" className="font-semibold">
+                no verdicts
+              </span>
+            ) : (
+              <EstimateValue estimate={accuracyEstimate(s)} kind="share" unit="pairs" testId="accuracy" />
+            )}
+          </Stat>
+          <Stat label="Swapped-order accuracy">{pct(s.swappedAccuracy)}</Stat>
+          <Stat label="Position consistency">
+            <EstimateValue estimate={consistencyEstimate(s)} kind="share" unit="pairs" />
+          </Stat>
+          <Stat label="Pairs (agree / disagree)">
+            {s.pairs} ({s.agreements} / {s.disagreements})
+          </Stat>
+          <Stat label="Unparseable replies">{s.unparseableReplies}</Stat>
         </dl>
       )}
       {run.unparseable.length > 0 && <Unparseable groups={run.unparseable} />}

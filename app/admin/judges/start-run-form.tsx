@@ -3,6 +3,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { DEMO_LABEL, isDemoModel } from "@/lib/providers/demo-models";
+import { SelectField } from "../../components/field";
+import { postJson } from "../../components/post-json";
 import type { Dataset, Judge } from "./types";
 import { JUDGE_RUNS_KEY } from "./use-judge-runs";
 
@@ -26,17 +28,14 @@ export function StartRunForm({
     setError(null);
     setPending(true);
     try {
-      const res = await fetch("/api/v1/admin/judges/runs", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ datasetId: form.get("datasetId"), judgeId: form.get("judgeId"), prompt }),
+      await postJson("/api/v1/admin/judges/runs", {
+        datasetId: form.get("datasetId"),
+        judgeId: form.get("judgeId"),
+        prompt,
       });
-      const body = await res.json();
-      if (!res.ok) {
-        setError(body.details?.[0]?.message ?? body.error ?? "The run could not start.");
-        return;
-      }
       await client.invalidateQueries({ queryKey: JUDGE_RUNS_KEY });
+    } catch (err) {
+      setError((err as Error).message);
     } finally {
       setPending(false);
     }
@@ -50,30 +49,20 @@ export function StartRunForm({
   return (
     <form onSubmit={submit} className="card space-y-3" aria-label="Start a judge run">
       <div className="grid gap-3 sm:grid-cols-2">
-        <div>
-          <label htmlFor="judgeId" className="mb-1 block text-sm font-medium">
-            Judge
-          </label>
-          <select id="judgeId" name="judgeId" className="input">
-            {judges.map((j) => (
-              <option key={j.id} value={j.id}>
-                {j.name} ({isDemoModel(j.kind) ? DEMO_LABEL : j.kind})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="datasetId" className="mb-1 block text-sm font-medium">
-            Dataset
-          </label>
-          <select id="datasetId" name="datasetId" className="input">
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} ({d.itemCount} records, {d.source === "import" ? "imported" : "export slice"})
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="judgeId" label="Judge">
+          {judges.map((j) => (
+            <option key={j.id} value={j.id}>
+              {j.name} ({isDemoModel(j.kind) ? DEMO_LABEL : j.kind})
+            </option>
+          ))}
+        </SelectField>
+        <SelectField id="datasetId" label="Dataset">
+          {datasets.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({d.itemCount} records, {d.source === "import" ? "imported" : "export slice"})
+            </option>
+          ))}
+        </SelectField>
       </div>
       <div>
         <label htmlFor="prompt" className="mb-1 block text-sm font-medium">
