@@ -16,9 +16,9 @@ import {
   contaminationProbes,
 } from "./contamination";
 import { type DocumentResult, type DocWindow, documentBytes, docWindow, wholeDocument } from "./documents";
-import { FmQueryError } from "./errors";
 import { decodeFile } from "./format";
 import type { Manifest } from "./manifest";
+import { countResult, findResult, queryBytes, selectShards, shardIndex, spreadOccurrences } from "./queries";
 import { FmShard, type RankRange } from "./shard";
 
 /** Default limit on query length in bytes (infini-gram's API uses a similar bound). */
@@ -103,30 +103,12 @@ export class FmIndex {
 
   /** UTF-8 bytes of a query, checked for emptiness and length. */
   queryBytes(query: Uint8Array | string): Uint8Array {
-    const bytes = typeof query === "string" ? encoder.encode(query) : query;
-    if (bytes.length === 0) throw new FmQueryError("EMPTY_QUERY", "the query is empty");
-    if (bytes.length > this.maxQueryBytes) {
-      throw new FmQueryError(
-        "QUERY_TOO_LONG",
-        `the query is ${bytes.length} bytes; the limit is ${this.maxQueryBytes} bytes`,
-      );
-    }
-    return bytes;
+    return queryBytes(query, this.maxQueryBytes);
   }
 
   /** Shard numbers to search for the given domains. Time O(S). */
   selectShards(opts: QueryOptions = {}): number[] {
-    if (opts.shards) {
-      const inDomains = new Set(this.selectShards({ domains: opts.domains }));
-      return opts.shards.map((s) => this.shardIndex(s)).filter((s) => inDomains.has(s));
-    }
-    if (!opts.domains) return this.fm.map((_, i) => i);
-    for (const d of opts.domains) {
-      if (!this.domains.includes(d)) {
-        throw new FmQueryError("UNKNOWN_DOMAIN", `unknown domain "${d}" (known: ${this.domains.join(", ")})`);
-      }
-    }
-    return this.fm.flatMap((s, i) => (opts.domains!.includes(s.domain) ? [i] : []));
+    return selectShards(this.fm, this.domains, opts);
   }
 
   /**
@@ -184,30 +166,13 @@ export class FmIndex {
 
   /** Resolves a shard number or name. Time O(S). */
   shardIndex(ref: ShardRef): number {
-    const i = typeof ref === "number" ? ref : this.fm.findIndex((s) => s.name === ref);
-    if (!Number.isInteger(i) || i < 0 || i >= this.fm.length) {
-      throw new FmQueryError(
-        "UNKNOWN_SHARD",
-        `unknown shard ${JSON.stringify(ref)} (shards: ${this.fm.map((s) => s.name).join(", ")})`,
-      );
-    }
-    return i;
+    return shardIndex(this.fm, ref);
   }
 
   /** Occurrences per shard and domain. Time O(m H S). */
   count(query: Uint8Array | string, opts: QueryOptions = {}): CountResult {
     const { ids, lo, hi } = this.search(this.queryBytes(query), opts);
-    const byShard: CountResult["byShard"] = [];
-    const byDomain: Record<string, number> = {};
-    let count = 0;
-    for (let k = 0; k < ids.length; k++) {
-      const s = this.fm[ids[k]];
-      const c = hi[k] - lo[k];
-      byShard.push({ shard: s.name, domain: s.domain, count: c });
-      byDomain[s.domain] = (byDomain[s.domain] ?? 0) + c;
-      count += c;
-    }
-    return { count, byShard, byDomain };
+    return countResult(this.fm, ids, (k) => hi[k] - lo[k]);
   }
 
   /** Total occurrences over the selected shards (no per-shard detail). Time O(m H S). */
@@ -221,17 +186,7 @@ export class FmIndex {
   /** Rank ranges per shard (only shards where the query occurs). Time O(m H S). */
   find(query: Uint8Array | string, opts: QueryOptions = {}): FindResult {
     const { ids, lo, hi } = this.search(this.queryBytes(query), opts);
-    const segments: FindSegment[] = [];
-    let count = 0;
-    for (let k = 0; k < ids.length; k++) {
-      if (hi[k] > lo[k]) {
-        const i = ids[k];
-        const s = this.fm[i];
-        segments.push({ shard: i, name: s.name, domain: s.domain, lo: lo[k], hi: hi[k] });
-        count += hi[k] - lo[k];
-      }
-    }
-    return { count, segments };
+    return findResult(this.fm, ids, (k) => [lo[k], hi[k]]);
   }
 
   /**
@@ -319,23 +274,9 @@ export class FmIndex {
   ): { count: number; docs: DocWindow[] } {
     const bytes = this.queryBytes(query);
     const found = this.find(bytes, opts);
-    const want = Math.min(found.count, Math.max(0, opts.maxDocs ?? 10));
-    const docs: DocWindow[] = [];
-    for (let k = 0; k < want; k++) {
-      let r = Math.floor((k * found.count) / want);
-      for (const seg of found.segments) {
-        if (r < seg.hi - seg.lo) {
-          docs.push(
-            this.getDocByRank(seg.shard, seg.lo + r, {
-              needleLength: bytes.length,
-              maxContextBytes: opts.maxContextBytes,
-            }),
-          );
-          break;
-        }
-        r -= seg.hi - seg.lo;
-      }
-    }
+    const docs = spreadOccurrences(found, opts.maxDocs).map(({ shard, rank }) =>
+      this.getDocByRank(shard, rank, { needleLength: bytes.length, maxContextBytes: opts.maxContextBytes }),
+    );
     return { count: found.count, docs };
   }
 

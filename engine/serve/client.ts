@@ -3,11 +3,12 @@
  * servers may hold one shard) and sends each stage of work to them as one POST /batch per server; a server
  * that fails or times out is set aside for `retryAfterMs` and its part of the stage goes to a replica; with
  * none, the stage fails with FmUnavailableError naming the servers and their shards. RemoteIndex and
- * RemoteTrace answer exactly like the local IndexService and TraceService (backend.ts), by running the
- * same algorithms with the index access sent to the servers.
+ * RemoteTrace answer exactly like the local IndexService and TraceService (../fm/index-service.ts,
+ * ../trace/trace-service.ts), by running the same algorithms (../fm/queries.ts, ../trace/stages.ts) with
+ * the index access sent to the servers.
  */
 
-import { FmError, FmQueryError, FmUnavailableError } from "../fm/errors";
+import { FmError, FmUnavailableError } from "../fm/errors";
 import {
   type ContaminationEntry,
   type ContaminationResult,
@@ -18,7 +19,6 @@ import {
   type DocumentResult,
   type DocWindow,
   type FindResult,
-  type FindSegment,
   type Located,
   type QueryOptions,
   type ShardInfo,
@@ -27,6 +27,14 @@ import {
 import type { IndexBackend } from "../fm/index-service";
 import type { ServiceQuery } from "../fm/index-service-queries";
 import type { Manifest } from "../fm/manifest";
+import {
+  countResult,
+  findResult,
+  queryBytes,
+  selectShards,
+  shardIndex,
+  spreadOccurrences,
+} from "../fm/queries";
 import { deserializeTraceError } from "../trace/errors";
 import type { LocatedRow, SpanPart, StageAnswer, TraceStage } from "../trace/stages";
 import { runStages } from "../trace/stages";
@@ -367,45 +375,15 @@ export class RemoteIndex implements IndexBackend {
   }
 
   private queryBytes(query: Uint8Array | string): Uint8Array {
-    const bytes = typeof query === "string" ? encoder.encode(query) : query;
-    if (bytes.length === 0) throw new FmQueryError("EMPTY_QUERY", "the query is empty");
-    if (bytes.length > this.maxQueryBytes) {
-      throw new FmQueryError(
-        "QUERY_TOO_LONG",
-        `the query is ${bytes.length} bytes; the limit is ${this.maxQueryBytes} bytes`,
-      );
-    }
-    return bytes;
+    return queryBytes(query, this.maxQueryBytes);
   }
 
   private selectShards(opts: QueryOptions = {}): number[] {
-    if (opts.domains) {
-      for (const d of opts.domains) {
-        if (!this.domains.includes(d)) {
-          throw new FmQueryError(
-            "UNKNOWN_DOMAIN",
-            `unknown domain "${d}" (known: ${this.domains.join(", ")})`,
-          );
-        }
-      }
-    }
-    const inDomains = this.shards
-      .filter((s) => !opts.domains || opts.domains.includes(s.domain))
-      .map((s) => s.index);
-    return opts.shards
-      ? opts.shards.map((s) => this.shardIndex(s)).filter((s) => inDomains.includes(s))
-      : inDomains;
+    return selectShards(this.shards, this.domains, opts);
   }
 
   private shardIndex(ref: ShardRef): number {
-    const i = typeof ref === "number" ? ref : this.shards.findIndex((s) => s.name === ref);
-    if (!Number.isInteger(i) || i < 0 || i >= this.shards.length) {
-      throw new FmQueryError(
-        "UNKNOWN_SHARD",
-        `unknown shard ${JSON.stringify(ref)} (shards: ${this.shards.map((s) => s.name).join(", ")})`,
-      );
-    }
-    return i;
+    return shardIndex(this.shards, ref);
   }
 
   private async run<T>(plan: Plan<T>): Promise<T> {
@@ -448,32 +426,15 @@ export class RemoteIndex implements IndexBackend {
 
   private *countPlan(query: Uint8Array | string, opts?: QueryOptions): Plan<CountResult> {
     const { shards, rows } = yield* this.findPlan(query, opts);
-    const byShard: CountResult["byShard"] = [];
-    const byDomain: Record<string, number> = {};
-    let count = 0;
-    for (const i of shards) {
-      const s = this.shards[i];
-      const r = rows.get(i);
-      const c = r ? r[1] - r[0] : 0;
-      byShard.push({ shard: s.name, domain: s.domain, count: c });
-      byDomain[s.domain] = (byDomain[s.domain] ?? 0) + c;
-      count += c;
-    }
-    return { count, byShard, byDomain };
+    return countResult(this.shards, shards, (k) => {
+      const r = rows.get(shards[k]);
+      return r ? r[1] - r[0] : 0;
+    });
   }
 
   private *findResultPlan(query: Uint8Array | string, opts?: QueryOptions): Plan<FindResult> {
     const { shards, rows } = yield* this.findPlan(query, opts);
-    const segments: FindSegment[] = [];
-    let count = 0;
-    for (const i of shards) {
-      const r = rows.get(i);
-      if (!r) continue;
-      const s = this.shards[i];
-      segments.push({ shard: i, name: s.name, domain: s.domain, lo: r[0], hi: r[1] });
-      count += r[1] - r[0];
-    }
-    return { count, segments };
+    return findResult(this.shards, shards, (k) => rows.get(shards[k]));
   }
 
   private *onePlan<T>(
@@ -492,19 +453,7 @@ export class RemoteIndex implements IndexBackend {
   ): Plan<{ count: number; docs: DocWindow[] }> {
     const bytes = this.queryBytes(query);
     const found = yield* this.findResultPlan(bytes, opts);
-    const want = Math.min(found.count, Math.max(0, opts.maxDocs ?? 10));
-    const at: { shard: number; rank: number }[] = [];
-    for (let k = 0; k < want; k++) {
-      let r = Math.floor((k * found.count) / want);
-      for (const seg of found.segments) {
-        if (r < seg.hi - seg.lo) {
-          at.push({ shard: seg.shard, rank: seg.lo + r });
-          break;
-        }
-        r -= seg.hi - seg.lo;
-      }
-    }
-    const parts = yield at.map(({ shard, rank }) => ({
+    const parts = yield spreadOccurrences(found, opts.maxDocs).map(({ shard, rank }) => ({
       shards: [shard],
       op: () => ({
         op: "docByRank",
