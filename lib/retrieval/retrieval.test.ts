@@ -424,7 +424,23 @@ describe("index terms", () => {
         text: "Body one. Body two!",
       }),
       paper({ id: "u3", title: "the", abstract: "of and" }),
+      paper({
+        id: "u4",
+        title: "Don't O'Neil's 'quoted'",
+        abstract: "x''y it's a'b'c 'tis end' GPT-4o 3.5e-7",
+      }),
     ];
+    // Random ASCII text (the preparer scans ASCII itself instead of using the regular expression).
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const pieces = ["a", "Z", "9", " ", "'", "'s", "-", "\n", "the", "Index", "ing", "s", "$", "\\"];
+    for (let i = 0; i < 200; i++) {
+      const words = Array.from({ length: next() % 30 }, () => pieces[next() % pieces.length]).join("");
+      papers.push(paper({ id: `r${i}`, title: words.slice(0, 9), abstract: words || "x" }));
+    }
     for (const provider of ["sqlite", "postgresql"] as const) {
       // maxWords 5: the preparer forgets its words after each batch, which must not change a term or a count.
       for (const preparer of [

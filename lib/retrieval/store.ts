@@ -12,7 +12,7 @@
  * as arrays (`unnest`) in a few statements, SQLite runs cached prepared statements row by row (in-process,
  * microseconds each).
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { SqlClient, SqlRunner, SqlValue } from "../db/sql";
 import type { Paper, PaperFormat } from "./papers";
 import { splitIntoPassages } from "./passages";
@@ -66,23 +66,23 @@ export interface PreparedPaper {
 
 /** SHA-256 of the fields a paper is stored with: an identical record met again is skipped. */
 function paperHash(paper: Paper): string {
-  return createHash("sha256")
-    .update(
-      JSON.stringify([
-        paper.id,
-        paper.arxivId ?? null,
-        paper.doi ?? null,
-        paper.title,
-        paper.authors,
-        paper.year,
-        paper.venue ?? null,
-        paper.url ?? null,
-        paper.categories ?? null,
-        paper.abstract,
-        paper.text ?? null,
-      ]),
-    )
-    .digest("base64url");
+  return hash(
+    "sha256",
+    JSON.stringify([
+      paper.id,
+      paper.arxivId ?? null,
+      paper.doi ?? null,
+      paper.title,
+      paper.authors,
+      paper.year,
+      paper.venue ?? null,
+      paper.url ?? null,
+      paper.categories ?? null,
+      paper.abstract,
+      paper.text ?? null,
+    ]),
+    "base64url",
+  );
 }
 
 /** A term met by a `PaperPreparer`: shared by every word that stems to it. */
@@ -98,16 +98,95 @@ interface TermEntry {
 /** Words a `PaperPreparer` remembers before it starts afresh (between two batches): some tens of MB. */
 const PREPARER_WORDS_MAX = 200_000;
 
+/** ASCII characters of a word once lowercased (tokenize.ts's ASCII_WORD: a-z and 0-9). */
+const ASCII_WORD_CHAR = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) ASCII_WORD_CHAR[c] = 1;
+for (let c = 97; c <= 122; c++) ASCII_WORD_CHAR[c] = 1;
+const APOSTROPHE = 39;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII test
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Words met so far and their terms' entries (null for a stopword), in an open-addressing table of FNV-1a
+ * hashes that is probed with a word's place in the text: a word met before costs no substring and no
+ * string hashing by the engine. Written here because a Map keyed by each word's fresh substring cost about
+ * 150 ns a word, the reading thread's largest cost.
+ */
+class WordTable {
+  private slots = new Int32Array(1 << 16); // word index + 1; 0 = empty
+  private hashes = new Int32Array(1 << 16);
+  private words: string[] = [];
+  private wordHashes: number[] = [];
+  entries: (TermEntry | null)[] = [];
+
+  get size(): number {
+    return this.words.length;
+  }
+
+  /** The index of `text.slice(start, end)`, whose hash is `h`, or -1. */
+  find(text: string, start: number, end: number, h: number): number {
+    const mask = this.slots.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i];
+      if (slot === 0) return -1;
+      if (this.hashes[i] === h) {
+        const w = this.words[slot - 1];
+        if (w.length === end - start && text.startsWith(w, start)) return slot - 1;
+      }
+    }
+  }
+
+  add(word: string, h: number, entry: TermEntry | null): void {
+    if ((this.words.length + 1) * 2 > this.slots.length) this.grow();
+    this.words.push(word);
+    this.wordHashes.push(h);
+    this.entries.push(entry);
+    this.place(this.words.length, h);
+  }
+
+  clear(): void {
+    this.slots = new Int32Array(1 << 16);
+    this.hashes = new Int32Array(1 << 16);
+    this.words = [];
+    this.wordHashes = [];
+    this.entries = [];
+  }
+
+  private place(slot: number, h: number) {
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = slot;
+    this.hashes[i] = h;
+  }
+
+  private grow() {
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.hashes = new Int32Array(this.slots.length);
+    for (let k = 0; k < this.words.length; k++) this.place(k + 1, this.wordHashes[k]);
+  }
+}
+
+/** FNV-1a of `text.slice(start, end)`'s UTF-16 code units. */
+function hashOf(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
 /**
  * Prepares the papers of an import (passages split, index rows made) and counts their terms batch by batch.
- * The terms are `indexTerms`' (tokenize.ts's `indexWords` and `termOfWord`), made for bulk work with one
- * hash lookup per word: a raw word leads to its term's entry, whose stamps tell whether the passage and the
- * batch already hold the term, in place of a Set per passage and a Map per batch (the reading thread spent
- * a third of its time in those three lookups per word). Words are remembered across papers (the vocabulary
- * is Zipfian, so most hit); past PREPARER_WORDS_MAX the memory is dropped when a batch ends.
+ * The terms are `indexTerms`' (tokenize.ts's `indexWords` and `termOfWord`), made for bulk work: a word leads
+ * through a `WordTable` to its term's entry, whose stamps tell whether the passage and the batch already
+ * hold the term, in place of a Set per passage and a Map per batch. ASCII text (nearly every abstract) is
+ * scanned here rather than split by a regular expression, the same words (retrieval.test.ts compares them).
+ * Words are remembered across papers (the vocabulary is Zipfian, so most are met before); past `maxWords`
+ * the memory is dropped when a batch ends, which bounds it.
  */
 export class PaperPreparer {
-  private readonly byWord = new Map<string, TermEntry | null>();
+  private readonly table = new WordTable();
   private readonly byTerm = new Map<string, TermEntry>();
   private passageNo = 0;
   private batchNo = 1;
@@ -132,6 +211,24 @@ export class PaperPreparer {
     return { paper, source: this.source, hash: paperHash(paper), passages };
   }
 
+  /** The entry of the word `text.slice(start, end)` (hash `h`), its term made the first time. */
+  private entryOf(text: string, start: number, end: number, h: number): TermEntry | null {
+    const k = this.table.find(text, start, end, h);
+    if (k >= 0) return this.table.entries[k];
+    const word = text.slice(start, end);
+    const term = termOfWord(word);
+    let e: TermEntry | null = null;
+    if (term !== "") {
+      e = this.byTerm.get(term) ?? null;
+      if (e === null) {
+        e = { term, passage: 0, batch: 0, df: 0 };
+        this.byTerm.set(term, e);
+      }
+    }
+    this.table.add(word, h, e);
+    return e;
+  }
+
   /** `preparePassageIndex(indexTerms(title, text))`, counting the passage's terms into the batch. */
   private passageIndex(
     title: string,
@@ -140,18 +237,8 @@ export class PaperPreparer {
     const serial = ++this.passageNo;
     const terms: string[] = [];
     const distinct: string[] = [];
-    for (const word of indexWords(`${title}\n${text}`)) {
-      let e = this.byWord.get(word);
-      if (e === undefined) {
-        const term = termOfWord(word);
-        e = term === "" ? null : (this.byTerm.get(term) ?? null);
-        if (term !== "" && e === null) {
-          e = { term, passage: 0, batch: 0, df: 0 };
-          this.byTerm.set(term, e);
-        }
-        this.byWord.set(word, e);
-      }
-      if (e === null) continue;
+    const count = (e: TermEntry | null) => {
+      if (e === null) return;
       terms.push(e.term);
       if (e.passage !== serial) {
         e.passage = serial;
@@ -162,6 +249,38 @@ export class PaperPreparer {
           this.batchTerms.push(e);
         }
         e.df++;
+      }
+    };
+    const full = `${title}\n${text}`;
+    if (NON_ASCII.test(full)) {
+      for (const word of indexWords(full))
+        count(this.entryOf(word, 0, word.length, hashOf(word, 0, word.length)));
+    } else {
+      // indexWords' ASCII path: runs of [a-z0-9] joined by single inner apostrophes, in the lowercased text.
+      const s = full.toLowerCase();
+      const n = s.length;
+      let i = 0;
+      while (i < n) {
+        if (ASCII_WORD_CHAR[s.charCodeAt(i)] !== 1) {
+          i++;
+          continue;
+        }
+        const start = i;
+        let h = FNV_OFFSET;
+        for (;;) {
+          let c = s.charCodeAt(i);
+          while (i < n && ASCII_WORD_CHAR[c] === 1) {
+            h = Math.imul(h ^ c, FNV_PRIME);
+            c = s.charCodeAt(++i);
+          }
+          if (c === APOSTROPHE && i + 1 < n && ASCII_WORD_CHAR[s.charCodeAt(i + 1)] === 1) {
+            h = Math.imul(h ^ c, FNV_PRIME);
+            i++;
+            continue;
+          }
+          break;
+        }
+        count(this.entryOf(s, start, i, h));
       }
     }
     this.passages++;
@@ -186,8 +305,8 @@ export class PaperPreparer {
     this.batchNo++;
     this.passages = 0;
     this.tokens = 0;
-    if (this.byWord.size > this.maxWords) {
-      this.byWord.clear();
+    if (this.table.size > this.maxWords) {
+      this.table.clear();
       this.byTerm.clear();
     }
     return counts;
