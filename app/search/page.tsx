@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { searchIndex } from "@/lib/search/served-index";
+import { IndexUnavailable } from "../components/index-unavailable";
 import { ContaminationForm } from "./contamination-form";
 import { CorpusSearch } from "./corpus-search";
 
@@ -48,10 +49,7 @@ export default async function Page() {
           <ContaminationForm domains={[...index.domains]} />
         </>
       ) : (
-        <div className="card" role="alert">
-          <p className="font-medium">The corpus index is not available.</p>
-          <p className="muted mt-1 text-sm">{problem}</p>
-        </div>
+        <IndexUnavailable problem={problem} />
       )}
     </div>
   );

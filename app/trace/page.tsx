@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { traceRules } from "@/lib/trace/input";
-import { TraceIntro, traceDomains, Unavailable } from "./shared";
+import { IndexUnavailable } from "../components/index-unavailable";
+import { TraceIntro, traceDomains } from "./shared";
 import { TraceView } from "./trace-view";
 
 export const metadata: Metadata = { title: "Trace" };
@@ -14,7 +15,7 @@ export default async function Page() {
       {domains ? (
         <TraceView domains={domains} rules={traceRules()} initial={null} />
       ) : (
-        <Unavailable problem={problem} />
+        <IndexUnavailable problem={problem} />
       )}
     </div>
   );

@@ -27,12 +27,3 @@ export async function traceDomains(): Promise<{ domains: string[] | null; proble
     return { domains: null, problem: (e as Error).message };
   }
 }
-
-export function Unavailable({ problem }: { problem: string | null }) {
-  return (
-    <div className="card" role="alert">
-      <p className="font-medium">The corpus index is not available.</p>
-      <p className="muted mt-1 text-sm">{problem}</p>
-    </div>
-  );
-}

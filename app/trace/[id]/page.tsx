@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { traceRules } from "@/lib/trace/input";
 import { loadTrace, traceAnswer } from "@/lib/trace/stored-traces";
-import { TraceIntro, traceDomains, Unavailable } from "../shared";
+import { IndexUnavailable } from "../../components/index-unavailable";
+import { TraceIntro, traceDomains } from "../shared";
 import { TraceView } from "../trace-view";
 
 export const metadata: Metadata = { title: "Trace" };
@@ -22,7 +23,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
         <TraceView domains={domains} rules={traceRules()} initial={initial} />
       ) : (
         <>
-          <Unavailable problem={problem} />
+          <IndexUnavailable problem={problem} />
           <TraceView domains={stored.domains} rules={traceRules()} initial={initial} />
         </>
       )}
