@@ -125,7 +125,21 @@ test.describe("experts page", () => {
         .getByText("The evaluation has not been run yet.")
         .or(main.getByRole("img", { name: /bits per byte/ })),
     ).toBeVisible();
-    await shot(page, "experts");
+    if (await main.getByRole("img", { name: /bits per byte/ }).isVisible()) {
+      // The evaluation's router diagnosis: routing shares per domain, and the router rows' cosine matrix,
+      // whose diagonal (an expert's row with itself) reads 1.00.
+      await expect(main.getByRole("table", { name: /^Routing with every expert on/ })).toBeVisible();
+      const cosine = main.getByRole("table", { name: /^Router rows alike/ });
+      const experts = await cosine.getByRole("columnheader").allTextContents();
+      for (const [i, expert] of experts.slice(1).entries()) {
+        const row = cosine.getByRole("row").filter({ has: page.getByRole("rowheader", { name: expert }) });
+        await expect(row.getByRole("cell").nth(i)).toHaveText("1.00");
+      }
+    }
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await shot(page, `experts-${width}`);
+    }
     await expect(
       page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Experts" }),
     ).toBeVisible();

@@ -201,90 +201,86 @@ function RouterDiagnosis({ report }: { report: EvalReport }) {
   const cosine = report.routerCosine;
   if (!shares && !cosine) return null;
   const experts = cosine?.experts ?? Object.keys(shares?.[report.domains[0] ?? ""] ?? {});
-  const cell = "px-2 py-1 text-right tabular-nums";
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       {shares && (
-        <div className="overflow-x-auto">
-          <table className="w-full text-sm">
-            <caption className="mb-1 text-left font-semibold">
-              Routing with every expert on{" "}
-              <span className="muted block text-xs font-normal">
-                Mean routing weight per expert (columns) on each domain&apos;s held-out text (rows).
-              </span>
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col" className="px-2 py-1 text-left">
-                  text
-                </th>
-                {experts.map((e) => (
-                  <th key={e} scope="col" className={cell}>
-                    {e}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {report.domains.map((d) => {
-                const row = shares[d] ?? {};
-                const top = Math.max(...Object.values(row));
-                return (
-                  <tr key={d} className="border-t border-slate-200 dark:border-slate-800">
-                    <th scope="row" className="px-2 py-1 text-left font-medium">
-                      {d}
-                    </th>
-                    {experts.map((e) => (
-                      <td key={e} className={`${cell} ${row[e] === top ? "font-semibold" : ""}`}>
-                        {(row[e] ?? 0).toFixed(2)}
-                      </td>
-                    ))}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <Matrix
+          title="Routing with every expert on"
+          note="Mean routing weight per expert (columns) on each domain's held-out text (rows)."
+          corner="text"
+          columns={experts}
+          rows={report.domains.map((d) => {
+            const row = shares[d] ?? {};
+            const top = Math.max(...Object.values(row));
+            return {
+              label: d,
+              values: experts.map((e) => row[e] ?? 0),
+              bold: experts.map((e) => row[e] === top),
+            };
+          })}
+        />
       )}
       {cosine && (
-        <div className="overflow-x-auto">
-          <table className="w-full text-sm">
-            <caption className="mb-1 text-left font-semibold">
-              Router rows alike{" "}
-              <span className="muted block text-xs font-normal">
-                Cosine similarity of the experts&apos; router rows, mean over layers; near 1, the router
-                cannot tell the two domains apart.
-              </span>
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col" className="px-2 py-1 text-left">
-                  expert
-                </th>
-                {cosine.experts.map((e) => (
-                  <th key={e} scope="col" className={cell}>
-                    {e}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {cosine.experts.map((e, i) => (
-                <tr key={e} className="border-t border-slate-200 dark:border-slate-800">
-                  <th scope="row" className="px-2 py-1 text-left font-medium">
-                    {e}
-                  </th>
-                  {(cosine.matrix[i] ?? []).map((v, j) => (
-                    <td key={cosine.experts[j]} className={cell}>
-                      {v.toFixed(2)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Matrix
+          title="Router rows alike"
+          note="Cosine similarity of the experts' router rows, mean over layers; near 1, the router cannot tell the two domains apart."
+          corner="expert"
+          columns={cosine.experts}
+          rows={cosine.experts.map((e, i) => ({ label: e, values: cosine.matrix[i] ?? [] }))}
+        />
       )}
+    </div>
+  );
+}
+
+/** A table of numbers with labelled rows and columns, to two decimals; `bold` marks the values to stress. */
+function Matrix({
+  title,
+  note,
+  corner,
+  columns,
+  rows,
+}: {
+  title: string;
+  note: string;
+  corner: string;
+  columns: readonly string[];
+  rows: { label: string; values: readonly number[]; bold?: readonly boolean[] }[];
+}) {
+  const cell = "px-2 py-1 text-right tabular-nums";
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm">
+        <caption className="mb-1 text-left font-semibold">
+          {title} <span className="muted block text-xs font-normal">{note}</span>
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col" className="px-2 py-1 text-left">
+              {corner}
+            </th>
+            {columns.map((c) => (
+              <th key={c} scope="col" className={cell}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label} className="border-t border-slate-200 dark:border-slate-800">
+              <th scope="row" className="px-2 py-1 text-left font-medium">
+                {r.label}
+              </th>
+              {r.values.map((v, j) => (
+                <td key={columns[j] ?? j} className={`${cell} ${r.bold?.[j] ? "font-semibold" : ""}`}>
+                  {v.toFixed(2)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
