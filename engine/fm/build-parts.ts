@@ -100,7 +100,9 @@ function readPart(dir: string): PartManifest {
     );
   }
   if (m.version !== FORMAT_VERSION) {
-    throw new FmUsageError(`${dir}: format version ${m.version}, this program reads ${FORMAT_VERSION}`);
+    throw new FmUsageError(
+      `${dir}: format version ${m.version}, this program reads ${FORMAT_VERSION}; build the part again with \`index build --part i/N\``,
+    );
   }
   return m;
 }

@@ -24,8 +24,9 @@ export const DEFAULT_ISA_RATE = 64;
 /**
  * Upper bound on a shard's text so that the wavelet tree's bit offsets and its RRR stream's bit offsets stay
  * below 2^32 for any bytes: a Huffman-shaped tree has fewer than H0 + 1 <= log2(258) + 1 < 9.02 bits per
- * symbol, and the RRR stream at most 35 bits per 31 (a 6-bit class and a 29-bit offset), so 400 MiB of text
- * take at most 4.3e9 stream bits. (Text takes far fewer: about 5 wavelet bits and 2 stream bits per byte.)
+ * symbol, and the RRR stream at most 35 bits per 31 (a 6-bit class and a 29-bit offset; a region's 10-bit
+ * header comes only before a pure superblock, which has no region and so saves at least 2 bits per block,
+ * leaving at most 8 bits over for the whole stream), so 400 MiB of text take at most 4.3e9 stream bits. (Text takes far fewer: about 5 wavelet bits and 2 stream bits per byte.)
  * Text positions stay below 2^31 as well, so suffix arrays and samples remain 32-bit.
  */
 export const MAX_SHARD_BYTES = 400 * 1024 * 1024;

@@ -366,6 +366,32 @@ describe("errors a caller can make", () => {
     );
   });
 
+  test("an index of an older format version is refused, saying how to rebuild it", async () => {
+    const { out } = await build([{ id: "a", domain: "x", text: "older format ".repeat(20) }]);
+    const manifestPath = join(out, "manifest.json");
+    const manifest = readFileSync(manifestPath, "utf8");
+    const rebuild = (e: unknown) =>
+      e instanceof FmIndexFileError &&
+      /format version 2, this program reads version \d+; rebuild the index with .*index build/.test(
+        e.message,
+      );
+    writeFileSync(manifestPath, manifest.replace(/"version": \d+/, '"version": 2'));
+    assert.throws(() => openFmIndex(out), rebuild);
+    writeFileSync(manifestPath, manifest);
+    // A shard file written by the older program under a current manifest: refused by its own header.
+    const file = join(out, "000.fmi");
+    const original = readFileSync(file);
+    const old = Buffer.from(original);
+    old.writeUInt32LE(2, 8);
+    writeFileSync(file, old);
+    assert.throws(
+      () => openFmIndex(out),
+      (e: unknown) => rebuild(e) && (e as Error).message.includes(file),
+    );
+    writeFileSync(file, original);
+    assert.equal(openFmIndex(out).countAll("older"), 20);
+  });
+
   test("malformed JSONL names file and line; --skip-bad counts what it skipped; .gz input works", async () => {
     const file = join(tmp, "bad.jsonl");
     writeFileSync(

@@ -18,7 +18,19 @@ import { crc32 } from "node:zlib";
 import { FmIndexFileError } from "./errors";
 
 export const MAGIC = "FMIXSHRD";
-export const FORMAT_VERSION = 2;
+/**
+ * Version 3: pure RRR superblocks (all blocks all zeros or all ones) live in their directory entry, with
+ * no stream region (engine/fm/rrr.ts). Version 2 indexes must be rebuilt.
+ */
+export const FORMAT_VERSION = 3;
+
+/** Why an index of another format version cannot be read, and how to get one that can. */
+export function versionMismatch(version: unknown): string {
+  return (
+    `format version ${version}, this program reads version ${FORMAT_VERSION}; rebuild the index with ` +
+    "`npm run -s engine -- index build --input CORPUS.jsonl --out DIR` (the default index: `npm run setup:data`)"
+  );
+}
 const PREFIX = 24;
 
 export type SectionArray = Uint8Array | Uint32Array | Int32Array | Float64Array;
@@ -107,7 +119,7 @@ export function decodeFile(file: string, bytes: Uint8Array, verify: boolean): De
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = dv.getUint32(8, true);
   if (version !== FORMAT_VERSION) {
-    throw bad(`format version ${version}, this program reads version ${FORMAT_VERSION}; rebuild the index`);
+    throw bad(versionMismatch(version));
   }
   const headerLen = dv.getUint32(12, true);
   if (PREFIX + headerLen > bytes.length) throw bad("truncated inside the header");

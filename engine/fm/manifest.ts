@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FmIndexFileError } from "./errors";
-import { FORMAT_VERSION } from "./format";
+import { FORMAT_VERSION, versionMismatch } from "./format";
 
 export interface ManifestShard {
   name: string;
@@ -67,11 +67,7 @@ export function readManifest(dir: string): Manifest {
     throw new FmIndexFileError("INDEX_CORRUPT", path, "not an FM-index manifest");
   }
   if (m.version !== FORMAT_VERSION) {
-    throw new FmIndexFileError(
-      "INDEX_CORRUPT",
-      path,
-      `format version ${m.version}, this program reads version ${FORMAT_VERSION}; rebuild the index`,
-    );
+    throw new FmIndexFileError("INDEX_CORRUPT", path, versionMismatch(m.version));
   }
   return m;
 }

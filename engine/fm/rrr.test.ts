@@ -97,6 +97,7 @@ describe("RRR bitvector against a naive bitvector", () => {
   });
 
   test("adversarial patterns: all zeros, all ones, alternating, runs, one set bit per block", () => {
+    const S = 31 * RRR_SUPER;
     const n = 31 * RRR_HYPER * 2 + 31 * RRR_SUPER * 3 + 17;
     const patterns: [string, (i: number) => number][] = [
       ["zeros", () => 0],
@@ -107,6 +108,16 @@ describe("RRR bitvector against a naive bitvector", () => {
       ["bit 30 of each block", (i) => (i % 31 === 30 ? 1 : 0)],
       ["all but bit 0 of each block", (i) => (i % 31 === 0 ? 0 : 1)],
       ["half-full blocks (largest offsets)", (i) => (i % 31 < 15 ? 0 : 1)],
+      // Pure superblocks (every block all zeros or all ones) have no stream region; the region before
+      // one carries a length header. Alternate them with mixed ones, in runs, across hyperblocks.
+      [
+        "superblocks alternately pure and mixed",
+        (i) => (Math.floor(i / S) % 2 ? (Math.floor(i / 31) % 3 === 0 ? 1 : 0) : i % 7 === 0 ? 1 : 0),
+      ],
+      [
+        "runs of four pure superblocks between mixed ones",
+        (i) => (Math.floor(i / S) % 5 === 4 ? (i % 5 === 0 ? 1 : 0) : Math.floor(i / 31) % 2),
+      ],
       [
         "dense hyperblock then sparse",
         (i) => (i < 31 * RRR_HYPER ? (i % 31 < 16 ? 1 : 0) : i % 997 === 0 ? 1 : 0),
@@ -117,5 +128,21 @@ describe("RRR bitvector against a naive bitvector", () => {
         Uint8Array.from({ length: n }, (_, i) => f(i)),
         name,
       );
+  });
+
+  test("pure superblocks take no stream: runs of whole superblocks cost only their directory entries", () => {
+    const S = 31 * RRR_SUPER;
+    const n = 31 * RRR_HYPER * 3 + 5;
+    const runs = RrrVector.fromWords(
+      toWords(Uint8Array.from({ length: n }, (_, i) => Math.floor(i / (3 * S)) % 2)),
+      n,
+    );
+    // Every superblock is pure (the last, partial one holds zeros): the stream is its padding.
+    assert.ok(runs.stream.length <= 8, `stream of ${runs.stream.length} words`);
+    const mixed = RrrVector.fromWords(
+      toWords(Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0))),
+      n,
+    );
+    assert.ok(mixed.stream.length > 100 * runs.stream.length);
   });
 });

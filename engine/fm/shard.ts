@@ -306,7 +306,9 @@ export class FmShard {
         for (let q = 0; q < nPending; q++) {
           const x = pending[q];
           const str = shards[x].bits.stream;
-          sink ^= str[posA[x] >>> 5] ^ str[posB[x] >>> 5];
+          // A pure superblock has no stream region (locate returned a negative mask): nothing to read.
+          if (posA[x] >= 0) sink ^= str[posA[x] >>> 5];
+          if (posB[x] >= 0) sink ^= str[posB[x] >>> 5];
         }
         let next = 0;
         for (let q = 0; q < nPending; q++) {
