@@ -62,38 +62,29 @@ export function buildAttnGraph(cfg: ModelConfig, w: WeightMap): Uint8Array {
   const pastK = g.input("past_k", "float32", [1, H, "P", hd]);
   const pastV = g.input("past_v", "float32", [1, H, "P", hd]);
   const mask = g.input("mask", "float32", ["T", "S"]);
-  const pick = (name: string, names: string[], dims: number[]) =>
-    g.op("Gather", [g.init(name, stack(w, names), [L, ...dims]), layer], { axis: 0 });
-  const g1 = pick(
-    "attn_norm",
-    layerNames(cfg, (l) => `l${l}.attn_norm`),
-    [d],
-  );
-  const g2 = pick(
-    "ffn_norm",
-    layerNames(cfg, (l) => `l${l}.ffn_norm`),
-    [d],
-  );
-  const wq = pick(
-    "wq",
-    layerNames(cfg, (l) => `l${l}.wq`),
-    [d, d],
-  );
-  const wk = pick(
-    "wk",
-    layerNames(cfg, (l) => `l${l}.wk`),
-    [d, d],
-  );
-  const wv = pick(
-    "wv",
-    layerNames(cfg, (l) => `l${l}.wv`),
-    [d, d],
-  );
-  const wo = pick(
-    "wo",
-    layerNames(cfg, (l) => `l${l}.wo`),
-    [d, d],
-  );
+  // One initializer per weight kind, all layers stacked ([L, ...dims]); the graph gathers the `layer` input's.
+  const pick = (name: string, dims: number[]) =>
+    g.op(
+      "Gather",
+      [
+        g.init(
+          name,
+          stack(
+            w,
+            layerNames(cfg, (l) => `l${l}.${name}`),
+          ),
+          [L, ...dims],
+        ),
+        layer,
+      ],
+      { axis: 0 },
+    );
+  const g1 = pick("attn_norm", [d]);
+  const g2 = pick("ffn_norm", [d]);
+  const wq = pick("wq", [d, d]);
+  const wk = pick("wk", [d, d]);
+  const wv = pick("wv", [d, d]);
+  const wo = pick("wo", [d, d]);
 
   const a = rms(g, x, g1);
   const heads = (m: string) => g.transpose(g.reshape(g.matmul(a, m), [1, -1, H, hd]), [0, 2, 1, 3]);

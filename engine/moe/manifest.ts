@@ -137,16 +137,22 @@ export function verifiedFiles(
   return files;
 }
 
+/** Whether `r` is a router of `cfg`'s shape: per layer a row of dModel finite numbers and a finite bias. */
+export function isRouterOf(r: unknown, cfg: ModelConfig): boolean {
+  if (typeof r !== "object" || r === null) return false;
+  const { rows, bias } = r as { rows?: unknown; bias?: unknown };
+  return (
+    Array.isArray(rows) &&
+    Array.isArray(bias) &&
+    rows.length === cfg.layers &&
+    bias.length === cfg.layers &&
+    rows.every((row) => Array.isArray(row) && row.length === cfg.dModel && row.every(Number.isFinite)) &&
+    bias.every(Number.isFinite)
+  );
+}
+
 function checkRouter(e: ExpertManifest, cfg: ModelConfig, where: string): void {
-  const r = e.router;
-  const ok =
-    r &&
-    Array.isArray(r.rows) &&
-    Array.isArray(r.bias) &&
-    r.rows.length === cfg.layers &&
-    r.bias.length === cfg.layers &&
-    r.rows.every((row) => Array.isArray(row) && row.length === cfg.dModel && row.every(Number.isFinite)) &&
-    r.bias.every(Number.isFinite);
+  const ok = isRouterOf(e.router, cfg);
   if (!ok) {
     throw new FlexOlmoError(
       "MODEL_FILE_CORRUPTED",

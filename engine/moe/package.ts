@@ -36,6 +36,7 @@ import {
   type ExpertContribution,
   type ExpertManifest,
   type FlexOlmoManifest,
+  isRouterOf,
   readVerifiedModel,
   sha256,
 } from "./manifest";
@@ -181,16 +182,7 @@ function checkHeader(h: ExpertPackageHeader, onnx: Uint8Array, label: string): v
   if (!isRecord(h.contribution)) throw bad("no data statement");
   if (sha256(onnx) !== h.onnx.sha256) throw bad("the expert's ONNX file does not match its checksum");
   const cfg = h.base.config as ModelConfig;
-  const r = h.expert.router;
-  const routerOk =
-    isRecord(r) &&
-    Array.isArray(r.rows) &&
-    Array.isArray(r.bias) &&
-    r.rows.length === cfg.layers &&
-    r.bias.length === cfg.layers &&
-    r.rows.every((row) => Array.isArray(row) && row.length === cfg.dModel && row.every(Number.isFinite)) &&
-    r.bias.every(Number.isFinite);
-  if (!routerOk)
+  if (!isRouterOf(h.expert.router, cfg))
     throw bad(`the router is not ${cfg.layers} rows of ${cfg.dModel} numbers and ${cfg.layers} biases`);
   try {
     expertFfnFromBytes(onnx, cfg, "the expert's ONNX file");

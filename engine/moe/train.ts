@@ -34,17 +34,28 @@ const LN2 = Math.log(2);
 /** An expert stage logs its held-out bits per byte every this many steps (its learning curve). */
 const HELDOUT_EVERY = 200;
 
-export async function runPublicStage(opts: {
+/** What a training stage is given: the model, the schedule, one domain's folder and the output checkpoint. */
+export interface StageOptions {
   cfg: ModelConfig;
   schedule: Schedule;
   domainDir: string;
   out: string;
   threads?: number;
   log?: (msg: string) => void;
-}): Promise<void> {
-  const { cfg, schedule: s } = opts;
-  const log = opts.log ?? console.log;
-  const { train: data, heldout, split } = readDomainFolder(opts.domainDir);
+}
+
+/** A stage's inputs: its options unpacked and its domain folder read (train and held-out windows). */
+function openStage(opts: StageOptions) {
+  return {
+    cfg: opts.cfg,
+    s: opts.schedule,
+    log: opts.log ?? console.log,
+    ...readDomainFolder(opts.domainDir),
+  };
+}
+
+export async function runPublicStage(opts: StageOptions): Promise<void> {
+  const { cfg, s, log, train: data, heldout, split } = openStage(opts);
   const weights = initDenseWeights(cfg, s.seed, PUBLIC_DOMAIN);
   const t0 = Date.now();
   const result = await train({
@@ -102,18 +113,8 @@ export async function runPublicStage(opts: {
  * Trains one closed-domain expert. Reads only `domainDir` (that domain's bytes) and the public
  * checkpoint; writes the expert's FFN, router rows and biases.
  */
-export async function runExpertStage(opts: {
-  cfg: ModelConfig;
-  schedule: Schedule;
-  domainDir: string;
-  publicCheckpoint: string;
-  out: string;
-  threads?: number;
-  log?: (msg: string) => void;
-}): Promise<void> {
-  const { cfg, schedule: s } = opts;
-  const log = opts.log ?? console.log;
-  const { train: data, heldout, split } = readDomainFolder(opts.domainDir);
+export async function runExpertStage(opts: StageOptions & { publicCheckpoint: string }): Promise<void> {
+  const { cfg, s, log, train: data, heldout, split } = openStage(opts);
   const domain = split.domain;
   if (domain === PUBLIC_DOMAIN) throw new Error("the public domain has no separate expert");
   const r = await trainExpert({
