@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { SignInLinks } from "./components/sign-in-links";
 
 export default function Unauthorized() {
   return (
@@ -6,14 +6,7 @@ export default function Unauthorized() {
       <p className="text-sm font-semibold text-sky-700 dark:text-sky-400">401</p>
       <h1 className="mt-2 text-2xl font-semibold">Please sign in</h1>
       <p className="muted mt-2">You need to be signed in to see this page.</p>
-      <div className="mt-6 flex justify-center gap-2">
-        <Link href="/signin" className="btn-primary">
-          Sign in
-        </Link>
-        <Link href="/signup" className="btn-secondary">
-          Create an account
-        </Link>
-      </div>
+      <SignInLinks className="mt-6 justify-center" />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { arenaLineup } from "@/lib/arena/battle-request";
 import { currentUser } from "@/lib/auth/session";
 import { DEMO_EXPLANATION } from "@/lib/providers/demo-models";
 import { traceRules } from "@/lib/trace/input";
+import { SignInLinks } from "../components/sign-in-links";
 import { ArenaClient } from "./arena-client";
 import { CalibrationPanel } from "./calibration";
 
@@ -69,14 +70,7 @@ export default async function Page() {
       ) : (
         <div className="card space-y-3">
           <p>Sign in as a researcher to ask questions and vote.</p>
-          <div className="flex gap-2">
-            <Link href="/signin" className="btn-primary">
-              Sign in
-            </Link>
-            <Link href="/signup" className="btn-secondary">
-              Create an account
-            </Link>
-          </div>
+          <SignInLinks />
         </div>
       )}
     </div>
