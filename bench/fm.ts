@@ -6,30 +6,17 @@
  *   npm run bench:fm            (builds the corpus first if it is missing)
  */
 
-import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildCorpus } from "../engine/corpus/build";
 import { openFmIndex } from "../engine/fm/index";
 import { mulberry32 as rng } from "../engine/random";
+import { compileSdslHarness, sdslInstalled, timed, writeQueries } from "./sdsl";
 
 const CORPUS = "data/corpus/flexmix-mini.jsonl";
 const OUT = "bench/out";
 const INDEX = join(OUT, "fm-index");
-
-/** Runs a command under /usr/bin/time, returning stdout and peak resident memory in bytes. */
-function timed(cmd: string, args: string[]): { stdout: string; peakBytes: number; seconds: number } {
-  const t0 = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "PEAK_KB %M", cmd, ...args], {
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-  const kb = Number(/PEAK_KB (\d+)/.exec(r.stderr)?.[1] ?? 0);
-  return { stdout: r.stdout, peakBytes: kb * 1024, seconds };
-}
 
 /**
  * Writes the corpus bytes and the queries for both harnesses. In a function of its own so that the
@@ -74,16 +61,8 @@ function prepareInputs(): {
       queries.push(Buffer.from(q));
     }
   }
-  const qbuf = Buffer.alloc(4 + queries.reduce((s, q) => s + 4 + q.length, 0));
-  qbuf.writeUInt32LE(queries.length, 0);
-  let qo = 4;
-  for (const q of queries) {
-    qbuf.writeUInt32LE(q.length, qo);
-    q.copy(qbuf, qo + 4);
-    qo += 4 + q.length;
-  }
   const queriesBin = join(OUT, "queries.bin");
-  writeFileSync(queriesBin, qbuf);
+  writeQueries(queriesBin, queries);
 
   return { textBytes, docCount: docs.length, corpusBin, queriesBin, queries };
 }
@@ -167,19 +146,9 @@ function main(): void {
   // sdsl-lite, when available.
   let sdsl: typeof ours | null = null;
   let sdslTotal = -1;
-  if (existsSync("/usr/include/sdsl/suffix_arrays.hpp")) {
+  if (sdslInstalled()) {
     const bin = join(OUT, "sdsl-harness");
-    execFileSync("g++", [
-      "-O3",
-      "-DNDEBUG",
-      "-std=c++17",
-      "bench/sdsl/harness.cpp",
-      "-o",
-      bin,
-      "-lsdsl",
-      "-ldivsufsort",
-      "-ldivsufsort64",
-    ]);
+    compileSdslHarness(bin);
     loads.push(load("before sdsl"));
     const r = timed(bin, [corpusBin, queriesBin]);
     loads.push(load("after sdsl"));

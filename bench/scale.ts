@@ -21,7 +21,7 @@
  * data/index/flexmix-mini, which must be built with the default settings), --only-sdsl (prepare and build or time sdsl-lite's index alone).
  */
 
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   closeSync,
   existsSync,
@@ -40,6 +40,7 @@ import { createIndexService } from "../engine/fm/index-service";
 import { readJsonl } from "../engine/fm/jsonl";
 import { parseRecord } from "../engine/fm/text-collection";
 import { mulberry32 as rng } from "../engine/random";
+import { compileSdslHarness, readQueries, sdslInstalled, timed, writeQueries } from "./sdsl";
 import { DEFAULT_PASSAGES, pickPassages, runTraceBench } from "./trace";
 
 const args = process.argv.slice(2);
@@ -138,15 +139,7 @@ async function prepare(): Promise<Prepared> {
   flush();
   closeSync(fd);
   const queries = [...reservoirs.values()].flat();
-  const qbuf = Buffer.alloc(4 + queries.reduce((s, q) => s + 4 + q.length, 0));
-  qbuf.writeUInt32LE(queries.length, 0);
-  let qo = 4;
-  for (const q of queries) {
-    qbuf.writeUInt32LE(q.length, qo);
-    q.copy(qbuf, qo + 4);
-    qo += 4 + q.length;
-  }
-  writeFileSync(join(OUT, "queries.bin"), qbuf);
+  writeQueries(join(OUT, "queries.bin"), queries);
   // 20 passages, spread over the domains in name order (round robin).
   const domains = [...long.keys()].sort();
   const perDomain: Record<string, number> = {};
@@ -159,43 +152,6 @@ async function prepare(): Promise<Prepared> {
   const m: Prepared = { key, textBytes, docs, passages };
   writeFileSync(metaPath, JSON.stringify(m));
   return m;
-}
-
-function readQueries(): Buffer[] {
-  const b = readFileSync(join(OUT, "queries.bin"));
-  const n = b.readUInt32LE(0);
-  const out: Buffer[] = [];
-  let o = 4;
-  for (let i = 0; i < n; i++) {
-    const len = b.readUInt32LE(o);
-    out.push(b.subarray(o + 4, o + 4 + len));
-    o += 4 + len;
-  }
-  return out;
-}
-
-/** Runs a command under /usr/bin/time: stdout, wall seconds and peak resident memory in bytes. */
-function timed(
-  cmd: string,
-  cmdArgs: string[],
-): { stdout: string; stderr: string; peakBytes: number; seconds: number; cpuSeconds: number } {
-  const t0 = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "PEAK_KB %M CPU %U %S", cmd, ...cmdArgs], {
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-    cwd: OUT,
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-  const m = /PEAK_KB (\d+) CPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
-  const kb = Number(m?.[1] ?? 0);
-  return {
-    stdout: r.stdout,
-    stderr: r.stderr,
-    peakBytes: kb * 1024,
-    seconds,
-    cpuSeconds: Number(m?.[2] ?? 0) + Number(m?.[3] ?? 0),
-  };
 }
 
 interface Figures {
@@ -228,33 +184,18 @@ const QUERY_KEYS = [
   "extract1000CpuUs",
 ] as const;
 
-function compileHarness(bin: string, source: string): void {
-  execFileSync("g++", [
-    "-O3",
-    "-DNDEBUG",
-    "-std=c++17",
-    source,
-    "-o",
-    bin,
-    "-lsdsl",
-    "-ldivsufsort",
-    "-ldivsufsort64",
-  ]);
-}
-
 /** sdsl-lite: built once per corpus (stored with its build figures), queried every run. */
 function runSdsl(key: string, loads: string[]): Figures | null {
-  if (!existsSync("/usr/include/sdsl/suffix_arrays.hpp")) return null;
+  if (!sdslInstalled()) return null;
   const bin = join(OUT, "sdsl-harness");
-  const source = resolve("bench/sdsl/harness.cpp");
-  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(source).mtimeMs) compileHarness(bin, source);
+  compileSdslHarness(bin);
   const cache = join(OUT, "sdsl.idx");
   const cacheMeta = join(OUT, "sdsl-build.json");
   const fresh =
     !existsSync(cache) || !existsSync(cacheMeta) || JSON.parse(readFileSync(cacheMeta, "utf8")).key !== key;
   if (fresh) rmSync(cache, { force: true });
   loads.push(`before sdsl-lite ${load()}${fresh ? " (building)" : ""}`);
-  const r = timed(bin, [join(OUT, "corpus.bin"), join(OUT, "queries.bin"), cache]);
+  const r = timed(bin, [join(OUT, "corpus.bin"), join(OUT, "queries.bin"), cache], OUT);
   loads.push(`after sdsl-lite ${load()}`);
   const j = JSON.parse(r.stdout) as Record<string, number>;
   if (j.buildSeconds >= 0) {
@@ -310,18 +251,22 @@ async function main(): Promise<void> {
   if (!flag("--no-build")) {
     const pass = ["--memory-gb", "--workers", "--max-shard-mb"].flatMap((o) => (opt(o) ? [o, opt(o)!] : []));
     loads.push(`before our build ${load()}`);
-    const b = timed(process.execPath, [
-      "--import",
-      "tsx",
-      resolve("engine/cli.ts"),
-      "index",
-      "build",
-      "--input",
-      resolve(input!),
-      "--out",
-      INDEX,
-      ...pass,
-    ]);
+    const b = timed(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        resolve("engine/cli.ts"),
+        "index",
+        "build",
+        "--input",
+        resolve(input!),
+        "--out",
+        INDEX,
+        ...pass,
+      ],
+      OUT,
+    );
     loads.push(`after our build ${load()}`);
     buildSeconds = b.seconds;
     buildCpuSeconds = b.cpuSeconds;
@@ -350,7 +295,7 @@ async function main(): Promise<void> {
   const tablesStart = performance.now();
   const tableBytes = index.prepareTables();
   const tablesMs = performance.now() - tablesStart;
-  const queries = readQueries();
+  const queries = readQueries(join(OUT, "queries.bin"));
   const q10 = queries.filter((q) => q.length === 10);
   const q100 = queries.filter((q) => q.length === 100);
   /** Microseconds per call, wall and CPU time, after a warm-up pass (as in a serving process). */
