@@ -32,6 +32,19 @@ export interface Rule {
   durationS: number;
 }
 
+/** What a stored limiter of either database is given: one rule under one key prefix, in the throttle table. */
+function limiterOptions(keyPrefix: string, rule: Rule, inMemoryBlock: boolean) {
+  return {
+    tableName: THROTTLE_TABLE,
+    tableCreated: true,
+    clearExpiredByTimeout: true,
+    keyPrefix,
+    points: rule.points,
+    duration: rule.durationS,
+    ...(inMemoryBlock ? { inMemoryBlockOnConsumed: rule.points + 1 } : {}),
+  };
+}
+
 /** The throttled actions, each with the env variable holding its rule and a phrase for messages. */
 export const RULES = {
   "signin-account": { env: "THROTTLE_SIGNIN_ACCOUNT", what: "failed sign-ins for this account" },
@@ -125,13 +138,7 @@ export class Throttle {
           new RateLimiterSQLite({
             storeClient: conn,
             storeType: "better-sqlite3",
-            tableName: THROTTLE_TABLE,
-            tableCreated: true,
-            clearExpiredByTimeout: true,
-            keyPrefix,
-            points: rule.points,
-            duration: rule.durationS,
-            ...(inMemoryBlock ? { inMemoryBlockOnConsumed: rule.points + 1 } : {}),
+            ...limiterOptions(keyPrefix, rule, inMemoryBlock),
           }),
         async () => {
           conn.close();
@@ -149,13 +156,7 @@ export class Throttle {
       (keyPrefix, rule, inMemoryBlock) =>
         new RateLimiterPostgres({
           storeClient: pool,
-          tableName: THROTTLE_TABLE,
-          tableCreated: true,
-          clearExpiredByTimeout: true,
-          keyPrefix,
-          points: rule.points,
-          duration: rule.durationS,
-          ...(inMemoryBlock ? { inMemoryBlockOnConsumed: rule.points + 1 } : {}),
+          ...limiterOptions(keyPrefix, rule, inMemoryBlock),
         }),
       () => pool.end(),
     );

@@ -146,19 +146,7 @@ export async function nextCalibrationTask(
   });
   const ownItem = ownBattles.length ? own.find((o) => o.battleId === ownBattles[0].id) : undefined;
   const useOwn = ownItem && (foreign.length === 0 || random() < SELF_CHECK_RATE);
-  if (useOwn && ownItem) {
-    const b = ownBattles[0];
-    return {
-      itemId: ownItem.id,
-      source: "battle",
-      question: b.question,
-      passages: JSON.parse(b.passages),
-      answerA: b.answerB ?? "",
-      answerB: b.answerA ?? "",
-      citationsA: [],
-      citationsB: [],
-    };
-  }
+  if (useOwn && ownItem) return battleTask(ownItem.id, ownBattles[0], true);
   for (const pick of foreign) {
     if (pick.evalItemId) {
       const e = await db.evalItem.findUnique({ where: { id: pick.evalItemId } });
@@ -175,19 +163,28 @@ export async function nextCalibrationTask(
       };
     }
     const b = pick.battleId ? byId.get(pick.battleId) : undefined;
-    if (!b) continue;
-    return {
-      itemId: pick.id,
-      source: "battle",
-      question: b.question,
-      passages: JSON.parse(b.passages),
-      answerA: b.answerA ?? "",
-      answerB: b.answerB ?? "",
-      citationsA: [],
-      citationsB: [],
-    };
+    if (b) return battleTask(pick.id, b, false);
   }
   return null;
+}
+
+/** The calibration task of a battle's item, its answers swapped or not (battles carry no citation lists). */
+function battleTask(
+  itemId: string,
+  b: { question: string; passages: string; answerA: string | null; answerB: string | null },
+  swapped: boolean,
+): CalibrationTask {
+  const [answerA, answerB] = swapped ? [b.answerB, b.answerA] : [b.answerA, b.answerB];
+  return {
+    itemId,
+    source: "battle",
+    question: b.question,
+    passages: JSON.parse(b.passages),
+    answerA: answerA ?? "",
+    answerB: answerB ?? "",
+    citationsA: [],
+    citationsB: [],
+  };
 }
 
 /**
