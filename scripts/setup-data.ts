@@ -6,7 +6,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { buildCorpus, corpusInputsKey } from "../engine/corpus/build";
 import { buildFmIndex, FmIndexFileError, readManifest } from "../engine/fm/index";
 import { progressPrinter } from "../engine/fm/progress";
@@ -33,7 +33,10 @@ async function main(): Promise<void> {
       out: CORPUS,
       onProgress: (d, docs, bytes) => log(`corpus ${d}: ${docs} docs, ${(bytes / 1e6).toFixed(1)} MB`),
     });
-    writeFileSync(CORPUS_STAMP, `${inputs}\n`);
+    // Written whole and renamed into place, as the corpus is: an interrupted run leaves no half-written stamp,
+    // and a hard-linked copy of the old one (another checkout's data/) is left as it was.
+    writeFileSync(`${CORPUS_STAMP}.tmp`, `${inputs}\n`);
+    renameSync(`${CORPUS_STAMP}.tmp`, CORPUS_STAMP);
     log(`corpus: ${r.docs} docs, ${(r.bytes / 1e6).toFixed(1)} MB`);
   }
   const digest = await sha256(CORPUS);

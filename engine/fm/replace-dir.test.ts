@@ -34,17 +34,19 @@ test("a reader never sees the index path missing or half-replaced", async () => 
   const dir = mkdtempSync(path.join(tmpdir(), "lmr-swap-"));
   try {
     const out = path.join(dir, "idx");
+    // The reader reads until this file appears (a fixed time would be spent starting Node on a busy machine).
+    const stop = path.join(dir, "stop");
     // The first build: the path becomes a link.
     replaceDirAtomically(build(dir, 0), out);
     // A reader in another process: opens the manifest, then the data, as fast as it can, and reports the
-    // version of each whole load on its own line.
+    // version of each whole load on its own line, until told to stop.
     const reader = spawn(
       process.execPath,
       [
         "-e",
         // As loadIndexFiles does: resolve the link once, then read the manifest and the data from that version.
-        `const fs=require("fs");let reads=0,bad=0,missing=0,first="";const end=Date.now()+1500;
-         while(Date.now()<end){if(!fs.existsSync(${JSON.stringify(out)}+"/manifest.json"))missing++;try{const v=fs.realpathSync(${JSON.stringify(out)});const m=JSON.parse(fs.readFileSync(v+"/manifest.json","utf8"));
+        `const fs=require("fs");let reads=0,bad=0,missing=0,first="";
+         while(!fs.existsSync(${JSON.stringify(stop)})){if(!fs.existsSync(${JSON.stringify(out)}+"/manifest.json"))missing++;try{const v=fs.realpathSync(${JSON.stringify(out)});const m=JSON.parse(fs.readFileSync(v+"/manifest.json","utf8"));
          const d=fs.readFileSync(v+"/data.bin","utf8");if(d!==String(m.n).repeat(1000))bad++;reads++;fs.writeSync(1,m.n+"\\n");}catch(e){bad++;first=first||String(e.message);}}
          console.log(JSON.stringify({reads,bad,missing,first}));`,
       ],
@@ -71,8 +73,10 @@ test("a reader never sees the index path missing or half-replaced", async () => 
         check();
       });
     let swaps = 0;
+    // The replacements start once the reader is reading (version 0), and go on for 1.2 s and 12 of them at least.
+    await loaded(0);
     const end = Date.now() + 1200;
-    while (Date.now() < end) {
+    while (Date.now() < end || swaps < 12) {
       const n = (swaps % 9) + 1;
       replaceDirAtomically(build(dir, n), out);
       swaps++;
@@ -81,6 +85,7 @@ test("a reader never sees the index path missing or half-replaced", async () => 
       // however slowly the reader is scheduled, and at least 50 ms.
       await Promise.all([loaded(n), new Promise((r) => setTimeout(r, 50))]);
     }
+    writeFileSync(stop, "");
     await done;
     text = text.slice(text.indexOf("{"));
     const { reads, bad, missing, first } = JSON.parse(text) as {
