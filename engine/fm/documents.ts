@@ -7,13 +7,17 @@
 import { FmQueryError } from "./errors";
 import type { FmShard } from "./shard";
 
-/** A window of a document around a match. */
-export interface DocWindow {
+/** Which document: its shard and domain, its index in the shard, its id and metadata. */
+export interface DocumentRef {
   shard: string;
   domain: string;
   docIndex: number;
   id: string;
   meta: Record<string, unknown>;
+}
+
+/** A window of a document around a match. */
+export interface DocWindow extends DocumentRef {
   /** The window decoded as UTF-8 (cut only at character boundaries; invalid bytes become U+FFFD). */
   text: string;
   /** The match as UTF-16 offsets into `text`, [matchStart, matchEnd). */
@@ -28,12 +32,7 @@ export interface DocWindow {
   docBytes: number;
 }
 
-export interface DocumentResult {
-  shard: string;
-  domain: string;
-  docIndex: number;
-  id: string;
-  meta: Record<string, unknown>;
+export interface DocumentResult extends DocumentRef {
   text: string;
   docBytes: number;
   /** True when only the first `maxBytes` were returned. */
@@ -41,6 +40,11 @@ export interface DocumentResult {
 }
 
 const decoder = new TextDecoder();
+
+function documentRef(s: FmShard, docIndex: number): DocumentRef {
+  const info = s.docInfo(docIndex);
+  return { shard: s.name, domain: s.domain, docIndex, id: info.id, meta: info.meta };
+}
 
 /** Moves a byte window's edges inward so it does not cut a UTF-8 sequence, never past [keepFrom, keepTo). */
 function utf8Trim(bytes: Uint8Array, keepFrom: number, keepTo: number): [number, number] {
@@ -81,13 +85,8 @@ export function docWindow(
   const win = raw.subarray(a, b);
   const mStart = offset - ws - a;
   const mEnd = mStart + matchLen;
-  const info = s.docInfo(docIndex);
   return {
-    shard: s.name,
-    domain: s.domain,
-    docIndex,
-    id: info.id,
-    meta: info.meta,
+    ...documentRef(s, docIndex),
     text: decoder.decode(win),
     matchStart: decoder.decode(win.subarray(0, mStart)).length,
     matchEnd: decoder.decode(win.subarray(0, mEnd)).length,
@@ -109,13 +108,8 @@ export function wholeDocument(
   const take = Math.min(length, opts.maxBytes ?? length);
   const raw = s.extract(start, take);
   const [, e] = take < length ? utf8Trim(raw, 0, 0) : [0, take];
-  const info = s.docInfo(docIndex);
   return {
-    shard: s.name,
-    domain: s.domain,
-    docIndex,
-    id: info.id,
-    meta: info.meta,
+    ...documentRef(s, docIndex),
     text: decoder.decode(raw.subarray(0, e)),
     docBytes: length,
     truncated: take < length,

@@ -31,6 +31,7 @@ export type ServiceQuery =
   | { op: "extendAllLeft"; ranges: RankRange[]; byte: number }
   | { op: "contamination"; entries: ContaminationEntry[]; opts?: QueryOptions };
 
+/** Runs one message on the index: one typed case per message (alike in shape only; each calls its own method). */
 export function runQuery(index: FmIndex, q: ServiceQuery): unknown {
   switch (q.op) {
     case "count":

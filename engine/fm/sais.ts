@@ -167,6 +167,8 @@ function createSais(): Kernel {
       }
     }
     buckets(T, C, B, n, k, true);
+    // The S pass repeats the L pass's bucket-pointer steps inline, on purpose: a shared helper would be a call
+    // (or a closure over b, c1) per suffix in the hottest loop of the build.
     c1 = 0;
     b = B[0];
     for (let i = n - 1; i >= 0; i--) {

@@ -120,7 +120,10 @@ function scanLms<T>(t: usize, SA: usize, B: usize, n: i32, mode: i32, base: i32)
   return m;
 }
 
-/** The L pass of an induction (see sais.ts's induce). */
+/**
+ * The L pass of an induction (see sais.ts's induce). Its loop is written once per value of `clear` on purpose
+ * (unswitched by hand, so the hot loop tests no flag); AssemblyScript cannot share sais.ts's TypeScript.
+ */
 function induceL<T>(t: usize, SA: usize, C: usize, B: usize, n: i32, k: i32, clear: bool, shared: bool): void {
   buckets<T>(t, C, B, n, k, false, shared);
   let c1 = 0;
@@ -158,7 +161,7 @@ function induceL<T>(t: usize, SA: usize, C: usize, B: usize, n: i32, k: i32, cle
   }
 }
 
-/** The S pass of an induction (see sais.ts's induce). */
+/** The S pass of an induction (see sais.ts's induce); one loop per value of `clear`, as in induceL, on purpose. */
 function induceS<T>(t: usize, SA: usize, C: usize, B: usize, n: i32, k: i32, clear: bool, shared: bool): void {
   buckets<T>(t, C, B, n, k, true, shared);
   let c1 = 0;
