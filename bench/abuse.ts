@@ -25,14 +25,21 @@ import { type ChildProcess, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { encode } from "next-auth/jwt";
-import { startProdServer, stopProdServer } from "./prod-server";
+import {
+  arenaInserts,
+  buildEngine,
+  freePort,
+  ms,
+  pct,
+  sessionCookies,
+  startProdServer,
+  stopProdServer,
+} from "./prod-server";
 
 const { values } = parseArgs({
   options: {
@@ -61,21 +68,7 @@ process.env.DATA_DIR = dir;
 delete process.env.DATABASE_URL;
 const dbFile = path.join(dir, "app.db");
 
-const pct = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;
-const ms = (x: number) => `${x.toFixed(1)} ms`;
 const mb = (x: number) => `${(x / 2 ** 20).toFixed(1)} MB`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let server: ChildProcess | null = null;
 
@@ -102,35 +95,22 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
-const iso = (t: number) => new Date(t).toISOString().replace("Z", "+00:00");
-
 /** Researchers, models and answered battles to vote on (one per planned vote, over both phases). */
 function seed(battlesPerUser: number): string[][] {
   const sql = new Database(dbFile);
   sql.pragma("journal_mode = WAL");
-  const now = iso(Date.now());
-  const insUser = sql.prepare(
-    "INSERT INTO User (id, email, role, banned, trusted, votesExcluded, createdAt, updatedAt) VALUES (?, ?, 'researcher', 0, 0, 0, ?, ?)",
-  );
-  const insModel = sql.prepare(
-    "INSERT INTO ModelProvider (id, name, kind, timeoutMs, enabled, weight, builtin, createdAt, updatedAt) VALUES (?, ?, 'openai', 60000, 1, 1, 0, ?, ?)",
-  );
-  const insBattle = sql.prepare(
-    "INSERT INTO Battle (id, userId, question, passages, modelAId, modelBId, answerA, answerB, status, flagged, subject, createdAt, answeredAt) VALUES (?, ?, ?, '[]', ?, ?, ?, ?, 'answered', 0, 'Other', ?, ?)",
-  );
+  const ins = arenaInserts(sql);
   const perUser: string[][] = Array.from({ length: USERS }, () => []);
   sql.transaction(() => {
-    for (let u = 0; u < USERS; u++) insUser.run(`u${u}`, `u${u}@abuse.test`, now, now);
-    for (let m = 0; m < MODELS; m++) insModel.run(`m${m}`, `abuse-model-${m}`, now, now);
-    sql
-      .prepare("INSERT INTO Setting (key, value, updatedAt) VALUES ('arena.dailyVoteCap', '1000000', ?)")
-      .run(now);
+    for (let u = 0; u < USERS; u++) ins.user(u, "abuse.test");
+    for (let m = 0; m < MODELS; m++) ins.model(m, `abuse-model-${m}`);
+    ins.uncapVotes();
     for (let u = 0; u < USERS; u++)
       for (let i = 0; i < battlesPerUser; i++) {
         const a = (u + i) % MODELS;
         const b = (a + 1) % MODELS;
         const id = `b${u}-${i}`;
-        insBattle.run(id, `u${u}`, `Question ${i}?`, `m${a}`, `m${b}`, "A [1].", "B [2].", now, now);
+        ins.battle(id, u, `Question ${i}?`, a, b);
         perUser[u].push(id);
       }
   })();
@@ -324,13 +304,7 @@ async function main() {
   console.log(
     `bench:abuse — DATA_DIR ${dir}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
   );
-  execFileSync(
-    process.execPath,
-    [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/build-engine.ts"],
-    {
-      stdio: "ignore",
-    },
-  );
+  buildEngine();
   execFileSync(
     process.execPath,
     [
@@ -350,14 +324,7 @@ async function main() {
   await startServer(port);
   const base = `http://127.0.0.1:${port}`;
   const pid = server!.pid!;
-  const cookies: string[] = [];
-  for (let u = 0; u < USERS; u++) {
-    const jwt = await encode({
-      token: { uid: `u${u}`, role: "researcher", email: `u${u}@abuse.test` },
-      secret: SECRET,
-    });
-    cookies.push(`next-auth.session-token=${jwt}`);
-  }
+  const cookies = await sessionCookies(USERS, SECRET, "abuse.test");
   // Warm up each path once (route compilation, worker start), not counted.
   await fetch(`${base}/api/infini-gram`, { method: "POST", body: '{"query_type":"count","query":"warm"}' });
   await fetch(`${base}/api/v1/trace`, {

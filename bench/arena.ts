@@ -19,17 +19,25 @@
  * Bounded: each phase has a time limit; loopback only; the server and the temporary folder are removed at
  * the end (--keep keeps the folder).
  */
-import { type ChildProcess, execFileSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { encode } from "next-auth/jwt";
-import { startProdServer, stopProdServer } from "./prod-server";
+import {
+  arenaInserts,
+  buildEngine,
+  freePort,
+  iso,
+  ms,
+  pct,
+  sessionCookies,
+  startProdServer,
+  stopProdServer,
+} from "./prod-server";
 
 const { values } = parseArgs({
   options: {
@@ -59,21 +67,6 @@ const dir = mkdtempSync(path.join(tmpdir(), "bench-arena-"));
 process.env.DATA_DIR = dir;
 delete process.env.DATABASE_URL;
 const dbFile = path.join(dir, "app.db");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const pct = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;
-const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 let server: ChildProcess | null = null;
 
@@ -105,43 +98,19 @@ async function migrate() {
   await applyMigrations(databaseTarget(undefined));
 }
 
-/** DateTime as Prisma's SQLite adapter stores it (ISO text), so comparisons with app-written rows hold. */
-const iso = (t: number) => new Date(t).toISOString().replace("Z", "+00:00");
-
 function seedVoteBattles(): { id: string; user: number }[] {
   const sql = new Database(dbFile);
   sql.pragma("journal_mode = WAL");
-  const now = iso(Date.now());
-  const insUser = sql.prepare(
-    "INSERT INTO User (id, email, role, banned, trusted, votesExcluded, createdAt, updatedAt) VALUES (?, ?, 'researcher', 0, 0, 0, ?, ?)",
-  );
-  const insModel = sql.prepare(
-    "INSERT INTO ModelProvider (id, name, kind, timeoutMs, enabled, weight, builtin, createdAt, updatedAt) VALUES (?, ?, 'openai', 60000, 1, 1, 0, ?, ?)",
-  );
-  const insBattle = sql.prepare(
-    "INSERT INTO Battle (id, userId, question, passages, modelAId, modelBId, answerA, answerB, status, flagged, subject, createdAt, answeredAt) VALUES (?, ?, ?, '[]', ?, ?, ?, ?, 'answered', 0, 'Other', ?, ?)",
-  );
+  const ins = arenaInserts(sql);
   const out: { id: string; user: number }[] = [];
   sql.transaction(() => {
-    for (let u = 0; u < USERS; u++) insUser.run(`u${u}`, `u${u}@bench.test`, now, now);
-    for (let m = 0; m < MODELS; m++) insModel.run(`m${m}`, `bench-model-${m}`, now, now);
-    sql
-      .prepare("INSERT INTO Setting (key, value, updatedAt) VALUES ('arena.dailyVoteCap', '1000000', ?)")
-      .run(now);
+    for (let u = 0; u < USERS; u++) ins.user(u, "bench.test");
+    for (let m = 0; m < MODELS; m++) ins.model(m, `bench-model-${m}`);
+    ins.uncapVotes();
     for (let i = 0; i < BATTLES; i++) {
       const a = i % MODELS;
       const b = (a + 1 + (i % (MODELS - 1))) % MODELS;
-      insBattle.run(
-        `vb${i}`,
-        `u${i % USERS}`,
-        `Question ${i}?`,
-        `m${a}`,
-        `m${b}`,
-        "A [1].",
-        "B [2].",
-        now,
-        now,
-      );
+      ins.battle(`vb${i}`, i % USERS, `Question ${i}?`, a, b);
       out.push({ id: `vb${i}`, user: i % USERS });
     }
   })();
@@ -222,27 +191,14 @@ function snapshotVotes(): number {
 
 async function main() {
   console.log(`bench:arena — DATA_DIR ${dir}`);
-  execFileSync(
-    process.execPath,
-    [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/build-engine.ts"],
-    {
-      stdio: "ignore",
-    },
-  );
+  buildEngine();
   await migrate();
   const battles = seedVoteBattles();
   const port = await freePort();
   await startServer(port);
   const base = `http://127.0.0.1:${port}`;
   console.log(`server on ${base} (production build)`);
-  const cookies: string[] = [];
-  for (let u = 0; u < USERS; u++) {
-    const jwt = await encode({
-      token: { sub: `u${u}`, uid: `u${u}`, role: "researcher", email: `u${u}@bench.test` },
-      secret: SECRET,
-    });
-    cookies.push(`next-auth.session-token=${jwt}`);
-  }
+  const cookies = await sessionCookies(USERS, SECRET, "bench.test");
   // Warm-up: one vote per route compilation path, not counted.
   const warm = battles[battles.length - 1];
   const w = await fetch(`${base}/api/arena/battles/${warm.id}/vote`, {
