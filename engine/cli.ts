@@ -152,6 +152,13 @@ async function run(argv: string[]): Promise<unknown> {
   const log = (s: string) => {
     if (!json) process.stdout.write(`${s}\n`);
   };
+  /** A JSONL batch's options: its result lines as they are with --json, else each as `text(result)`. */
+  const jsonlOutput = (text: (result: ReturnType<typeof JSON.parse>) => string) => ({
+    domains,
+    skipBad: args.flags.has("--skip-bad"),
+    onSkip: (m: string) => process.stderr.write(`skipped ${m}\n`),
+    write: (line: string) => writeLine(json ? line : text(JSON.parse(line))),
+  });
 
   if (cmd === "corpus" && rest[0] === "build") {
     const out = one(args, "--out");
@@ -230,16 +237,10 @@ async function run(argv: string[]): Promise<unknown> {
     try {
       const r = await traceJsonl(tracer, file, {
         width: remote ? 4 : Math.max(1, workers),
-        domains,
-        skipBad: args.flags.has("--skip-bad"),
-        onSkip: (m) => process.stderr.write(`skipped ${m}\n`),
-        write: (line) => {
-          if (json) return writeLine(line);
-          const o = JSON.parse(line);
-          return writeLine(
+        ...jsonlOutput(
+          (o) =>
             `${o.id}\t${o.spans.length} spans\t${o.documents.length} documents\tcoverage ${(o.coverage.all * 100).toFixed(1)}%\t${o.ms} ms`,
-          );
-        },
+        ),
       });
       process.stderr.write(`traced ${r.traced} responses\n`);
     } finally {
@@ -255,14 +256,7 @@ async function run(argv: string[]): Promise<unknown> {
       : await createIndexService({ dir: one(args, "--index"), workers: 0 });
     try {
       const r = await countJsonl(index, one(args, "--queries"), {
-        domains,
-        skipBad: args.flags.has("--skip-bad"),
-        onSkip: (m) => process.stderr.write(`skipped ${m}\n`),
-        write: (line) => {
-          if (json) return writeLine(line);
-          const o = JSON.parse(line);
-          return writeLine(`${o.count}\t${o.query}`);
-        },
+        ...jsonlOutput((o) => `${o.count}\t${o.query}`),
       });
       process.stderr.write(`counted ${r.counted} queries\n`);
     } finally {

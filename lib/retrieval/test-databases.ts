@@ -18,9 +18,8 @@ export interface TestDatabase {
 
 let counter = 0;
 
-async function sqlite(): Promise<TestDatabase> {
-  const dir = mkdtempSync(path.join(tmpdir(), "lmr-papers-"));
-  const target = databaseTarget(`file:${path.join(dir, "papers.db")}`);
+/** The migrated database at `target`; `cleanup` removes it once its client is closed. */
+async function migrated(target: DatabaseTarget, cleanup: () => Promise<void> | void): Promise<TestDatabase> {
   await applyMigrations(target);
   const sql = createSql(target);
   return {
@@ -28,9 +27,16 @@ async function sqlite(): Promise<TestDatabase> {
     target,
     drop: async () => {
       await sql.close();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanup();
     },
   };
+}
+
+async function sqlite(): Promise<TestDatabase> {
+  const dir = mkdtempSync(path.join(tmpdir(), "lmr-papers-"));
+  return migrated(databaseTarget(`file:${path.join(dir, "papers.db")}`), () =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
 }
 
 async function postgres(url: string): Promise<TestDatabase> {
@@ -47,17 +53,7 @@ async function postgres(url: string): Promise<TestDatabase> {
   await admin(`CREATE DATABASE ${name}`);
   const u = new URL(url);
   u.pathname = `/${name}`;
-  const target = databaseTarget(u.toString());
-  await applyMigrations(target);
-  const sql = createSql(target);
-  return {
-    sql,
-    target,
-    drop: async () => {
-      await sql.close();
-      await admin(`DROP DATABASE IF EXISTS ${name}`);
-    },
-  };
+  return migrated(databaseTarget(u.toString()), () => admin(`DROP DATABASE IF EXISTS ${name}`));
 }
 
 /** [name, make] for each database the tests can reach. */
