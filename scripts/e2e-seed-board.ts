@@ -6,7 +6,7 @@
  *
  *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-board.ts
  */
-import { e2eDb } from "./e2e-db";
+import { e2eDb, seedModels } from "./e2e-db";
 
 const db = await e2eDb("e2e-seed-board");
 const names = [
@@ -19,15 +19,7 @@ const names = [
   "board-preliminary-one",
   "board-preliminary-two",
 ];
-const models = await Promise.all(
-  names.map((name) =>
-    db.modelProvider.upsert({
-      where: { name },
-      create: { name, kind: "openai", baseUrl: "http://127.0.0.1:9/v1", modelName: name, enabled: false },
-      update: {},
-    }),
-  ),
-);
+const models = await seedModels(db, names);
 const user = await db.user.upsert({
   where: { email: "board-voter@e2e.test" },
   create: { email: "board-voter@e2e.test" },

@@ -6,7 +6,7 @@
  *   DATA_DIR=.e2e-data npx tsx scripts/e2e-seed-voters.ts --outlier x@e2e.test
  */
 import { parseArgs } from "node:util";
-import { e2eDb } from "./e2e-db";
+import { e2eDb, seedModels } from "./e2e-db";
 
 const { values } = parseArgs({ options: { outlier: { type: "string" } } });
 if (!values.outlier) {
@@ -14,16 +14,7 @@ if (!values.outlier) {
   process.exit(2);
 }
 const db = await e2eDb("e2e-seed-voters");
-const [strong, weak] = await Promise.all(
-  ["e2e-voters-strong", "e2e-voters-weak"].map((name) =>
-    db.modelProvider.upsert({
-      where: { name },
-      // Disabled: the arena never samples them; they only name the sides of the seeded battles.
-      create: { name, kind: "openai", baseUrl: "http://127.0.0.1:9/v1", modelName: name, enabled: false },
-      update: {},
-    }),
-  ),
-);
+const [strong, weak] = await seedModels(db, ["e2e-voters-strong", "e2e-voters-weak"]);
 const tag = Date.now().toString(36);
 const voters = [
   ...[1, 2, 3].map((i) => ({ email: `consistent-${i}-${tag}@e2e.test`, votes: 40, outlier: false })),

@@ -8,7 +8,7 @@
  * --tag keeps one spec's battles apart from another's: models e2e-<tag>-left/right, questions "(<tag> seed n)".
  */
 import { parseArgs } from "node:util";
-import { e2eDb } from "./e2e-db";
+import { e2eDb, seedModels } from "./e2e-db";
 
 const { values } = parseArgs({
   options: {
@@ -23,16 +23,9 @@ if (!values.email) {
 }
 const db = await e2eDb("e2e-seed-votes");
 const user = await db.user.findUniqueOrThrow({ where: { email: values.email.toLowerCase() } });
-const models = await Promise.all(
-  (values.tag ? [`e2e-${values.tag}-left`, `e2e-${values.tag}-right`] : ["e2e-left", "e2e-right"]).map(
-    (name) =>
-      db.modelProvider.upsert({
-        where: { name },
-        // Disabled: the arena never samples them; they only name the sides of the seeded battles.
-        create: { name, kind: "openai", baseUrl: "http://127.0.0.1:9/v1", modelName: name, enabled: false },
-        update: {},
-      }),
-  ),
+const models = await seedModels(
+  db,
+  values.tag ? [`e2e-${values.tag}-left`, `e2e-${values.tag}-right`] : ["e2e-left", "e2e-right"],
 );
 const passages = [
   {
