@@ -3,6 +3,8 @@
  * layer maps codes to statuses (lib/engine/errors.ts), as it does for engine/moe and engine/trace.
  */
 
+import { EngineError } from "../errors";
+
 export type FmErrorCode =
   | "EMPTY_QUERY"
   | "QUERY_TOO_LONG"
@@ -25,16 +27,10 @@ export type FmErrorCode =
   | "SERVICE_TIMEOUT"
   | "WORKER_DIED";
 
-/**
- * Names are spelled out, not taken from the class: bundlers (Next.js) rename classes, and the web layer
- * recognises engine errors by name and code (lib/engine/errors.ts).
- */
-export class FmError extends Error {
-  readonly code: FmErrorCode;
+/** An error of the index; subclasses say what kind (names spelled out: see engine/errors.ts). */
+export class FmError extends EngineError<FmErrorCode> {
   constructor(code: FmErrorCode, message: string) {
-    super(message);
-    this.name = "FmError";
-    this.code = code;
+    super("FmError", code, message);
   }
 }
 

@@ -1,3 +1,5 @@
+import { EngineError } from "../errors";
+
 /** What went wrong, as a stable machine-readable code (the HTTP layer maps these to statuses). */
 export type FlexOlmoErrorCode =
   /** The prompt leaves no room to generate within the context window (or exceeds it). */
@@ -11,14 +13,11 @@ export type FlexOlmoErrorCode =
   /** A model file whose SHA-256 differs from the manifest, or a manifest that does not parse. */
   | "MODEL_FILE_CORRUPTED";
 
-export class FlexOlmoError extends Error {
-  readonly code: FlexOlmoErrorCode;
+export class FlexOlmoError extends EngineError<FlexOlmoErrorCode> {
   readonly details: Record<string, unknown>;
 
   constructor(code: FlexOlmoErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = "FlexOlmoError";
-    this.code = code;
+    super("FlexOlmoError", code, message);
     this.details = details;
   }
 }

@@ -29,6 +29,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
+import { EngineError } from "../errors";
 import type { ModelConfig } from "./config";
 import { PUBLIC_DOMAIN } from "./config";
 import {
@@ -77,12 +78,9 @@ export type PackageErrorCode =
   | "PUBLIC_EXPERT"
   | "BUSY";
 
-export class ExpertPackageError extends Error {
-  readonly code: PackageErrorCode;
+export class ExpertPackageError extends EngineError<PackageErrorCode> {
   constructor(code: PackageErrorCode, message: string) {
-    super(message);
-    this.name = "ExpertPackageError";
-    this.code = code;
+    super("ExpertPackageError", code, message);
   }
 }
 

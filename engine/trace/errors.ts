@@ -3,6 +3,7 @@
  * (lib/engine/errors.ts). Errors of the index underneath (FmError) pass through unchanged.
  */
 
+import { EngineError } from "../errors";
 import { deserializeError, FmError, type SerializedFmError, serializeError } from "../fm/errors";
 
 export type TraceErrorCode =
@@ -17,12 +18,9 @@ export type TraceErrorCode =
   | "SERVICE_TIMEOUT"
   | "WORKER_DIED";
 
-export class TraceError extends Error {
-  readonly code: TraceErrorCode;
+export class TraceError extends EngineError<TraceErrorCode> {
   constructor(code: TraceErrorCode, message: string) {
-    super(message);
-    this.name = "TraceError";
-    this.code = code;
+    super("TraceError", code, message);
   }
 }
 
