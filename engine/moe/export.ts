@@ -19,8 +19,8 @@ import { GELU_SLOPE, type ModelConfig, NORM_EPS } from "./config";
 import { GraphBuilder } from "./graph";
 import { getTensor, type WeightMap } from "./weights";
 
-function stack(weights: WeightMap, names: string[]): Float32Array {
-  const parts = names.map((n) => getTensor(weights, n).data);
+/** The arrays one after another. */
+function concat(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
   for (const p of parts) {
@@ -29,6 +29,9 @@ function stack(weights: WeightMap, names: string[]): Float32Array {
   }
   return out;
 }
+
+/** The named tensors stacked, in order. */
+const stack = (weights: WeightMap, names: string[]) => concat(names.map((n) => getTensor(weights, n).data));
 
 const layerNames = (cfg: ModelConfig, f: (l: number) => string) =>
   Array.from({ length: cfg.layers }, (_, l) => f(l));
@@ -113,17 +116,8 @@ export function buildExpertGraph(cfg: ModelConfig, w1: Float32Array[], w2: Float
   const g = new GraphBuilder("flexolmo_expert");
   const x = g.input("x", "float32", ["n", d]);
   const layer = g.input("layer", "int64", []);
-  const cat = (parts: Float32Array[]) => {
-    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  };
-  const W1 = g.op("Gather", [g.init("w1", cat(w1), [L, d, F]), layer], { axis: 0 });
-  const W2 = g.op("Gather", [g.init("w2", cat(w2), [L, F, d]), layer], { axis: 0 });
+  const W1 = g.op("Gather", [g.init("w1", concat(w1), [L, d, F]), layer], { axis: 0 });
+  const W2 = g.op("Gather", [g.init("w2", concat(w2), [L, F, d]), layer], { axis: 0 });
   const u = g.matmul(x, W1);
   const act = g.mul(u, g.op("Sigmoid", [g.scale(u, GELU_SLOPE)]));
   g.output(g.matmul(act, W2), "y", "float32", ["n", d]);
