@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRef, useState } from "react";
 import type { BattleStreamEvent, Side } from "@/lib/arena/battle-events";
 import { isSubject, SUBJECTS, type Subject } from "@/lib/arena/subjects";
+import type { VoteChoice, VoteResult } from "@/lib/arena/votes";
 import { DEMO_EXPLANATION } from "@/lib/providers/demo-models";
 import type { ArenaPassage } from "@/lib/providers/types";
 import { readEvents } from "@/lib/streams/read-events";
@@ -16,7 +17,7 @@ import { PassageList } from "./passage-list";
 import { useBattleTraces } from "./use-battle-traces";
 
 type Phase = "idle" | "starting" | "streaming" | "answered" | "voided" | "voting" | "voted";
-type Choice = "a" | "b" | "tie" | "bothbad";
+type Choice = VoteChoice;
 
 const MAX_CHARS = 4000;
 
@@ -34,17 +35,8 @@ const CHOICE_TEXT: Record<Choice, string> = {
   bothbad: "You voted: both are bad.",
 };
 
-/** What the vote reveals (lib/arena/votes.ts's VoteResult). */
-interface Reveal {
-  modelA: string;
-  modelB: string;
-  demoA: boolean;
-  demoB: boolean;
-  reasoningA: string | null;
-  reasoningB: string | null;
-  choice: Choice;
-  flagged: boolean;
-}
+/** What the vote reveals. */
+type Reveal = Omit<VoteResult, "repeated">;
 
 /**
  * The arena: ask, read two anonymous answers as they stream, vote, see the names; then trace either answer

@@ -57,22 +57,14 @@ export function traceProblem(
       status: 400,
       message: "The response to trace is empty. Paste some text first.",
     };
-  const n = countChars(v.response);
-  if (n > rules.maxChars)
-    return {
-      field: "response",
-      status: 413,
-      message: `The response is ${thousands(n)} characters; the limit is ${thousands(rules.maxChars)} characters.`,
-    };
-  if (v.prompt) {
-    const p = countChars(v.prompt);
-    if (p > rules.maxChars)
-      return {
-        field: "prompt",
-        status: 413,
-        message: `The prompt is ${thousands(p)} characters; the limit is ${thousands(rules.maxChars)} characters.`,
-      };
-  }
+  const tooLong = (field: "response" | "prompt", text: string): TraceProblem | null => {
+    const n = countChars(text);
+    if (n <= rules.maxChars) return null;
+    const message = `The ${field} is ${thousands(n)} characters; the limit is ${thousands(rules.maxChars)} characters.`;
+    return { field, status: 413, message };
+  };
+  const long = tooLong("response", v.response) ?? (v.prompt ? tooLong("prompt", v.prompt) : null);
+  if (long) return long;
   const domains = v.domains ?? [];
   if (requireDomain && domains.length === 0)
     return { field: "domains", status: 400, message: "Choose at least one corpus domain to search." };
