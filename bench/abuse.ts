@@ -23,15 +23,15 @@
  */
 import { type ChildProcess, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import {
   arenaInserts,
+  benchDataDir,
   buildEngine,
   freePort,
   ms,
@@ -63,10 +63,7 @@ const MODELS = 8;
 const SECRET = randomBytes(32).toString("hex");
 const ADMIN = { email: "admin@abuse.test", password: "the-admin-password-1" };
 
-const dir = mkdtempSync(path.join(tmpdir(), "bench-abuse-"));
-process.env.DATA_DIR = dir;
-delete process.env.DATABASE_URL;
-const dbFile = path.join(dir, "app.db");
+const { dir, dbFile } = benchDataDir("bench-abuse-");
 
 const mb = (x: number) => `${(x / 2 ** 20).toFixed(1)} MB`;
 

@@ -21,14 +21,14 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import {
   arenaInserts,
+  benchDataDir,
   buildEngine,
   freePort,
   iso,
@@ -63,10 +63,7 @@ const USERS = 50;
 const MODELS = 20;
 const SECRET = randomBytes(32).toString("hex");
 
-const dir = mkdtempSync(path.join(tmpdir(), "bench-arena-"));
-process.env.DATA_DIR = dir;
-delete process.env.DATABASE_URL;
-const dbFile = path.join(dir, "app.db");
+const { dir, dbFile } = benchDataDir("bench-arena-");
 
 let server: ChildProcess | null = null;
 

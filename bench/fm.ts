@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { buildCorpus } from "../engine/corpus/build";
 import { openFmIndex } from "../engine/fm/index";
 import { mulberry32 as rng } from "../engine/random";
-import { compileSdslHarness, sdslInstalled, timed, writeQueries } from "./sdsl";
+import { compileSdslHarness, rowPicker, sdslInstalled, timed, writeQueries } from "./sdsl";
 
 const CORPUS = "data/corpus/flexmix-mini.jsonl";
 const OUT = "bench/out";
@@ -112,15 +112,7 @@ function main(): void {
   });
   const totalCount = queries.reduce((s, q) => s + index.countAll(q), 0);
   const shards = index.shards;
-  const rows = shards.map((s) => s.bytes + s.docs + 1);
-  const pick = () => {
-    let r = Math.floor(rand() * rows.reduce((a, b) => a + b, 0));
-    for (let k = 0; k < rows.length; k++) {
-      if (r < rows[k]) return [k, r] as const;
-      r -= rows[k];
-    }
-    return [0, 0] as const;
-  };
+  const pick = rowPicker(shards, rand);
   const locPicks = Array.from({ length: 20000 }, pick);
   const locate = time(locPicks.length, (i) => {
     index.locate(locPicks[i][0], locPicks[i][1]);

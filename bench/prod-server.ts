@@ -5,10 +5,20 @@
  * SQLite database; their session cookies; latency percentiles.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import { encode } from "next-auth/jwt";
+
+/** A throwaway data folder for the server, made this process's DATA_DIR too (SQLite: DATABASE_URL unset). */
+export function benchDataDir(prefix: string): { dir: string; dbFile: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  process.env.DATA_DIR = dir;
+  delete process.env.DATABASE_URL;
+  return { dir, dbFile: path.join(dir, "app.db") };
+}
 
 /** A port free on 127.0.0.1 now. */
 export function freePort(): Promise<number> {

@@ -40,7 +40,7 @@ import { createIndexService } from "../engine/fm/index-service";
 import { readJsonl } from "../engine/fm/jsonl";
 import { parseRecord } from "../engine/fm/text-collection";
 import { mulberry32 as rng } from "../engine/random";
-import { compileSdslHarness, readQueries, sdslInstalled, timed, writeQueries } from "./sdsl";
+import { compileSdslHarness, readQueries, rowPicker, sdslInstalled, timed, writeQueries } from "./sdsl";
 import { DEFAULT_PASSAGES, pickPassages, runTraceBench } from "./trace";
 
 const args = process.argv.slice(2);
@@ -308,16 +308,7 @@ async function main(): Promise<void> {
     return [((performance.now() - s) * 1000) / n, (cpu.user + cpu.system) / n];
   };
   const rand = rng(4048);
-  const rows = index.shards.map((s) => s.bytes + s.docs + 1);
-  const allRows = rows.reduce((a, b) => a + b, 0);
-  const pick = () => {
-    let r = Math.floor(rand() * allRows);
-    for (let k = 0; k < rows.length; k++) {
-      if (r < rows[k]) return [k, r] as const;
-      r -= rows[k];
-    }
-    return [0, 0] as const;
-  };
+  const pick = rowPicker(index.shards, rand);
   const locPicks = Array.from({ length: 20000 }, pick);
   const extPicks = Array.from({ length: 500 }, () => {
     const [k] = pick();

@@ -1,7 +1,7 @@
 /**
  * What the FM-index benches that compare with sdsl-lite share (bench/fm.ts, bench/scale.ts): the query file the
- * C++ harness (bench/sdsl/harness.cpp) reads, the harness's compilation, and timing a child process's wall
- * time, CPU time and peak memory under /usr/bin/time.
+ * C++ harness (bench/sdsl/harness.cpp) reads, the harness's compilation, the random rows they locate and
+ * extract at, and timing a child process's wall time, CPU time and peak memory under /usr/bin/time.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -82,5 +82,25 @@ export function timed(cmd: string, args: string[], cwd?: string): Timed {
     peakBytes: Number(m?.[1] ?? 0) * 1024,
     seconds,
     cpuSeconds: Number(m?.[2] ?? 0) + Number(m?.[3] ?? 0),
+  };
+}
+
+/**
+ * A picker of uniformly random rows of an index's shards (each shard's text, separators and end): [shard, row],
+ * drawn with `rand`.
+ */
+export function rowPicker(
+  shards: readonly { bytes: number; docs: number }[],
+  rand: () => number,
+): () => readonly [number, number] {
+  const rows = shards.map((s) => s.bytes + s.docs + 1);
+  const allRows = rows.reduce((a, b) => a + b, 0);
+  return () => {
+    let r = Math.floor(rand() * allRows);
+    for (let k = 0; k < rows.length; k++) {
+      if (r < rows[k]) return [k, r] as const;
+      r -= rows[k];
+    }
+    return [0, 0] as const;
   };
 }
