@@ -13,6 +13,7 @@ import { test } from "node:test";
 import pino from "pino";
 import { limitStreamedBody } from "./fast-routes";
 import { createAppServer } from "./http-server";
+import { LINGER_MS } from "./lingering-close";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -180,6 +181,29 @@ test("a client still sending a body past its limit reads the 413, not a connecti
         r.sent < 32 * 1024 * 1024,
         `the server stopped reading (${(r.sent / 2 ** 20).toFixed(1)} MB sent)`,
       );
+  } finally {
+    await app.drain(100);
+  }
+});
+
+test("an answer with Connection: close to a request read whole frees its connection when the client closes, without the linger", async () => {
+  const { log } = capture();
+  const app = createAppServer((_req, res) => {
+    res.writeHead(200, { connection: "close" });
+    res.end("ok");
+  }, log);
+  const lifetimes: number[] = [];
+  app.server.on("connection", (socket) => {
+    const opened = Date.now();
+    socket.on("close", () => lifetimes.push(Date.now() - opened));
+  });
+  const port = await listen(app);
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await get(port, "/")).body, "ok");
+    for (let i = 0; i < 100 && lifetimes.length < 3; i++) await sleep(20);
+    assert.equal(lifetimes.length, 3, "every connection was closed");
+    for (const ms of lifetimes)
+      assert.ok(ms < LINGER_MS - 500, `closed ${ms} ms after it opened (the linger is ${LINGER_MS} ms)`);
   } finally {
     await app.drain(100);
   }
