@@ -98,7 +98,9 @@ async function main() {
         restart: true,
         ...(values.batch ? { batchSize: Number(values.batch) } : {}),
         onProgress: (p) => {
+          // Also here: while batches are waiting, the import never yields to timers, and the sampler stops.
           peak = Math.max(peak, process.memoryUsage().rss);
+          sampleThreads();
           if (p.position / p.fileBytes >= nextMark) {
             marks.push(
               `${Math.round((100 * p.position) / p.fileBytes)}%: ${p.lines} abstracts, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, ${Math.round(p.rate)}/s`,
