@@ -4,7 +4,7 @@ import { ActionButton } from "../../components/action-button";
 import { changeVoterAction } from "./actions";
 
 // The Admin page's UserButton (../admin-forms.tsx) is the same wrapper around another action: that one finds the
-// account by email, this one by user id (the voters page lists pseudonymous voters), and announces its result.
+// account by email and changes roles, this one finds it by user id, also excludes votes, and announces its result.
 function VoterButton(props: {
   userId: string;
   email: string;
