@@ -185,12 +185,26 @@ function startApp(app: App, databaseUrl: string) {
   app.exit = new Promise((resolve) => proc.once("exit", (code) => resolve(code)));
 }
 
-/**
- * A fetch, body included, that settles within `ms` whatever happens (a plain timer as well as the abort
- * signal): the body is read inside the race, since a body read can outlive an aborted fetch on a busy machine.
- */
-async function get(url: string, init: RequestInit = {}, ms = 10_000): Promise<Response> {
+/** `work`, or an error naming `url` when it has not settled within `ms` (a plain timer, whatever `work` does). */
+async function settleWithin<T>(url: string, ms: number, work: Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from ${url} within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A fetch, body included, that settles within `ms` (the abort signal, and a timer a second later): the body
+ * is read inside the limit, since a body read can outlive an aborted fetch on a busy machine.
+ */
+function get(url: string, init: RequestInit = {}, ms = 10_000): Promise<Response> {
   const whole = async () => {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(ms), redirect: "manual" });
     const body = await res.arrayBuffer();
@@ -201,34 +215,15 @@ async function get(url: string, init: RequestInit = {}, ms = 10_000): Promise<Re
       headers: res.headers,
     });
   };
-  try {
-    return await Promise.race([
-      whole(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer from ${url} within ${ms} ms`)), ms + 1000);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return settleWithin(url, ms + 1000, whole());
 }
 
 /**
  * A fetch whose headers arrive within `ms`, its body left to stream (the caller reads it as it comes; the
  * abort signal ends the stream at `ms` too).
  */
-async function getStreamed(url: string, init: RequestInit, ms: number): Promise<Response> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      fetch(url, { ...init, signal: AbortSignal.timeout(ms), redirect: "manual" }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer from ${url} within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+function getStreamed(url: string, init: RequestInit, ms: number): Promise<Response> {
+  return settleWithin(url, ms, fetch(url, { ...init, signal: AbortSignal.timeout(ms), redirect: "manual" }));
 }
 
 async function waitReady(app: App, ms: number): Promise<number> {

@@ -39,7 +39,7 @@ export interface ProviderRow {
  * Stores whether a model's replies start inside the reasoning, so every instance reads its next replies right
  * from the first token (also after a restart). A failure to store is logged, not thrown: the reply is fine.
  */
-export async function rememberReasoningStart(db: Db, id: string, startsInside: boolean): Promise<void> {
+async function rememberReasoningStart(db: Db, id: string, startsInside: boolean): Promise<void> {
   try {
     await db.modelProvider.update({ where: { id }, data: { reasoningStartsInside: startsInside } });
   } catch (e) {
