@@ -7,7 +7,6 @@
  * key is sent only in the Authorization header and is removed from every error message, so it cannot reach
  * a browser through a voided battle.
  */
-
 import { readChatStream } from "./chat-stream";
 import { acquireSlot } from "./model-slots";
 import { chatMessages } from "./prompt";
