@@ -14,8 +14,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
-import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
+import { libc } from "../libc";
 
 const AT_FDCWD = -100;
 const RENAME_EXCHANGE = 2;
@@ -33,16 +33,15 @@ export function exchangePaths(a: string, b: string): boolean {
 }
 
 function loadExchange(): Exchange | null {
-  if (process.platform !== "linux") return null;
+  const c = libc();
+  if (!c) return null;
   try {
-    const koffi = createRequire(import.meta.url)("koffi") as typeof import("koffi");
-    const libc = koffi.load("libc.so.6");
-    const renameat2 = libc.func(
+    const renameat2 = c.lib.func(
       "int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags)",
     ) as (od: number, op: string, nd: number, np: string, flags: number) => number;
     return (a, b) => {
       if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) === 0) return true;
-      const errno = koffi.errno();
+      const errno = c.koffi.errno();
       // ENOSYS (old kernel), EINVAL (file system without exchange): fall back. Anything else is a real error.
       if (errno === 38 || errno === 22) return false;
       throw Object.assign(new Error(`renameat2(${a}, ${b}, RENAME_EXCHANGE) failed: errno ${errno}`), {

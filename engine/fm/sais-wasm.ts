@@ -26,6 +26,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { adviseHugePages } from "../huge-pages";
 
 /** asc's options: part of the cache key, so a change recompiles. */
 export const ASC_FLAGS = ["-O3", "--runtime", "stub", "--noAssert", "--initialMemory", "1"];
@@ -222,6 +223,9 @@ export class SaisArena {
     if (need <= have) return true;
     try {
       this.ex.memory.grow(Math.ceil((need - have) / PAGE));
+      // Suffix sorting and the BWT read SA and the text at random: huge pages spare most page walks. The
+      // new pages are untouched yet, so the advice takes effect as they are filled (../huge-pages.ts).
+      adviseHugePages(new Uint8Array(this.ex.memory.buffer));
       return true;
     } catch {
       return false;
