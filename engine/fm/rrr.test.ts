@@ -130,6 +130,35 @@ describe("RRR bitvector against a naive bitvector", () => {
       );
   });
 
+  test("split ranks: prepare on several vectors, then finish each, as a lockstep search interleaves them", () => {
+    const rand = rng(29);
+    const S = 31 * RRR_SUPER;
+    const n = 31 * RRR_HYPER + 7 * S + 3;
+    const makers = [
+      () => (rand() < 0.03 ? 1 : 0),
+      (i: number) => (Math.floor(i / S) % 3 === 0 ? Math.floor(i / 31) & 1 : rand() < 0.5 ? 1 : 0),
+      (i: number) => (i % 31 < 12 ? 1 : 0),
+    ];
+    const vectors = makers.map((f) => {
+      const bits = Uint8Array.from({ length: n }, (_, i) => f(i));
+      const prefix = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + bits[i];
+      return { v: RrrVector.fromWords(toWords(bits), n), prefix };
+    });
+    for (let t = 0; t < 3000; t++) {
+      const ends = vectors.map(() => {
+        const a = Math.floor(rand() * (n + 1));
+        return [a, Math.min(n, a + (rand() < 0.5 ? Math.floor(rand() * 40) : Math.floor(rand() * n)))];
+      });
+      for (let x = 0; x < vectors.length; x++) vectors[x].v.prepare(ends[x][0], ends[x][1]);
+      vectors.forEach(({ v, prefix }, x) => {
+        const [a, b] = ends[x];
+        assert.equal(v.finish(), prefix[a], `vector ${x}: rank1(${a})`);
+        assert.equal(v.second, prefix[b], `vector ${x}: rank1(${b})`);
+      });
+    }
+  });
+
   test("pure superblocks take no stream: runs of whole superblocks cost only their directory entries", () => {
     const S = 31 * RRR_SUPER;
     const n = 31 * RRR_HYPER * 3 + 5;

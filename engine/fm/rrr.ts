@@ -43,7 +43,6 @@ const REL_PTR_MASK = (1 << REL_PTR_BITS) - 1;
 const PURE = 0x80000000;
 const PURE_ONES_SHIFT = 16;
 const PURE_ONES_MASK = (1 << 14) - 1;
-const PURE_MASK = 0xffff;
 /** Bits of the header of a region followed by a pure superblock: its length after the header (<= 560). */
 const HEADER_BITS = 10;
 const HEADER_MASK = (1 << HEADER_BITS) - 1;
@@ -58,6 +57,20 @@ for (let n = 0; n < 32; n++) {
 const OFFSET_BITS = new Uint8Array(32);
 for (let k = 0; k < 32; k++) OFFSET_BITS[k] = 32 - Math.clz32(BINOM[32 * 31 + k] - 1);
 const BLOCK_MASK = 0x7fffffff;
+
+const INV_BLOCK = 1 / RRR_BLOCK;
+
+/**
+ * floor(i / 31) for an integer 0 <= i < 2^32, by a multiplication (a division is several times slower
+ * and a rank's directory address waits for it). Exact: i + 0.5 is exact in a double, and (i + 0.5) / 31
+ * = q + f with q = floor(i / 31) and f = (i mod 31 + 0.5) / 31 in [0.5 / 31, 30.5 / 31], at least 1/62
+ * from an integer. The computed product is (i + 0.5) / 31 * (1 + e) with |e| <= 2^-52 (two roundings:
+ * of 1/31 and of the product), an absolute error below 2^32 / 31 * 2^-52 < 2^-24, far less than 1/62,
+ * so truncating it gives q.
+ */
+function blockOf(i: number): number {
+  return ((i + 0.5) * INV_BLOCK) >>> 0;
+}
 
 /** 32 stream bits starting at bit `pos` (the stream carries two words of padding). */
 function read32(words: Uint32Array, pos: number): number {
@@ -120,6 +133,21 @@ for (let x = 0; x < 64; x++) {
   else CODE[x] = ((x >>> 1) & 31) | (6 << 5);
 }
 
+/**
+ * Rank in a pure superblock from its directory entry `e` alone (its all-ones blocks as a mask, the ones
+ * before it since its hyperblock in bits 16-29): the ones before bit j of block blk, given the ones
+ * before the hyperblock.
+ */
+function pureRank(hyperOnes: number, e: number, blk: number, j: number): number {
+  const b = blk & (RRR_SUPER - 1);
+  return (
+    hyperOnes +
+    ((e >>> PURE_ONES_SHIFT) & PURE_ONES_MASK) +
+    RRR_BLOCK * popcount32(e & ((1 << b) - 1)) +
+    ((e >>> b) & 1) * j
+  );
+}
+
 export class RrrVector {
   /** Logical length in bits. */
   readonly length: number;
@@ -136,16 +164,29 @@ export class RrrVector {
   /** Set by rankAccess (and rankPair): bit i, and rank1 of the second position. */
   bit = 0;
   second = 0;
-  /** A word read ahead of use in rankPair (kept so the read is not optimised away). */
+  /** Stream words read ahead of use by `prepare` are folded in here (so the reads are not optimised away). */
   touched = 0;
   /**
-   * Scan state left by scanFrom/scanOn: ones before the block, its class code's position, its superblock,
-   * and the offset bits of the superblock's blocks before it (its offset ends that far before the next
-   * region's start).
+   * A rank pair between `prepare` and `finish`, per end: its position, its block, where its superblock's
+   * class codes start (-1 in a pure superblock, whose rank is then known already), its region's end (-1:
+   * after the header before the class codes), and the ones before its superblock (or its rank, when pure).
+   */
+  private pA = 0;
+  private pB = 0;
+  private blkA = 0;
+  private blkB = 0;
+  private posA = -1;
+  private posB = -1;
+  private endA = -1;
+  private endB = -1;
+  private onesA = 0;
+  private onesB = 0;
+  /**
+   * Scan state left by scanOn: ones before the block, its class code's position, and the offset bits of
+   * its superblock's blocks before it (its offset ends that far before the region's end).
    */
   private scanOnes = 0;
   private scanPos = 0;
-  private scanSuper = 0;
   private scanOffBits = 0;
 
   constructor(length: number, stream: Uint32Array, dir: Uint32Array) {
@@ -262,32 +303,6 @@ export class RrrVector {
     return new RrrVector(nBits, stream, dir);
   }
 
-  /** Start of superblock s's region (its header, if it has one). pre: s is not pure. */
-  private regionStart(s: number): number {
-    const dir = this.dir;
-    const h = s >>> (HYPER_SHIFT - SUPER_SHIFT);
-    return dir[2 * h + 1] + (dir[this.subBase + s] & REL_PTR_MASK);
-  }
-
-  /** End of superblock s's region. pre: s is not pure. */
-  private regionEnd(s: number): number {
-    if (this.dir[this.subBase + s + 1] & PURE) {
-      const start = this.regionStart(s);
-      return start + HEADER_BITS + (read32(this.stream, start) & HEADER_MASK);
-    }
-    return this.regionStart(s + 1);
-  }
-
-  /** Sets the scan state to the start of the block located last (by `locate`, which returned `pos`). */
-  private scanFrom(pos: number): void {
-    const blk = this.locatedBlock;
-    this.scanOnes = this.locatedOnes;
-    this.scanPos = pos;
-    this.scanSuper = blk >>> SUPER_SHIFT;
-    this.scanOffBits = 0;
-    this.scanOn(blk & (RRR_SUPER - 1));
-  }
-
   /** Advances the scan state by `count` blocks (inside one superblock). */
   private scanOn(count: number): void {
     if (count === 0) return;
@@ -316,50 +331,70 @@ export class RrrVector {
     this.scanOffBits = offBits;
   }
 
-  /** Bits [0, limit) of the block at the scan state (higher bits may be 0). */
-  private scannedBlock(limit: number): number {
-    const t = read32(this.stream, this.scanPos);
+  /**
+   * Bits [0, limit) of the block at the scan state (higher bits may be 0), in the region whose class
+   * codes start at `codes` and which ends at `end` (-1: after the header before `codes`).
+   */
+  private blockBits(codes: number, end: number, limit: number): number {
+    const str = this.stream;
+    const t = read32(str, this.scanPos);
     if (t & 1) return t & 2 ? BLOCK_MASK : 0;
     const k = (t >>> 1) & 31;
     const ob = OFFSET_BITS[k];
-    const offEnd = this.regionEnd(this.scanSuper) - this.scanOffBits;
-    const o = read32(this.stream, offEnd - ob) & ((1 << ob) - 1);
-    return decodeBlock(k, o, limit);
-  }
-
-  /**
-   * Rank at bit i in a pure superblock whose entry `locate` read (its mask `mask`): ones before bit i;
-   * bit i in `this.bit`.
-   */
-  private pureRank(i: number, blk: number, onesBefore: number, mask: number): number {
-    const b = blk & (RRR_SUPER - 1);
-    const bit = (mask >>> b) & 1;
-    this.bit = bit;
-    return onesBefore + RRR_BLOCK * popcount32(mask & ((1 << b) - 1)) + bit * (i - blk * RRR_BLOCK);
+    const e = end < 0 ? codes + (read32(str, codes - HEADER_BITS) & HEADER_MASK) : end;
+    return decodeBlock(k, read32(str, e - this.scanOffBits - ob) & ((1 << ob) - 1), limit);
   }
 
   /** Ones in bits [0, i). Time O(b). pre: 0 <= i <= length. */
   rank1(i: number): number {
-    const pos = this.locate(i);
-    const blk = this.locatedBlock;
-    if (pos < 0) return this.pureRank(i, blk, this.locatedOnes, -1 - pos);
-    this.scanFrom(pos);
-    const j = i - blk * RRR_BLOCK;
-    if (j === 0) return this.scanOnes;
-    return this.scanOnes + popcount32(this.scannedBlock(j) & ((1 << j) - 1));
+    return this.rankOne(i, false);
   }
 
   /** Ones in bits [0, i), and bit i in `this.bit`. Time O(b). pre: 0 <= i < length. */
   rankAccess(i: number): number {
-    const pos = this.locate(i);
-    const blk = this.locatedBlock;
-    if (pos < 0) return this.pureRank(i, blk, this.locatedOnes, -1 - pos);
-    this.scanFrom(pos);
+    return this.rankOne(i, true);
+  }
+
+  private rankOne(i: number, access: boolean): number {
+    const dir = this.dir;
+    const blk = blockOf(i);
+    const s = blk >>> SUPER_SHIFT;
+    const e = dir[this.subBase + s];
+    const h = (blk >>> HYPER_SHIFT) << 1;
     const j = i - blk * RRR_BLOCK;
-    const bits = this.scannedBlock(j + 1);
-    this.bit = (bits >>> j) & 1;
+    if (e & PURE) {
+      if (access) this.bit = (e >>> (blk & (RRR_SUPER - 1))) & 1;
+      return pureRank(dir[h], e, blk, j);
+    }
+    const pos = this.codes(s, e, h);
+    this.scanOnes = dir[h] + (e >>> REL_PTR_BITS);
+    this.scanPos = pos;
+    this.scanOffBits = 0;
+    this.scanOn(blk & (RRR_SUPER - 1));
+    const limit = access ? j + 1 : j;
+    if (limit === 0) return this.scanOnes;
+    const bits = this.blockBits(pos, this.regionEnd, limit);
+    if (access) this.bit = (bits >>> j) & 1;
     return this.scanOnes + popcount32(bits & ((1 << j) - 1));
   }
+
+  /**
+   * Where the class codes of the impure superblock s (directory entry e, hyperblock words at dir[h])
+   * start; leaves its region's end in `regionEnd` (-1: after the header before the class codes, when
+   * a pure superblock follows, whose entry does not give it).
+   */
+  private codes(s: number, e: number, h: number): number {
+    const dir = this.dir;
+    const start = dir[h + 1] + (e & REL_PTR_MASK);
+    const nx = dir[this.subBase + s + 1];
+    if (nx & PURE) {
+      this.regionEnd = -1;
+      return start + HEADER_BITS;
+    }
+    this.regionEnd = dir[(((s + 1) >>> (HYPER_SHIFT - SUPER_SHIFT)) << 1) + 1] + (nx & REL_PTR_MASK);
+    return start;
+  }
+  private regionEnd = -1;
 
   /** Bit i. Time O(b). pre: 0 <= i < length. */
   access(i: number): number {
@@ -368,99 +403,118 @@ export class RrrVector {
   }
 
   /**
-   * First half of a split rank (for callers that interleave many ranks so that their cache misses
-   * overlap, as FmShard.searchMany does): reads the directory of the superblock holding bit i, leaving
-   * the ones before the superblock in `locatedOnes` and its block in `locatedBlock`. Returns where its
-   * class codes start in the stream, or, for a pure superblock (no stream region), -1 - its all-ones
-   * mask (negative). Finish with rankPairAt. pre: 0 <= i <= length.
-   */
-  locate(i: number): number {
-    const blk = (i / RRR_BLOCK) >>> 0;
-    this.locatedBlock = blk;
-    const dir = this.dir;
-    const h = blk >>> HYPER_SHIFT;
-    const s = this.subBase + (blk >>> SUPER_SHIFT);
-    const e = dir[s];
-    if (e & PURE) {
-      this.locatedOnes = dir[2 * h] + ((e >>> PURE_ONES_SHIFT) & PURE_ONES_MASK);
-      return -1 - (e & PURE_MASK);
-    }
-    this.locatedOnes = dir[2 * h] + (e >>> REL_PTR_BITS);
-    // A region followed by a pure superblock starts with its length.
-    return dir[2 * h + 1] + (e & REL_PTR_MASK) + (dir[s + 1] >>> 31) * HEADER_BITS;
-  }
-
-  /** Set by locate: ones before the located superblock, and the block holding the located bit. */
-  locatedOnes = 0;
-  locatedBlock = 0;
-
-  /**
    * rank1(a), with rank1(b) in `this.second`, sharing the scan when both fall in one superblock (as they
    * do once a backward search has narrowed its range). Time O(b). pre: 0 <= a <= b <= length.
    */
   rankPair(a: number, b: number): number {
-    const posB = this.locate(b);
-    const onesB = this.locatedOnes;
-    // Two independent chains of loads (directory, then stream): touch b's region first so that its
-    // cache misses overlap with a's scan instead of following it.
-    if (posB >= 0) this.touched = this.stream[posB >>> 5];
-    const blkB = this.locatedBlock;
-    const posA = this.locate(a);
-    return this.rankPairAt(a, b, this.locatedBlock, posA, this.locatedOnes, blkB, posB, onesB);
+    this.prepare(a, b);
+    return this.finish();
   }
 
   /**
-   * Second half of a split rank: rankPair(a, b) given what locate(a) and locate(b) left (blocks, what
-   * they returned, and ones before each superblock).
+   * First half of rankPair(a, b), for callers that interleave many ranks so that their cache misses
+   * overlap (FmShard.searchMany): reads both ends' directory entries, then touches the stream words
+   * their scans will read (class codes, and the region's last word, where the offsets of its first
+   * blocks are). A rank in a pure superblock is complete here. Finish with `finish`.
+   * pre: 0 <= a <= b <= length.
    */
-  rankPairAt(
-    a: number,
-    b: number,
-    blkA: number,
-    posA: number,
-    onesA: number,
-    blkB: number,
-    posB: number,
-    onesB: number,
-  ): number {
-    const jB = b - blkB * RRR_BLOCK;
-    let ra: number;
-    if (posA < 0) {
-      ra = this.pureRank(a, blkA, onesA, -1 - posA);
+  prepare(a: number, b: number): void {
+    const dir = this.dir;
+    const str = this.stream;
+    const sub = this.subBase;
+    const blkA = blockOf(a);
+    const blkB = blockOf(b);
+    const sA = blkA >>> SUPER_SHIFT;
+    const sB = blkB >>> SUPER_SHIFT;
+    // Both directory entries before anything that waits for them, so that their cache misses overlap.
+    const eA = dir[sub + sA];
+    const eB = dir[sub + sB];
+    const hA = (blkA >>> HYPER_SHIFT) << 1;
+    const hB = (blkB >>> HYPER_SHIFT) << 1;
+    this.pA = a;
+    this.pB = b;
+    this.blkA = blkA;
+    this.blkB = blkB;
+    let sink = 0;
+    if (eA & PURE) {
+      this.posA = -1;
+      this.onesA = pureRank(dir[hA], eA, blkA, a - blkA * RRR_BLOCK);
     } else {
-      this.scanOnes = onesA;
+      const pos = this.codes(sA, eA, hA);
+      const end = this.regionEnd;
+      this.posA = pos;
+      this.endA = end;
+      sink ^= str[pos >>> 5];
+      if (end >= 0) sink ^= str[(end - 1) >>> 5];
+      this.onesA = dir[hA] + (eA >>> REL_PTR_BITS);
+    }
+    if (sB === sA) {
+      if (eA & PURE) {
+        this.posB = -1;
+        this.onesB = pureRank(dir[hA], eA, blkB, b - blkB * RRR_BLOCK);
+      } else {
+        this.posB = this.posA;
+        this.endB = this.endA;
+        this.onesB = this.onesA;
+      }
+    } else if (eB & PURE) {
+      this.posB = -1;
+      this.onesB = pureRank(dir[hB], eB, blkB, b - blkB * RRR_BLOCK);
+    } else {
+      const pos = this.codes(sB, eB, hB);
+      const end = this.regionEnd;
+      this.posB = pos;
+      this.endB = end;
+      sink ^= str[pos >>> 5];
+      if (end >= 0) sink ^= str[(end - 1) >>> 5];
+      this.onesB = dir[hB] + (eB >>> REL_PTR_BITS);
+    }
+    this.touched ^= sink;
+  }
+
+  /** Second half of rankPair(a, b) after prepare(a, b): rank1(a), with rank1(b) in `this.second`. */
+  finish(): number {
+    const blkA = this.blkA;
+    const blkB = this.blkB;
+    const posA = this.posA;
+    let ra = this.onesA;
+    if (posA >= 0) {
+      this.scanOnes = ra;
       this.scanPos = posA;
-      this.scanSuper = blkA >>> SUPER_SHIFT;
       this.scanOffBits = 0;
       this.scanOn(blkA & (RRR_SUPER - 1));
-      const jA = a - blkA * RRR_BLOCK;
       ra = this.scanOnes;
+      const jA = this.pA - blkA * RRR_BLOCK;
       if (blkA === blkB) {
+        const jB = this.pB - blkB * RRR_BLOCK;
         if (jB === 0) {
           this.second = ra;
           return ra;
         }
-        const bits = this.scannedBlock(jB);
+        const bits = this.blockBits(posA, this.endA, jB);
         this.second = ra + popcount32(bits & ((1 << jB) - 1));
         return ra + popcount32(bits & ((1 << jA) - 1));
       }
-      if (jA !== 0) ra += popcount32(this.scannedBlock(jA) & ((1 << jA) - 1));
+      if (jA !== 0) ra += popcount32(this.blockBits(posA, this.endA, jA) & ((1 << jA) - 1));
     }
+    const posB = this.posB;
     if (posB < 0) {
-      this.second = this.pureRank(b, blkB, onesB, -1 - posB);
+      this.second = this.onesB;
       return ra;
     }
-    if (posA >= 0 && blkA >>> SUPER_SHIFT === blkB >>> SUPER_SHIFT) {
-      this.scanOn(blkB - blkA);
-    } else {
-      this.scanOnes = onesB;
+    if (posB === posA)
+      this.scanOn(blkB - blkA); // the same superblock: A's scan goes on
+    else {
+      this.scanOnes = this.onesB;
       this.scanPos = posB;
-      this.scanSuper = blkB >>> SUPER_SHIFT;
       this.scanOffBits = 0;
       this.scanOn(blkB & (RRR_SUPER - 1));
     }
+    const jB = this.pB - blkB * RRR_BLOCK;
     this.second =
-      jB === 0 ? this.scanOnes : this.scanOnes + popcount32(this.scannedBlock(jB) & ((1 << jB) - 1));
+      jB === 0
+        ? this.scanOnes
+        : this.scanOnes + popcount32(this.blockBits(posB, this.endB, jB) & ((1 << jB) - 1));
     return ra;
   }
 

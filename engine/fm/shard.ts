@@ -39,9 +39,14 @@ export class FmShard {
   private readonly metaZ: Uint8Array;
   /** The last inflated metadata block (lookups of one document's neighbours are common). */
   private metaCache: { block: number; json: Uint8Array } | null = null;
-  /** Per symbol, its root-to-leaf path as (node, bit) pairs in pathNode/pathBit[pathStart[c], pathStart[c+1]). */
+  /**
+   * Per symbol c, its root-to-leaf path as steps pathStart[c] to pathStart[c + 1] - 1; per step, its
+   * node's first bit in the bitvector and the ones before it (nodes[5 v] and nodes[5 v + 2] of node v),
+   * and the branch taken.
+   */
   private readonly pathStart = new Int32Array(SYMBOLS + 1);
-  private readonly pathNode: Int32Array;
+  private readonly pathOff: Float64Array;
+  private readonly pathBefore: Float64Array;
   private readonly pathBit: Uint8Array;
   /** Symbol read by the last `lf` call (avoids allocating a pair per step). */
   private lastSymbol = 0;
@@ -96,11 +101,14 @@ export class FmShard {
     };
     walk(0, []);
     for (let c = 0; c < SYMBOLS; c++) this.pathStart[c + 1] = this.pathStart[c] + paths[c].length / 2;
-    this.pathNode = new Int32Array(this.pathStart[SYMBOLS]);
+    this.pathOff = new Float64Array(this.pathStart[SYMBOLS]);
+    this.pathBefore = new Float64Array(this.pathStart[SYMBOLS]);
     this.pathBit = new Uint8Array(this.pathStart[SYMBOLS]);
     for (let c = 0; c < SYMBOLS; c++) {
       for (let k = 0; k < paths[c].length / 2; k++) {
-        this.pathNode[this.pathStart[c] + k] = paths[c][2 * k];
+        const v = paths[c][2 * k];
+        this.pathOff[this.pathStart[c] + k] = this.nodes[5 * v];
+        this.pathBefore[this.pathStart[c] + k] = this.nodes[5 * v + 2];
         this.pathBit[this.pathStart[c] + k] = paths[c][2 * k + 1];
       }
     }
@@ -133,14 +141,22 @@ export class FmShard {
       this.rhi = this.C[c + 1];
       return true; // c has a leaf, so it occurs
     }
-    const nodes = this.nodes;
+    return this.levels(c, start, lo, hi);
+  }
+
+  /**
+   * The rest of a step for symbol c from its path's step k (rows [lo, hi) at that node) down to its leaf:
+   * leaves the rows of c P in rlo/rhi and returns whether they are non-empty. Both ends share one RRR
+   * scan per level once they fall in the same superblock.
+   */
+  private levels(c: number, k: number, lo: number, hi: number): boolean {
     const bits = this.bits;
-    const pathNode = this.pathNode;
+    const pathOff = this.pathOff;
+    const pathBefore = this.pathBefore;
     const pathBit = this.pathBit;
-    for (let k = start; k < end; k++) {
-      const v5 = 5 * pathNode[k];
-      const off = nodes[v5];
-      const before = nodes[v5 + 2];
+    for (const end = this.pathStart[c + 1]; k < end; k++) {
+      const off = pathOff[k];
+      const before = pathBefore[k];
       const onesLo = bits.rankPair(off + lo, off + hi) - before;
       const onesHi = bits.second - before;
       if (pathBit[k] === 1) {
@@ -229,10 +245,11 @@ export class FmShard {
    *
    * A wavelet-tree rank is a chain of dependent cache misses (directory, then stream), and one shard's
    * step is a chain of such ranks, so searching shards one after another waits for each miss in turn.
-   * Here every level of every still-matching shard first reads its two directory entries, then touches
-   * its two stream words, then computes: the misses of all shards (and of both ends of each range) are
-   * in flight together. The last two or three bytes come from each shard's tables (`tableRange`).
-   * Time O(m H b) per shard.
+   * Here, while several shards still match, every level of every one of them first reads its two
+   * directory entries and touches the stream words its ranks will read (RrrVector.prepare), then all
+   * compute (RrrVector.finish): the misses of all shards (and of both ends of each range) are in flight
+   * together. Once one shard is left (most bytes of a long pattern), its levels run as a plain step.
+   * The last two or three bytes come from each shard's tables (`tableRange`). Time O(m H b) per shard.
    */
   static searchMany(
     shards: readonly FmShard[],
@@ -260,8 +277,7 @@ export class FmShard {
         hi[x] = 0;
       }
     }
-    const { k: cur, end, pa, pb, posA, posB, onesA, onesB, blkA, blkB, pending } = st;
-    let sink = 0;
+    const { k: cur, end, pending } = st;
     for (; j >= 0 && alive > 0; j--) {
       const c = pattern[j] + 2;
       let nPending = 0;
@@ -287,39 +303,35 @@ export class FmShard {
       }
       alive = nAlive;
       while (nPending > 0) {
+        if (nPending === 1) {
+          // One shard left at this byte (most of a long pattern's bytes): nothing to overlap with, so
+          // its levels run one after another.
+          const x = pending[0];
+          const sh = shards[x];
+          if (sh.levels(c, cur[x], lo[x], hi[x])) {
+            lo[x] = sh.rlo;
+            hi[x] = sh.rhi;
+          } else {
+            lo[x] = 0;
+            hi[x] = 0;
+          }
+          break;
+        }
+        // Every pending shard's directory reads and stream touches, then every shard's computation.
         for (let q = 0; q < nPending; q++) {
           const x = pending[q];
           const sh = shards[x];
-          const off = sh.nodes[5 * sh.pathNode[cur[x]]];
-          const a = off + lo[x];
-          const b = off + hi[x];
-          pa[x] = a;
-          pb[x] = b;
-          const bits = sh.bits;
-          posA[x] = bits.locate(a);
-          onesA[x] = bits.locatedOnes;
-          blkA[x] = bits.locatedBlock;
-          posB[x] = bits.locate(b);
-          onesB[x] = bits.locatedOnes;
-          blkB[x] = bits.locatedBlock;
-        }
-        for (let q = 0; q < nPending; q++) {
-          const x = pending[q];
-          const str = shards[x].bits.stream;
-          // A pure superblock has no stream region (locate returned a negative mask): nothing to read.
-          if (posA[x] >= 0) sink ^= str[posA[x] >>> 5];
-          if (posB[x] >= 0) sink ^= str[posB[x] >>> 5];
+          const off = sh.pathOff[cur[x]];
+          sh.bits.prepare(off + lo[x], off + hi[x]);
         }
         let next = 0;
         for (let q = 0; q < nPending; q++) {
           const x = pending[q];
           const sh = shards[x];
-          const bits = sh.bits;
           const k = cur[x];
-          const before = sh.nodes[5 * sh.pathNode[k] + 2];
-          const onesLo =
-            bits.rankPairAt(pa[x], pb[x], blkA[x], posA[x], onesA[x], blkB[x], posB[x], onesB[x]) - before;
-          const onesHi = bits.second - before;
+          const before = sh.pathBefore[k];
+          const onesLo = sh.bits.finish() - before;
+          const onesHi = sh.bits.second - before;
           let l = lo[x];
           let h = hi[x];
           if (sh.pathBit[k] === 1) {
@@ -348,7 +360,6 @@ export class FmShard {
       for (let q = 0; q < alive; q++) if (hi[active[q]] > lo[active[q]]) active[nAlive++] = active[q];
       alive = nAlive;
     }
-    st.touched ^= sink;
   }
 
   private buildPairTable(): Uint32Array {
@@ -660,21 +671,11 @@ class GramTable {
 
 /** Working arrays of FmShard.searchMany, per shard count (queries run one at a time per thread). */
 interface Lockstep {
-  /** Stream words read ahead of use are folded in here, so the reads cannot be dropped. */
-  touched: number;
   next: Int32Array;
   active: Int32Array;
   pending: Int32Array;
   k: Int32Array;
   end: Int32Array;
-  pa: Float64Array;
-  pb: Float64Array;
-  posA: Float64Array;
-  posB: Float64Array;
-  onesA: Float64Array;
-  onesB: Float64Array;
-  blkA: Int32Array;
-  blkB: Int32Array;
 }
 let lockstepState: Lockstep | null = null;
 
@@ -682,20 +683,11 @@ function lockstep(shards: number): Lockstep {
   if (lockstepState && lockstepState.active.length >= shards) return lockstepState;
   const n = Math.max(shards, 16);
   lockstepState = {
-    touched: 0,
     next: new Int32Array(n),
     active: new Int32Array(n),
     pending: new Int32Array(n),
     k: new Int32Array(n),
     end: new Int32Array(n),
-    pa: new Float64Array(n),
-    pb: new Float64Array(n),
-    posA: new Float64Array(n),
-    posB: new Float64Array(n),
-    onesA: new Float64Array(n),
-    onesB: new Float64Array(n),
-    blkA: new Int32Array(n),
-    blkB: new Int32Array(n),
   };
   return lockstepState;
 }
