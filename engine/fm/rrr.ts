@@ -72,11 +72,14 @@ function blockOf(i: number): number {
   return ((i + 0.5) * INV_BLOCK) >>> 0;
 }
 
-/** 32 stream bits starting at bit `pos` (the stream carries two words of padding). */
+/**
+ * 32 stream bits starting at bit `pos` (the stream carries two words of padding), as an int32: a value
+ * that is sometimes a uint32 and sometimes an int32 would be kept as a double in a JIT's hot loops.
+ */
 function read32(words: Uint32Array, pos: number): number {
   const w = pos >>> 5;
   const sh = pos & 31;
-  return sh === 0 ? words[w] : (words[w] >>> sh) | (words[w + 1] << (32 - sh));
+  return sh === 0 ? words[w] | 0 : (words[w] >>> sh) | (words[w + 1] << (32 - sh));
 }
 
 /** Number of ones in a 32-bit word (SWAR). */
@@ -307,14 +310,14 @@ export class RrrVector {
   private scanOn(count: number): void {
     if (count === 0) return;
     const str = this.stream;
-    let r = this.scanOnes;
-    let pos = this.scanPos;
+    let r = 0; // small integers in the loop; the ones before the block may pass 2^31
+    let bits = 0;
     let offBits = this.scanOffBits;
-    let buf = read32(str, pos);
+    let buf = read32(str, this.scanPos);
     let avail = 32;
     for (let b = 0; b < count; b++) {
       if (avail < 6) {
-        buf = read32(str, pos);
+        buf = read32(str, this.scanPos + bits);
         avail = 32;
       }
       const code = CODE[buf & 63];
@@ -322,12 +325,12 @@ export class RrrVector {
       const len = code >>> 5;
       r += k;
       offBits += OFFSET_BITS[k]; // 0 for the classes 0 and 31
-      buf >>>= len;
+      buf >>= len; // an int32 shift: the bits shifted in at the top are never used (avail)
       avail -= len;
-      pos += len;
+      bits += len;
     }
-    this.scanOnes = r;
-    this.scanPos = pos;
+    this.scanOnes += r;
+    this.scanPos += bits;
     this.scanOffBits = offBits;
   }
 
