@@ -5,7 +5,7 @@
  * 4 KiB pages most of each read's latency is the page-table walk, not the memory (a dependent random read of a
  * 512 MiB buffer on the 2-core bench machine: 300 ns with 4 KiB pages, 162 ns with 2 MiB pages). Suffix
  * sorting reads its arrays the same way. Most distributions ship THP in "madvise" mode, where only memory that
- * asks gets huge pages, and Node has no call for it, so the call goes through koffi (./libc.ts).
+ * asks gets huge pages, and Node has no call for it, so the call goes through koffi (./ffi.ts).
  *
  * Advice takes effect for pages first touched after it: advise a buffer right after allocating it (an
  * ArrayBuffer's pages are untouched until written) and before filling it. It is only advice: where the
@@ -13,7 +13,7 @@
  * the same, slower. `ENGINE_HUGE_PAGES=0` turns it off (to measure without it).
  */
 import { readFileSync } from "node:fs";
-import { libc } from "./libc";
+import { libc } from "./ffi";
 
 const PAGE = 4096;
 const HUGE = 2 * 1024 * 1024;

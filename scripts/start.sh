@@ -18,6 +18,7 @@ if [ -n "${ENGINE_URLS:-}" ]; then
 elif [ -n "${INDEX_DIR:-}" ] && [ "${INDEX_DIR%/}" != "data/index/flexmix-mini" ]; then
   log "INDEX_DIR is $INDEX_DIR: the bundled corpus and index are not built"
 else
+  ensure_suffix_sorter
   ensure_data
 fi
 build_engine

@@ -51,9 +51,11 @@ finish() {
   return "$(cat "$LOGS/$name.rc" 2>/dev/null || echo 1)"
 }
 
-# Chromium, then PostgreSQL for the database tests (as root, each installed from Debian when missing): the
-# server's URL, or the reason it cannot run, on the last line of the log.
+# libdivsufsort for the index build, Chromium, then PostgreSQL for the database tests (as root, each installed
+# from Debian when missing; one after another, as apt takes a lock): the server's URL, or the reason it cannot
+# run, on the last line of the log.
 system_packages() {
+  ensure_suffix_sorter
   ensure_chromium
   bash scripts/pg-test-server.sh
 }

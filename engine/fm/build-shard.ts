@@ -79,8 +79,8 @@ export interface ShardScratch {
   arena?: SaisArena | null;
   text?: Uint8Array;
   sa?: Int32Array;
-  /** Which suffix sorter the last shard used. */
-  sorter?: "wasm" | "js";
+  /** Which suffix sorter the last shard used (native: libdivsufsort, see sais-native.ts). */
+  sorter?: "native" | "wasm" | "js";
 }
 
 /**
@@ -318,10 +318,9 @@ export function buildShard(
   if (arena) {
     // SA stays in the sorter's memory and is used in place below; the views are taken after sorting
     // (the sorter may have grown the memory).
-    arena.sort(n, alphabet - 1, !narrow);
+    scratch.sorter = arena.sort(n, alphabet - 1, !narrow);
     sa = arena.sa(n);
     s = narrow ? arena.text(n) : arena.wideText(n);
-    scratch.sorter = "wasm";
   } else {
     if (!scratch.sa || scratch.sa.length < n) scratch.sa = new Int32Array(n);
     sa = scratch.sa.subarray(0, n);

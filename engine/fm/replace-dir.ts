@@ -15,7 +15,7 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { libc } from "../libc";
+import { libc } from "../ffi";
 
 const AT_FDCWD = -100;
 const RENAME_EXCHANGE = 2;

@@ -14,6 +14,10 @@
  * installed) the build falls back to the JavaScript sorter (sais.ts), silently; FM_SAIS=wasm turns that
  * into an error (the tests set it) and FM_SAIS=js forces the JavaScript sorter.
  *
+ * Where libdivsufsort is installed, a one-byte text is sorted by it instead, in this same memory
+ * (sais-native.ts: a third faster on large shards); FM_SAIS=wasm and js keep it out, FM_SAIS=native
+ * requires it.
+ *
  * Memory: one WebAssembly.Memory per builder (a worker keeps it across shards), laid out for a text of n
  * symbols as SA (4n bytes) | text, one byte per symbol (n) | the two-byte text when needed (2n) | the
  * sorter's own arrays (buckets; rarely, the recursion's names). The shard's text is read straight into it
@@ -27,6 +31,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { adviseHugePages } from "../huge-pages";
+import { nativeSorterMissing, nativeSuffixSorter } from "./sais-native";
 
 /** asc's options: part of the cache key, so a change recompiles. */
 export const ASC_FLAGS = ["-O3", "--runtime", "stub", "--noAssert", "--initialMemory", "1"];
@@ -262,13 +267,13 @@ export class SaisArena {
    * Sorts the suffixes of the arena's text of n symbols (`text(n)`, or `wideText(n)` when `wide`), as
    * suffixArray in sais.ts: sa(n) then holds SA. May grow the memory (earlier views are then detached).
    */
-  sort(n: number, alphabetMax: number, wide: boolean): void {
-    this.sortAt(wide ? this.wideOffset(n) : this.textOffset(n), wide ? 2 : 1, n, alphabetMax);
+  sort(n: number, alphabetMax: number, wide: boolean): "native" | "wasm" {
+    return this.sortAt(wide ? this.wideOffset(n) : this.textOffset(n), wide ? 2 : 1, n, alphabetMax, true);
   }
 
   /**
-   * Copies `s[0, n)` in, sorts, and copies SA out to `sa` (sais.ts's contract): for tests and
-   * measurements. Int32 texts (the recursion's type) go where the two-byte text would.
+   * Copies `s[0, n)` in, sorts with the WebAssembly sorter (never the native one), and copies SA out to
+   * `sa` (sais.ts's contract): for tests and measurements. Int32 texts (the recursion's type) go where the two-byte text would.
    */
   sortCopy(s: Uint8Array | Uint16Array | Int32Array, sa: Int32Array, n: number, alphabetMax: number): void {
     const width = s.BYTES_PER_ELEMENT;
@@ -281,16 +286,36 @@ export class SaisArena {
           ? new Uint16Array(this.ex.memory.buffer, at, n)
           : new Int32Array(this.ex.memory.buffer, at, n);
     view.set(s.subarray(0, n));
-    this.sortAt(at, width, n, alphabetMax);
+    this.sortAt(at, width, n, alphabetMax, false);
     sa.set(this.sa(n));
   }
 
-  private sortAt(at: number, width: number, n: number, alphabetMax: number): void {
+  /**
+   * Sorts in place; by libdivsufsort when `allowNative` and the text has one byte per symbol, unless
+   * FM_SAIS says otherwise (see the header). Returns which sorter sorted.
+   */
+  private sortAt(
+    at: number,
+    width: number,
+    n: number,
+    alphabetMax: number,
+    allowNative: boolean,
+  ): "native" | "wasm" {
+    const mode = process.env.FM_SAIS;
+    const native = allowNative && width === 1 && mode !== "wasm" ? nativeSuffixSorter() : null;
+    if (allowNative && mode === "native" && !native) {
+      throw new Error(
+        `FM_SAIS=native but the native suffix sorter cannot sort this text: ${width === 1 ? nativeSorterMissing() : "two bytes per symbol"}`,
+      );
+    }
     if (n <= 1) {
       if (n === 1) this.sa(1)[0] = 0;
-      return;
+    } else if (native) {
+      native(new Uint8Array(this.ex.memory.buffer, at, n), this.sa(n), n);
+    } else {
+      this.ex.sort(at, this.base, n, alphabetMax + 1, width, align8(at + width * n));
     }
-    this.ex.sort(at, this.base, n, alphabetMax + 1, width, align8(at + width * n));
+    return native ? "native" : "wasm";
   }
 }
 

@@ -7,6 +7,7 @@ import { mulberry32 as rng } from "../random";
 import { buildFmIndex } from "./build";
 import { buildShard, type ShardInput, type ShardScratch } from "./build-shard";
 import { suffixArray } from "./sais";
+import { nativeSorterMissing, nativeSuffixSorter } from "./sais-native";
 import { SaisArena, suffixArrayWasm } from "./sais-wasm";
 import type { CorpusDoc } from "./text-collection";
 
@@ -262,6 +263,87 @@ describe("suffixArray on WebAssembly (engine/fm/wasm/sais.as.ts) against the Jav
   });
 });
 
+/** Why the native sorter's tests cannot run here; `npm test` installs libdivsufsort3 when run as root. */
+const noNative = nativeSorterMissing();
+
+describe("libdivsufsort (sais-native.ts) against the WebAssembly sorter", { skip: noNative ?? false }, () => {
+  /** SA of a one-byte text (symbols >= 1, a 0 appended) by both sorters, compared. */
+  function checkNative(body: ArrayLike<number>, label: string): void {
+    const t = textOf("u8", Array.from(body)) as Uint8Array;
+    const n = t.length;
+    const got = new Int32Array(n);
+    nativeSuffixSorter()!(t, got, n);
+    const want = new Int32Array(n);
+    suffixArrayWasm(t, want, n, 255, arena);
+    assert.deepEqual(got, want, label);
+  }
+
+  test("random, periodic, one-symbol, Fibonacci and separator-heavy texts", () => {
+    const rand = rng(33);
+    for (const n of [1, 2, 3, 1000, 250_000]) {
+      for (const sigma of [1, 2, 5, 255]) {
+        checkNative(
+          Array.from({ length: n }, () => 1 + Math.floor(rand() * sigma)),
+          `random n=${n} sigma=${sigma}`,
+        );
+      }
+    }
+    checkNative(Array(200_000).fill(1), "separators only");
+    checkNative(fibonacci(200_000), "Fibonacci");
+    checkNative(
+      Array.from({ length: 200_000 }, (_, i) => (i % 37 === 36 ? 1 : 2 + (i % 5))),
+      "documents of 36 bytes, each followed by a separator",
+    );
+  });
+
+  test("buildShard sorts one-byte texts natively, two-byte ones with WebAssembly, same files", () => {
+    const enc = new TextEncoder();
+    const rand = rng(41);
+    const narrow = Array.from({ length: 30 }, (_, d) =>
+      enc.encode(Array.from({ length: 100 + d * 97 }, () => "abcab\n"[Math.floor(rand() * 6)]).join("")),
+    );
+    const wide = [...narrow, Uint8Array.from({ length: 256 }, (_, i) => i)];
+    for (const [bytes, sorter] of [
+      [narrow, "native"],
+      [wide, "wasm"],
+    ] as const) {
+      delete process.env.FM_SAIS;
+      try {
+        const scratch: ShardScratch = {};
+        const got = buildShard(buildInput(bytes), undefined, scratch);
+        assert.equal(scratch.sorter, sorter);
+        process.env.FM_SAIS = "wasm";
+        const wasm: ShardScratch = {};
+        const want = buildShard(buildInput(bytes), undefined, wasm);
+        assert.equal(wasm.sorter, "wasm");
+        assert.deepEqual(got.bytes, want.bytes);
+      } finally {
+        process.env.FM_SAIS = "wasm";
+      }
+    }
+  });
+});
+
+/** A shard's input: the documents' bytes, each followed by a free slot, then the sentinel's. */
+function buildInput(bytes: Uint8Array[]): ShardInput {
+  const n = bytes.reduce((s, b) => s + b.length + 1, 0) + 1;
+  const text = new Uint8Array(n);
+  let p = 0;
+  for (const b of bytes) {
+    text.set(b, p);
+    p += b.length + 1;
+  }
+  const meta = new TextEncoder().encode(bytes.map((_, i) => `{"id":"${i}"}`).join(""));
+  return {
+    name: "t",
+    domain: "t",
+    text,
+    docLengths: Uint32Array.from(bytes, (b) => b.length),
+    metaJson: meta,
+    metaOffsets: Uint32Array.from({ length: bytes.length + 1 }, (_, i) => (i * meta.length) / bytes.length),
+  };
+}
+
 describe("the index build sorts with WebAssembly", () => {
   const tmp = mkdtempSync(join(tmpdir(), "sais-test-"));
   after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -274,25 +356,6 @@ describe("the index build sorts with WebAssembly", () => {
     ).join(""),
   }));
 
-  function shardInput(bytes: Uint8Array[]): ShardInput {
-    const n = bytes.reduce((s, b) => s + b.length + 1, 0) + 1;
-    const text = new Uint8Array(n);
-    let p = 0;
-    for (const b of bytes) {
-      text.set(b, p);
-      p += b.length + 1;
-    }
-    const meta = new TextEncoder().encode(bytes.map((_, i) => `{"id":"${i}"}`).join(""));
-    return {
-      name: "t",
-      domain: "t",
-      text,
-      docLengths: Uint32Array.from(bytes, (b) => b.length),
-      metaJson: meta,
-      metaOffsets: Uint32Array.from({ length: bytes.length + 1 }, (_, i) => (i * meta.length) / bytes.length),
-    };
-  }
-
   test("buildShard: WebAssembly for one- and two-byte texts, same file as with the JavaScript sorter", () => {
     const enc = new TextEncoder();
     const narrow = docs.map((d) => enc.encode(d.text as string));
@@ -300,12 +363,12 @@ describe("the index build sorts with WebAssembly", () => {
     const wide = [...narrow, Uint8Array.from({ length: 256 }, (_, i) => i)];
     for (const bytes of [narrow, wide]) {
       const scratch: ShardScratch = {};
-      const got = buildShard(shardInput(bytes), undefined, scratch);
+      const got = buildShard(buildInput(bytes), undefined, scratch);
       assert.equal(scratch.sorter, "wasm");
       process.env.FM_SAIS = "js";
       try {
         const js: ShardScratch = {};
-        const want = buildShard(shardInput(bytes), undefined, js);
+        const want = buildShard(buildInput(bytes), undefined, js);
         assert.equal(js.sorter, "js");
         assert.deepEqual(got.bytes, want.bytes);
       } finally {
