@@ -150,6 +150,18 @@ interface SaisExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   sort(text: number, sa: number, n: number, k: number, width: number, heap: number): void;
+  waveletNode(
+    src: number,
+    dst: number,
+    from: number,
+    to: number,
+    table: number,
+    words: number,
+    pos: number,
+    p0: number,
+    p1: number,
+    copy: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -255,6 +267,43 @@ export class SaisArena {
   /** SA's n entries. */
   sa(n: number): Int32Array {
     return new Int32Array(this.ex.memory.buffer, this.base, n);
+  }
+
+  /** Whether every view lies in this arena's memory (so that its byte offsets are the module's pointers). */
+  owns(...views: ArrayBufferView[]): boolean {
+    return views.every((v) => v.buffer === this.ex.memory.buffer);
+  }
+
+  /**
+   * One node's pass of the wavelet tree's construction (`waveletNode` in wasm/sais.as.ts; the JavaScript
+   * loop in build-shard.ts's fillWaveletBits is its reference). Bytes of `src` [from, to), branches from
+   * `table`, bits into `words` from bit `pos`, symbols copied (when `copy`) to `dst` at p0 and p1. pre:
+   * owns(src, dst, table, words).
+   */
+  waveletNode(
+    src: Uint8Array,
+    dst: Uint8Array,
+    from: number,
+    to: number,
+    table: Uint8Array,
+    words: Uint32Array,
+    pos: number,
+    p0: number,
+    p1: number,
+    copy: boolean,
+  ): void {
+    this.ex.waveletNode(
+      src.byteOffset,
+      dst.byteOffset,
+      from,
+      to,
+      table.byteOffset,
+      words.byteOffset,
+      pos,
+      p0,
+      p1,
+      copy ? 1 : 0,
+    );
   }
 
   /** Whether `a` is this arena's text (one or two bytes per symbol) for n symbols. */

@@ -323,3 +323,46 @@ export function sort(text: usize, sa: usize, n: i32, k: i32, width: i32, heap: u
 export function touched(): i32 {
   return sink;
 }
+
+/**
+ * Not suffix sorting, but it runs in the same memory after it: one node's pass of the wavelet tree's
+ * level-by-level construction (fillWaveletBits in ../build-shard.ts, the reference and the fallback for
+ * two-byte texts). For each byte x = src[i], i in [from, to): its branch b = table[x] (0 or 1) is appended
+ * to the bit vector at `words` from bit `pos` (ORed into words that may already hold a neighbour's bits);
+ * when `copy`, x is appended to the stretch at dst + p0 (b = 0) or dst + p1 (b = 1). Branch-free: at a
+ * balanced node either side is a coin flip. Returns nothing; the caller knows where everything ends.
+ */
+export function waveletNode(
+  src: usize,
+  dst: usize,
+  from: i32,
+  to: i32,
+  table: usize,
+  words: usize,
+  pos: u32,
+  p0: i32,
+  p1: i32,
+  copy: bool,
+): void {
+  let acc: u32 = 0;
+  for (let i = from; i < to; i++) {
+    const x = <usize>load<u8>(src + <usize>i);
+    const b = <u32>load<u8>(table + x);
+    acc |= b << (pos & 31);
+    if ((pos & 31) == 31) {
+      const w = words + ((<usize>(pos >>> 5)) << 2);
+      store<u32>(w, load<u32>(w) | acc);
+      acc = 0;
+    }
+    pos++;
+    if (copy) {
+      store<u8>(dst + <usize>select<i32>(p1, p0, b != 0), <u8>x);
+      p0 += 1 - <i32>b;
+      p1 += <i32>b;
+    }
+  }
+  if ((pos & 31) != 0) {
+    const w = words + ((<usize>(pos >>> 5)) << 2);
+    store<u32>(w, load<u32>(w) | acc);
+  }
+}
