@@ -367,9 +367,7 @@ function fillWaveletBits(
  * a few megabytes (cache hits), and the BWT writes stay within the chunk's rows. Time O(n); memory 8 bytes
  * per row of a chunk (64 MiB).
  */
-const GATHER_CHUNK = 1 << 23;
-const GATHER_SHIFT = 22;
-function sampleAndTransform(
+export function sampleAndTransform(
   sa: Int32Array,
   s: Uint8Array | Uint16Array,
   bwt: Uint8Array | Uint16Array,
@@ -377,13 +375,16 @@ function sampleAndTransform(
   saRate: number,
   isaSamples: Uint32Array,
   isaRate: number,
+  /** Rows per chunk and log2 of a bucket's text bytes (parameters for tests). */
+  chunkRows = 1 << 23,
+  shift = 22,
 ): void {
   const n = sa.length;
   const pow2 = (x: number) => x > 0 && (x & (x - 1)) === 0;
-  const chunk = Math.min(n, GATHER_CHUNK);
+  const chunk = Math.min(n, chunkRows);
   const rows = new Int32Array(chunk);
   const positions = new Int32Array(chunk);
-  const buckets = (n >>> GATHER_SHIFT) + 1;
+  const buckets = (n >>> shift) + 1;
   const at = new Int32Array(buckets + 1);
   const fast = pow2(saRate) && pow2(isaRate);
   const saMask = saRate - 1;
@@ -396,7 +397,7 @@ function sampleAndTransform(
     // Bucket of the position read: SA[i] - 1 (the sentinel's row, SA[i] = 0, reads nothing: bucket 0).
     for (let i = c0; i < c1; i++) {
       const j = sa[i];
-      at[(j > 0 ? (j - 1) >>> GATHER_SHIFT : 0) + 1]++;
+      at[(j > 0 ? (j - 1) >>> shift : 0) + 1]++;
     }
     for (let b = 0; b < buckets; b++) at[b + 1] += at[b];
     for (let i = c0; i < c1; i++) {
@@ -408,7 +409,7 @@ function sampleAndTransform(
         if (i % saRate === 0) saSamples[i / saRate] = j;
         if (j % isaRate === 0) isaSamples[j / isaRate] = i;
       }
-      const b = j > 0 ? (j - 1) >>> GATHER_SHIFT : 0;
+      const b = j > 0 ? (j - 1) >>> shift : 0;
       const k = at[b]++;
       rows[k] = i;
       positions[k] = j;
