@@ -27,6 +27,12 @@ test("sampleAndTransform: BWT and samples as the direct definitions, over many c
     const wantSa = Uint32Array.from({ length: Math.floor((n - 1) / saRate) + 1 }, (_, r) => sa[r * saRate]);
     const wantIsa = new Uint32Array(Math.floor((n - 1) / isaRate) + 1);
     for (let i = 0; i < n; i++) if (sa[i] % isaRate === 0) wantIsa[sa[i] / isaRate] = i;
+    // The samples alone (the build's path when WebAssembly writes the BWT).
+    const onlySa = new Uint32Array(wantSa.length);
+    const onlyIsa = new Uint32Array(wantIsa.length);
+    sampleAndTransform(sa, s, null, onlySa, saRate, onlyIsa, isaRate);
+    assert.deepEqual(onlySa, wantSa);
+    assert.deepEqual(onlyIsa, wantIsa);
     // As in the build: the BWT is written over SA's own memory.
     const bwt = new Uint8Array(sa.buffer, 0, n);
     const saSamples = new Uint32Array(wantSa.length);

@@ -162,6 +162,7 @@ interface SaisExports {
     p1: number,
     copy: number,
   ): void;
+  bwtGather(sa: number, text: number, out: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -304,6 +305,14 @@ export class SaisArena {
       p1,
       copy ? 1 : 0,
     );
+  }
+
+  /**
+   * BWT[i] = text[SA[i] - 1] (0 where SA[i] = 0) for a one-byte text, into `out`, which may be SA's own
+   * memory (`bwtGather` in wasm/sais.as.ts). pre: owns(sa, text, out).
+   */
+  bwtGather(sa: Int32Array, text: Uint8Array, out: Uint8Array): void {
+    this.ex.bwtGather(sa.byteOffset, text.byteOffset, out.byteOffset, sa.length);
   }
 
   /** Whether `a` is this arena's text (one or two bytes per symbol) for n symbols. */

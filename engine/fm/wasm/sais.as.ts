@@ -366,3 +366,17 @@ export function waveletNode(
     store<u32>(w, load<u32>(w) | acc);
   }
 }
+
+/**
+ * The BWT of a one-byte text from its suffix array, written over SA's memory (out may equal sa: entry i
+ * of the output lies within SA[0, i], already read): out[i] = text[SA[i] - 1], or 0 (the sentinel) where
+ * SA[i] = 0. The reads of the text are at random; with no bounds checks the loop keeps more of them in
+ * flight than JavaScript's does.
+ */
+export function bwtGather(sa: usize, text: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const j = load<i32>(sa + ((<usize>i) << 2));
+    const c = j > 0 ? load<u8>(text + <usize>(j - 1)) : <u8>0;
+    store<u8>(out + <usize>i, c);
+  }
+}
