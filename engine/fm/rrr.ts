@@ -82,6 +82,16 @@ function read32(words: Uint32Array, pos: number): number {
   return sh === 0 ? words[w] | 0 : (words[w] >>> sh) | (words[w + 1] << (32 - sh));
 }
 
+/**
+ * The stream word holding bit end - 1 (a region's last bit), kept inside the stream: the entry after the
+ * stream's end entry (read for a rank at the very end of the vector, whose region is empty) is not a
+ * region start.
+ */
+function lastWord(words: Uint32Array, end: number): number {
+  const w = (end - 1) >>> 5;
+  return w < words.length ? w : words.length - 1;
+}
+
 /** Number of ones in a 32-bit word (SWAR). */
 function popcount32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
@@ -191,6 +201,8 @@ export class RrrVector {
   private scanOnes = 0;
   private scanPos = 0;
   private scanOffBits = 0;
+  /** Left by `codes`: the region's end, or -1 when it is read from the region's header. */
+  private regionEnd = -1;
 
   constructor(length: number, stream: Uint32Array, dir: Uint32Array) {
     this.length = length;
@@ -397,7 +409,6 @@ export class RrrVector {
     this.regionEnd = dir[(((s + 1) >>> (HYPER_SHIFT - SUPER_SHIFT)) << 1) + 1] + (nx & REL_PTR_MASK);
     return start;
   }
-  private regionEnd = -1;
 
   /** Bit i. Time O(b). pre: 0 <= i < length. */
   access(i: number): number {
@@ -448,7 +459,7 @@ export class RrrVector {
       this.posA = pos;
       this.endA = end;
       sink ^= str[pos >>> 5];
-      if (end >= 0) sink ^= str[(end - 1) >>> 5];
+      if (end > 0) sink ^= str[lastWord(str, end)];
       this.onesA = dir[hA] + (eA >>> REL_PTR_BITS);
     }
     if (sB === sA) {
@@ -469,7 +480,7 @@ export class RrrVector {
       this.posB = pos;
       this.endB = end;
       sink ^= str[pos >>> 5];
-      if (end >= 0) sink ^= str[(end - 1) >>> 5];
+      if (end > 0) sink ^= str[lastWord(str, end)];
       this.onesB = dir[hB] + (eB >>> REL_PTR_BITS);
     }
     this.touched ^= sink;
