@@ -303,26 +303,33 @@ describe("libdivsufsort (sais-native.ts) against the WebAssembly sorter", { skip
       enc.encode(Array.from({ length: 100 + d * 97 }, () => "abcab\n"[Math.floor(rand() * 6)]).join("")),
     );
     const wide = [...narrow, Uint8Array.from({ length: 256 }, (_, i) => i)];
-    for (const [bytes, sorter] of [
-      [narrow, "native"],
-      [wide, "wasm"],
-    ] as const) {
-      delete process.env.FM_SAIS;
-      try {
-        const scratch: ShardScratch = {};
-        const got = buildShard(buildInput(bytes), undefined, scratch);
-        assert.equal(scratch.sorter, sorter);
-        process.env.FM_SAIS = "wasm";
-        const wasm: ShardScratch = {};
-        const want = buildShard(buildInput(bytes), undefined, wasm);
-        assert.equal(wasm.sorter, "wasm");
-        assert.deepEqual(got.bytes, want.bytes);
-      } finally {
-        process.env.FM_SAIS = "wasm";
-      }
-    }
+    sameShardFile(narrow, [undefined, "native"], ["wasm", "wasm"]);
+    sameShardFile(wide, [undefined, "wasm"], ["wasm", "wasm"]);
   });
 });
+
+/**
+ * Builds a shard of `bytes` under each FM_SAIS setting (undefined: unset), checks which sorter each build
+ * used and that both wrote the same file. Leaves FM_SAIS=wasm, as this file runs.
+ */
+function sameShardFile(
+  bytes: Uint8Array[],
+  ...runs: [mode: string | undefined, sorter: ShardScratch["sorter"]][]
+): void {
+  const files = runs.map(([mode, sorter]) => {
+    if (mode === undefined) delete process.env.FM_SAIS;
+    else process.env.FM_SAIS = mode;
+    try {
+      const scratch: ShardScratch = {};
+      const built = buildShard(buildInput(bytes), undefined, scratch);
+      assert.equal(scratch.sorter, sorter, `FM_SAIS=${mode ?? "(unset)"}`);
+      return built.bytes;
+    } finally {
+      process.env.FM_SAIS = "wasm";
+    }
+  });
+  for (const f of files.slice(1)) assert.deepEqual(f, files[0]);
+}
 
 /** A shard's input: the documents' bytes, each followed by a free slot, then the sentinel's. */
 function buildInput(bytes: Uint8Array[]): ShardInput {
@@ -361,20 +368,7 @@ describe("the index build sorts with WebAssembly", () => {
     const narrow = docs.map((d) => enc.encode(d.text as string));
     // Every byte value: more than 254 symbols, so two bytes per symbol.
     const wide = [...narrow, Uint8Array.from({ length: 256 }, (_, i) => i)];
-    for (const bytes of [narrow, wide]) {
-      const scratch: ShardScratch = {};
-      const got = buildShard(buildInput(bytes), undefined, scratch);
-      assert.equal(scratch.sorter, "wasm");
-      process.env.FM_SAIS = "js";
-      try {
-        const js: ShardScratch = {};
-        const want = buildShard(buildInput(bytes), undefined, js);
-        assert.equal(js.sorter, "js");
-        assert.deepEqual(got.bytes, want.bytes);
-      } finally {
-        process.env.FM_SAIS = "wasm";
-      }
-    }
+    for (const bytes of [narrow, wide]) sameShardFile(bytes, ["wasm", "wasm"], ["js", "js"]);
   });
 
   test("buildFmIndex with worker threads (FM_SAIS=wasm makes a fallback fail the build)", async () => {
