@@ -10,8 +10,9 @@
  * position is the rank just computed). Per chain it prints ns per step (wall and process CPU). Chains:
  *
  * - `L2 / L3 / DRAM word`: one dependent read of a random 32-bit word in an array of 1 MiB (L2), 24 MiB (L3)
- *   and the shard's whole stream (DRAM, and a TLB miss: 4 KiB pages, transparent huge pages are
- *   madvise-only here and V8 does not ask for them). The DRAM figure is what one miss per step costs.
+ *   and the shard's whole stream (DRAM, and a TLB miss). The DRAM figure is what one miss per step costs.
+ *   The shard is loaded as the app loads it, asking for 2 MiB pages (../engine/huge-pages.ts); run with
+ *   ENGINE_HUGE_PAGES=0 for 4 KiB pages.
  * - `directory entry`: the superblock and hyperblock entries of a random position (what `locate` reads).
  * - `directory then stream word`: those entries, then the first stream word of the region they point to:
  *   the two dependent misses of a rank, without its computation.
@@ -34,6 +35,7 @@ import type { ShardMeta } from "../engine/fm/build-shard";
 import { decodeFile } from "../engine/fm/format";
 import { readManifest } from "../engine/fm/index";
 import { RRR_BLOCK, RRR_HYPER, RRR_SUPER, RrrVector } from "../engine/fm/rrr";
+import { allocateHuge } from "../engine/huge-pages";
 
 const { values } = parseArgs({
   options: {
@@ -53,7 +55,8 @@ const entry = manifest.shards[Number(values.shard)];
 const path = join(values.index, entry.file);
 const fd = openSync(path, "r");
 const size = fstatSync(fd).size;
-const bytes = new Uint8Array(new ArrayBuffer(size));
+// As the app loads it: on 2 MiB pages where Linux allows (ENGINE_HUGE_PAGES=0 measures 4 KiB pages).
+const bytes = allocateHuge(size);
 for (let off = 0; off < size; ) off += readSync(fd, bytes, off, size - off, off);
 closeSync(fd);
 const file = decodeFile(path, bytes, false);

@@ -2,8 +2,9 @@
  * Asks Linux to back large buffers with 2 MiB pages (transparent huge pages, `madvise(MADV_HUGEPAGE)`).
  *
  * Why: an FM-index query is a chain of dependent reads at random places in hundreds of megabytes, and with
- * 4 KiB pages most of each read's latency is the page-table walk, not the memory (a dependent random read of a
- * 512 MiB buffer on the 2-core bench machine: 300 ns with 4 KiB pages, 162 ns with 2 MiB pages). Suffix
+ * 4 KiB pages much of each read's latency is the page-table walk, not the memory (a dependent random read of a
+ * 57 MiB shard stream on the 2-core bench machine: 283 ns with 4 KiB pages, 191 ns with 2 MiB pages,
+ * bench/rank-chain.ts). Suffix
  * sorting reads its arrays the same way. Most distributions ship THP in "madvise" mode, where only memory that
  * asks gets huge pages, and Node has no call for it, so the call goes through koffi (./ffi.ts).
  *
