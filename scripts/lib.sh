@@ -75,7 +75,8 @@ ensure_chromium() {
 # (from the package lists already present, else after an update); otherwise the build says nothing and uses
 # the WebAssembly sorter. Never fails the caller.
 ensure_suffix_sorter() {
-  if ls /usr/lib/*/libdivsufsort.so.3 /usr/lib/libdivsufsort.so.3 >/dev/null 2>&1; then return 0; fi
+  local f
+  for f in /usr/lib/*/libdivsufsort.so.3 /usr/lib/libdivsufsort.so.3; do [ -e "$f" ] && return 0; done
   is_root && command -v apt-get >/dev/null || return 0
   log "installing libdivsufsort (Debian package libdivsufsort3, the index build's suffix sorter)"
   export DEBIAN_FRONTEND=noninteractive
