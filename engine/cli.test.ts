@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { promisify } from "node:util";
+import { nativeSorterMissing } from "./fm/sais-native";
 import { startShardServer } from "./serve/server";
 
 const tmp = mkdtempSync(join(tmpdir(), "engine-cli-"));
@@ -226,6 +227,14 @@ test("index build --memory-gb chooses the shard size from the budget and says so
     /shards of at most 128 MiB \(chosen for a memory budget of 2\.0 GiB, 2 worker\(s\)\)/,
   );
   assert.match(built.stdout, /shards of at most 128 MiB/);
+  // Which sorter built the shard: libdivsufsort where installed (npm test installs it as root), else
+  // WebAssembly with a word on what to install.
+  assert.match(
+    built.stdout,
+    nativeSorterMissing()
+      ? /suffix arrays by SA-IS in WebAssembly \(1 shard\(s\)\); libdivsufsort\.so\.3 is not installed/
+      : /suffix arrays by libdivsufsort \(1 shard\(s\)\)\n/,
+  );
   const json = JSON.parse(
     cli("index", "build", "--input", input, "--out", out, "--memory-gb", "1", "--workers", "0", "--json")
       .stdout,

@@ -115,6 +115,8 @@ export interface WrittenShard {
   meta: ShardMeta;
   fileBytes: number;
   sha256: string;
+  /** Which suffix sorter sorted it (ShardScratch.sorter). */
+  sorter?: "native" | "wasm" | "js";
 }
 
 /**
@@ -129,7 +131,12 @@ export function buildShardFile(
 ): WrittenShard {
   const { bytes, meta } = buildShard(input, progress, scratch);
   writeFileSync(out, bytes);
-  return { meta, fileBytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
+  return {
+    meta,
+    fileBytes: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sorter: scratch.sorter,
+  };
 }
 
 export type BuildStage = "read" | "suffix-array" | "bwt" | "wavelet-tree" | "write";

@@ -82,6 +82,8 @@ export interface BuildResult {
   shardBytes: number;
   /** The memory budget the shard size was chosen for (null when `maxShardBytes` was given alone). */
   memoryBytes: number | null;
+  /** Shards sorted by each suffix sorter (native: libdivsufsort; see sais-native.ts). */
+  sorters: Partial<Record<"native" | "wasm" | "js", number>>;
   skipped: number;
   elapsedMs: number;
 }
@@ -152,7 +154,9 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
     for (const v of done.values()) sum += v;
     report({ stage, doneBytes: sum, totalBytes });
   };
+  const sorters: BuildResult["sorters"] = {};
   const save = (job: ShardJob, written: WrittenShard) => {
+    if (written.sorter) sorters[written.sorter] = (sorters[written.sorter] ?? 0) + 1;
     job.meta = written.meta;
     job.fileBytes = written.fileBytes;
     job.sha256 = written.sha256;
@@ -326,6 +330,7 @@ export async function buildFmIndex(opts: BuildOptions): Promise<BuildResult> {
       elapsedMs: performance.now() - t0,
       shardBytes: maxShard,
       memoryBytes: plan.memoryBytes,
+      sorters,
     };
   } catch (e) {
     for (const acc of open) acc.close();
