@@ -1,13 +1,13 @@
 /**
  * One job in a fresh worker thread, for computations that would hold the event loop for seconds (the
  * leaderboard refresh, the agreement report): the caller resolves the entry (a bundle of
- * scripts/build-engine.ts in dist/engine/, or its .ts source under tsx) with engine/fm/worker-path.ts's
+ * scripts/build-engine.ts in dist/engine/, or its .ts source under tsx) with engine/worker-path.ts's
  * `resolveWorker`, and the entry answers one message through `serveWorkerJob`. Without an entry (before
  * `npx tsx scripts/build-engine.ts`), or when the worker cannot start, the job runs in-process.
  */
 import { parentPort } from "node:worker_threads";
-import { startWorker } from "../engine/fm/worker-path";
 import { lowerThreadPriority } from "../engine/thread-priority";
+import { startWorker } from "../engine/worker-path";
 import { log } from "./log";
 
 export type RunMode = "worker" | "in-process";

@@ -12,7 +12,7 @@
  * and the production HTTP server (server/index.ts) into dist/server/index.cjs: CommonJS like Next.js itself,
  * packages left to node_modules, `server-only` as its empty server build (no React Server Components here).
  * When the engine runs from a bundle (not from .ts sources under tsx), it looks for the workers beside
- * itself, then in <cwd>/dist/engine (see engine/fm/worker-path.ts).
+ * itself, then in <cwd>/dist/engine (see engine/worker-path.ts).
  */
 
 import { copyFileSync, mkdirSync, renameSync } from "node:fs";

@@ -6,9 +6,9 @@
 
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { startWorker } from "../worker-path";
 import type { BuildProgress } from "./build";
 import type { ShardInput, WrittenShard } from "./build-shard";
-import { startWorker } from "./worker-path";
 
 /**
  * When the build runs from TypeScript sources (under tsx), its worker would load tsx's loader in each
@@ -52,7 +52,7 @@ interface WorkerReply {
 /**
  * Up to `size` worker threads, started on demand, each building one shard at a time; jobs wait in
  * submission order. A job's text is in a file, which the worker reads (and deletes); the worker writes the
- * shard's file itself and answers with its size and hash. Not ./worker-pool.ts's WorkerPool (the query pool):
+ * shard's file itself and answers with its size and hash. Not ../worker-pool.ts's WorkerPool (the query pool):
  * a build's workers start lazily from a bundled source, stream progress and must never be timed out.
  */
 export class BuildWorkerPool {

@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { resolveWorker } from "../worker-path";
 import { partManifest, partShards, shardFileName } from "./build-parts";
 import {
   buildShardFile,
@@ -29,7 +30,6 @@ import { indexManifest, type Manifest, type ManifestShard } from "./manifest";
 import { shardPlan } from "./memory-budget";
 import { replaceDirAtomically } from "./replace-dir";
 import { type CorpusDoc, parseRecord, ShardAccumulator } from "./text-collection";
-import { resolveWorker } from "./worker-path";
 
 export interface BuildProgress {
   stage: "read" | "suffix-array" | "bwt" | "wavelet-tree" | "write" | "done";

@@ -22,7 +22,7 @@ export type FmErrorCode =
   /** No server holding some of the shards answered in time (names the servers and shards). */
   | "SHARDS_UNAVAILABLE"
   | "SERVICE_CLOSED"
-  /** The worker pool's own failures (engine/fm/worker-pool.ts): queue full, no reply in time, thread died. */
+  /** The worker pool's own failures (engine/worker-pool.ts): queue full, no reply in time, thread died. */
   | "SERVICE_BUSY"
   | "SERVICE_TIMEOUT"
   | "WORKER_DIED";

@@ -8,11 +8,13 @@
  *   await service.batch([{ op: "countAll", query: "a b" }, { op: "countAll", query: "b c" }]);
  *   await service.close();
  *
- * Worker entry: see worker-path.ts (tsx source under tsx, else dist/engine/fm-index-service-worker.js from
+ * Worker entry: see ../worker-path.ts (tsx source under tsx, else dist/engine/fm-index-service-worker.js from
  * `npx tsx scripts/build-engine.ts`). With `workers: 0`, or when no worker entry exists, queries run on the
  * calling thread (still behind the same async methods).
  */
 
+import { resolveWorker } from "../worker-path";
+import { runSoon, WorkerPool } from "../worker-pool";
 import type { ContaminationEntry, ContaminationResult } from "./contamination";
 import type { DocumentResult, DocWindow } from "./documents";
 import { deserializeError, FmError, type SerializedFmError } from "./errors";
@@ -30,8 +32,6 @@ import { runQuery, type ServiceQuery } from "./index-service-queries";
 import { type LoadedIndex, loadIndexFiles } from "./load";
 import type { Manifest } from "./manifest";
 import type { RankRange } from "./shard";
-import { resolveWorker } from "./worker-path";
-import { runSoon, WorkerPool } from "./worker-pool";
 
 export type { ServiceQuery } from "./index-service-queries";
 

@@ -14,8 +14,8 @@
 
 import { FmIndex, type LoadedIndex, loadIndexFiles, type ShardInfo } from "../fm/index";
 import type { Manifest } from "../fm/manifest";
-import { resolveWorker } from "../fm/worker-path";
-import { runSoon, WorkerPool } from "../fm/worker-pool";
+import { resolveWorker } from "../worker-path";
+import { runSoon, WorkerPool } from "../worker-pool";
 import { deserializeTraceError, TraceError } from "./errors";
 import { type BatchAnswer, type BatchQuery, runTraceJob, type TraceJob } from "./jobs";
 import type { ContextRequest, DocumentContext, TraceInput, TraceResult } from "./trace";
@@ -28,7 +28,7 @@ export interface TraceServiceOptions {
   loaded?: LoadedIndex;
 }
 
-/** Where the trace worker's entry file is (see engine/fm/worker-path.ts); null when there is none. */
+/** Where the trace worker's entry file is (see engine/worker-path.ts); null when there is none. */
 export function resolveTraceWorker(): URL | null {
   return resolveWorker("trace-worker", import.meta.url, "./trace-worker.ts");
 }

@@ -7,7 +7,7 @@
  * instances (lib/jobs), whose bootstrap runs in a worker thread (./agreement-worker.ts), so the report at
  * 60,000 rated items (about 14 CPU-seconds) never holds a request or the event loop.
  */
-import { resolveWorker } from "../../engine/fm/worker-path";
+import { resolveWorker } from "../../engine/worker-path";
 import type { Db } from "../db/create";
 import type { JobStore } from "../jobs";
 import { log } from "../log";

@@ -4,9 +4,9 @@
  * counted votes (./ratings-read.ts) and computes the leaderboard and the voter anomaly check, so a refresh
  * over a million votes never blocks requests. Falls back to running in-process when no worker file exists
  * (e.g. before `npx tsx scripts/build-engine.ts`) or the worker cannot start. The entry is found by
- * engine/fm/worker-path.ts's `resolveWorker`, like every other worker.
+ * engine/worker-path.ts's `resolveWorker`, like every other worker.
  */
-import { resolveWorker } from "../../engine/fm/worker-path";
+import { resolveWorker } from "../../engine/worker-path";
 import { createSql } from "../db/sql";
 import type { DatabaseTarget } from "../db/target";
 import type { AnomalyOptions } from "../ranking/anomaly";

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 import path from "node:path";
-import { resolveWorker, startWorker } from "../../engine/fm/worker-path";
+import { resolveWorker, startWorker } from "../../engine/worker-path";
 import type { SqlClient } from "../db/sql";
 import { type ReadBatch, type ReadOptions, readBatches } from "./import-reader";
 import { type PaperFormat, PaperImportError } from "./papers";

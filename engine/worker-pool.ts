@@ -1,7 +1,7 @@
 /**
  * A small pool of worker threads answering request messages: each request goes to the least busy worker
  * as `{ id, ...message }` and is settled by the worker's `{ id, ok, result | error }` reply. Used by the
- * index service (./service.ts) and the trace service (../trace/trace-service.ts). Our own rather than piscina's:
+ * index service (./fm/index-service.ts) and the trace service (./trace/trace-service.ts). Our own rather than piscina's:
  * the workers are long-lived message loops over one shared copy of the index that also build their lookup
  * tables between requests, which piscina's one-function-per-task model would have us rewrite.
  *

@@ -1,6 +1,6 @@
 /**
  * Where the worker-thread entry files are: one rule for every worker of the project (FM-index build and
- * queries, tracing, ratings).
+ * queries, tracing, ratings, the agreement report, paper import).
  *
  * Rule: `FM_WORKER_DIR` (if set) holds the bundled `<name>.js`. Otherwise, when the calling module runs from
  * its TypeScript source (under tsx, whose loader worker threads inherit through execArgv), its `source`
