@@ -9,7 +9,8 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
  * worker: the specs of one server run one after another in file order, as they share its database and model,
  * while the two servers' specs run side by side (a spec spends most of its time waiting on streams,
  * background refreshes and page loads, not on the CPU). Server 1 takes every spec but SERVER_2_SPECS; the
- * split keeps the two about equally long. Ports: E2E_PORT (default 3100) and E2E_PORT + 1.
+ * split keeps the two about equally long. Ports: E2E_PORT (default 3100) and E2E_PORT + 1; index-unavailable.spec.ts
+ * starts servers of its own on E2E_PORT + 2 to + 4.
  */
 const SERVER_2_SPECS = [
   "auth.spec.ts",

@@ -10,13 +10,17 @@ import { ShareLink } from "./share-link";
 import { TraceForm } from "./trace-form";
 import { useTraceSelection } from "./use-trace-selection";
 
-/** The trace page: the form, then the highlighted text beside its documents, and the share link. */
+/**
+ * The trace page: the form, then the highlighted text beside its documents, and the share link. `domains`
+ * null means the index is unavailable (the page says why): a stored trace is shown without the form, which
+ * could not trace anything.
+ */
 export function TraceView({
   domains,
   rules,
   initial,
 }: {
-  domains: string[];
+  domains: string[] | null;
   rules: TraceRules;
   initial: TraceAnswer | null;
 }) {
@@ -24,16 +28,18 @@ export function TraceView({
   const selection = useTraceSelection();
   return (
     <div className="space-y-6">
-      <TraceForm
-        domains={domains}
-        rules={rules}
-        initial={initial}
-        onResult={(answer) => {
-          setResult(answer);
-          selection.reset();
-          window.history.replaceState(null, "", answer.url);
-        }}
-      />
+      {domains && (
+        <TraceForm
+          domains={domains}
+          rules={rules}
+          initial={initial}
+          onResult={(answer) => {
+            setResult(answer);
+            selection.reset();
+            window.history.replaceState(null, "", answer.url);
+          }}
+        />
+      )}
       {result && (
         <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
           <section aria-labelledby="trace-result-h" className="card min-w-0 space-y-4">

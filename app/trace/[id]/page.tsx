@@ -9,7 +9,10 @@ import { TraceView } from "../trace-view";
 export const metadata: Metadata = { title: "Trace" };
 export const dynamic = "force-dynamic";
 
-/** The permanent page of a stored trace: the same view, filled with the stored result. */
+/**
+ * The permanent page of a stored trace: the same view, filled with the stored result. When the index is
+ * unavailable the stored result is still shown, under the alert saying why, without the form.
+ */
 export default async function Page({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const stored = await loadTrace(id);
@@ -19,14 +22,8 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   return (
     <div className="space-y-6">
       <TraceIntro />
-      {domains ? (
-        <TraceView domains={domains} rules={traceRules()} initial={initial} />
-      ) : (
-        <>
-          <IndexUnavailable problem={problem} />
-          <TraceView domains={stored.domains} rules={traceRules()} initial={initial} />
-        </>
-      )}
+      {!domains && <IndexUnavailable problem={problem} />}
+      <TraceView domains={domains} rules={traceRules()} initial={initial} />
     </div>
   );
 }
