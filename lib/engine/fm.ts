@@ -12,6 +12,7 @@ import {
 import { env } from "../env";
 import type { ComponentStatus } from "../health-types";
 import { HttpError } from "../http-error";
+import { log } from "../log";
 import { processSingleton, processSingletonAsync, singletonKey } from "../process-singleton";
 
 /**
@@ -43,17 +44,31 @@ export function loadedIndex(dir: string): LoadedIndex {
 
 /**
  * The configured index folder, or an HttpError 503 naming the command that builds it when it has no
- * manifest yet. Shared by the search and trace services.
+ * manifest yet. Shared by the search and trace services. The message is shown to anyone (pages, API
+ * answers): it names the folder, not its path on the server (admins see that in /api/health).
  */
 export function builtIndexDir(): string {
   const dir = env().indexDir;
   if (!existsSync(path.join(dir, "manifest.json"))) {
     throw new HttpError(
       503,
-      `The corpus index is not built yet (${dir}). Run \`npm run setup:data\` or \`npm start\`.`,
+      `The corpus index is not built yet (${path.basename(dir)}). Run \`npm run setup:data\` or \`npm start\`.`,
     );
   }
   return dir;
+}
+
+/**
+ * The 503 for an index whose files could not be loaded (missing, truncated or corrupted shard), shown to
+ * anyone: the file's name and what is wrong with it, not where it lies on the server. The whole error is
+ * logged, and admins see it in /api/health.
+ */
+export function indexLoadError(e: unknown): HttpError {
+  const err = e as Error & { file?: unknown };
+  log("engine").error({ err: err.message }, "the corpus index could not be loaded");
+  const message =
+    typeof err.file === "string" ? err.message.replace(err.file, path.basename(err.file)) : err.message;
+  return new HttpError(503, `The corpus index could not be loaded: ${message}`);
 }
 
 /** The shard servers of ENGINE_URLS (null when unset), connected once per process; retried after a failure. */
@@ -86,7 +101,7 @@ export function indexService(): Promise<IndexBackend> {
     try {
       return await createIndexService({ dir, workers: env().ENGINE_WORKERS ?? 2, loaded: loadedIndex(dir) });
     } catch (e) {
-      throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
+      throw indexLoadError(e);
     }
   });
 }

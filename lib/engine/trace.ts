@@ -1,9 +1,8 @@
 import "server-only";
 import { createTraceService, type TraceBackend } from "@/engine/trace/trace-service";
 import { env } from "../env";
-import { HttpError } from "../http-error";
 import { processSingletonAsync, singletonKey } from "../process-singleton";
-import { builtIndexDir, loadedIndex, shardServers } from "./fm";
+import { builtIndexDir, indexLoadError, loadedIndex, shardServers } from "./fm";
 
 /**
  * The process-wide trace service over the default corpus index (or INDEX_DIR): whole traces run in
@@ -27,7 +26,7 @@ export function traceService(): Promise<TraceBackend> {
         loaded: loadedIndex(dir),
       });
     } catch (e) {
-      throw new HttpError(503, `The corpus index could not be loaded: ${(e as Error).message}`);
+      throw indexLoadError(e);
     }
     // Warm the workers up (JIT) so the first user's trace is as fast as the next ones.
     await Promise.all(
