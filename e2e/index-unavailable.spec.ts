@@ -170,7 +170,8 @@ test.afterAll(async () => {
 
 /** What each state's message says, as the page and the APIs give it. */
 const REASON: Record<Server["name"], RegExp> = {
-  empty: /The corpus index is not built yet \(empty-index-\w+\)\. Run `?npm run setup:data`? or `?npm start`?\./,
+  empty:
+    /The corpus index is not built yet \(empty-index-\w+\)\. Run `?npm run setup:data`? or `?npm start`?\./,
   damaged: /The corpus index could not be loaded: .+/,
   down: /no shard server answered: http:\/\/127\.0\.0\.1:\d+/,
 };
