@@ -298,7 +298,6 @@ function fillWaveletBits(
   const bufs = [bwt, alt];
   let levelEnd = 0; // where the next child stretch goes in the level being written
   let level = -1;
-  const cur = new Float64Array(2);
   for (let v = 0; v < m; v++) {
     if (depth[v] !== level) {
       level = depth[v];
@@ -308,17 +307,18 @@ function fillWaveletBits(
     const dst = bufs[(level + 1) & 1];
     const c0 = children[2 * v];
     const c1 = children[2 * v + 1];
-    cur[0] = levelEnd;
-    cur[1] = levelEnd + size(c0);
+    // Where the children's stretches start in the other buffer.
+    const start0 = levelEnd;
+    const start1 = levelEnd + size(c0);
     if (c0 >= 0) {
-      start[c0] = cur[0];
+      start[c0] = start0;
       depth[c0] = level + 1;
     }
     if (c1 >= 0) {
-      start[c1] = cur[1];
+      start[c1] = start1;
       depth[c1] = level + 1;
     }
-    levelEnd = cur[1] + size(c1);
+    levelEnd = start1 + size(c1);
     const from = start[v];
     const to = from + nodes[5 * v + 1];
     const tb = bit.subarray(v * alphabet, (v + 1) * alphabet);
@@ -332,8 +332,8 @@ function fillWaveletBits(
         table,
         words,
         nodes[5 * v],
-        cur[0],
-        cur[1],
+        start0,
+        start1,
         c0 >= 0 || c1 >= 0,
       );
       continue;
@@ -343,8 +343,8 @@ function fillWaveletBits(
     let pos = nodes[5 * v] | 0;
     let acc = 0;
     const copy = c0 >= 0 || c1 >= 0;
-    let p0 = cur[0] | 0;
-    let p1 = cur[1] | 0;
+    let p0 = start0 | 0;
+    let p1 = start1 | 0;
     for (let i = from | 0, e = to | 0; i < e; i++) {
       const x = src[i];
       const b = tb[x];
