@@ -61,11 +61,16 @@ export function builtIndexDir(): string {
 /**
  * The 503 for an index whose files could not be loaded (missing, truncated or corrupted shard), shown to
  * anyone: the file's name and what is wrong with it, not where it lies on the server. The whole error is
- * logged, and admins see it in /api/health.
+ * logged (once per distinct failure), and admins see it in /api/health.
  */
+let lastLoadError = "";
 export function indexLoadError(e: unknown): HttpError {
   const err = e as Error & { file?: unknown };
-  log("engine").error({ err: err.message }, "the corpus index could not be loaded");
+  // Every request retries the load while the index is broken: log each distinct failure once, not per request.
+  if (err.message !== lastLoadError) {
+    lastLoadError = err.message;
+    log("engine").error({ err: err.message }, "the corpus index could not be loaded");
+  }
   const message =
     typeof err.file === "string" ? err.message.replace(err.file, path.basename(err.file)) : err.message;
   return new HttpError(503, `The corpus index could not be loaded: ${message}`);
